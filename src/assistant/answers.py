@@ -1,0 +1,61 @@
+"""Writing an entry's answer in the visitor's language: facts filled in, sources and follow-ups."""
+import re
+
+from . import langdata
+from .knowledge import Entry, Fact, Tenant
+from .numbers import format_number, format_quantity
+from .reply import Source
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(\.value)?\}")
+
+
+def _plural_word(unit: str, lang: str) -> str:
+    form = langdata.load(lang, "units")["units"].get(unit, "")
+    return form[1] if isinstance(form, list) else ""
+
+
+def render_fact(fact: Fact, lang: str, bare: bool = False) -> str:
+    if fact.bands:
+        return render_bands(fact, lang)
+    if bare:
+        return format_number(fact.value, lang)
+    return format_quantity(fact.value, fact.unit, lang)
+
+
+def render_bands(fact: Fact, lang: str) -> str:
+    style = langdata.load(lang, "language")["bands"]
+    per = _plural_word(fact.per or "none", lang)
+    parts = []
+    for band in fact.bands:
+        value = format_quantity(band["value"], fact.unit, lang)
+        pattern = style["range"] if "max" in band else style["open"]
+        parts.append(pattern.format(min=band.get("min", 0), max=band.get("max", ""), per=per, value=value))
+    return style["separator"].join(parts)
+
+
+def fill(template: str, tenant: Tenant, lang: str, values: dict[str, str] | None = None) -> str:
+    """Replace ``{fact}``, ``{fact.value}`` and computed ``{placeholders}`` in a template."""
+    values = values or {}
+
+    def replace(m: re.Match) -> str:
+        name, bare = m.group(1), bool(m.group(2))
+        if name in values:
+            return values[name]
+        fact = tenant.facts.get(name)
+        return render_fact(fact, lang, bare) if fact else m.group(0)
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def answer_text(entry: Entry, tenant: Tenant, lang: str) -> str:
+    return fill(entry.answer[lang], tenant, lang)
+
+
+def source_of(entry: Entry, tenant: Tenant) -> Source:
+    return Source(document=tenant.document, section=entry.source.get("section", ""),
+                  question=entry.source.get("question", ""))
+
+
+def follow_ups(entry: Entry, tenant: Tenant, lang: str, limit: int = 3) -> list[str]:
+    related = (tenant.entries.get(r) for r in entry.related)
+    return [r.question[lang] for r in related if r is not None][:limit]

@@ -1,0 +1,121 @@
+"""Computed answers: a concrete case in the message ("8 sièges", "€12,000") worked out from facts.
+
+Each function reads the numbers it needs from the message and the constants from the tenant's
+facts, and returns the values of its reply template's placeholders, or None when the message does
+not carry what it needs (then the entry's general answer is given).
+"""
+from collections.abc import Callable
+
+from .knowledge import Tenant
+from .numbers import Number, extract, format_number, format_quantity
+
+Values = dict[str, str] | None
+
+
+def _count(numbers: list[Number]) -> float | None:
+    people = [n for n in numbers if n.counts == "people"]
+    plain = [n for n in numbers if not n.money]
+    chosen = people or (plain if len(plain) == 1 else [])
+    return chosen[0].value if chosen and chosen[0].value > 0 else None
+
+
+def _amount(numbers: list[Number]) -> float | None:
+    money = [n for n in numbers if n.money] or [n for n in numbers if n.counts is None]
+    return max((n.value for n in money), default=None) or None
+
+
+def _currency(message: str) -> str:
+    lowered = message.lower()
+    return "usd" if "$" in lowered or "dollar" in lowered or "usd" in lowered else "eur"
+
+
+def _percent(tenant: Tenant, fact: str, lang: str) -> str:
+    return format_quantity(tenant.facts[fact].value, "percent", lang)
+
+
+def _reduced(amount: float, tenant: Tenant, fact: str) -> float:
+    return amount * (1 - tenant.facts[fact].value / 100)
+
+
+def grace_calls_for_seats(message, numbers, tenant, spec, lang) -> Values:
+    seats = _count(numbers)
+    calls = tenant.facts["grace_calls_per_year"].band_value(seats) if seats else None
+    if calls is None:
+        return None
+    return {"seats": format_number(seats, lang), "calls": format_number(calls, lang)}
+
+
+def renewal_max_price(message, numbers, tenant, spec, lang) -> Values:
+    amount = _amount(numbers)
+    if not amount:
+        return None
+    cap = tenant.facts["renewal_increase_cap"].value
+    money = _currency(message)
+    return {"amount": format_quantity(amount, money, lang),
+            "max_amount": format_quantity(amount * (1 + cap / 100), money, lang),
+            "cap": _percent(tenant, "renewal_increase_cap", lang)}
+
+
+def discounted_price(message, numbers, tenant, spec, lang) -> Values:
+    amount = _amount(numbers)
+    if not amount:
+        return None
+    money = _currency(message)
+    return {"amount": format_quantity(amount, money, lang),
+            "price": format_quantity(_reduced(amount, tenant, spec["fact"]), money, lang),
+            "discount": _percent(tenant, spec["fact"], lang)}
+
+
+def academic_prices(message, numbers, tenant, spec, lang) -> Values:
+    amount = _amount(numbers)
+    if not amount:
+        return None
+    money = _currency(message)
+    server, cloud = "academic_discount_server", "academic_discount_cloud"
+    return {"amount": format_quantity(amount, money, lang),
+            "server_price": format_quantity(_reduced(amount, tenant, server), money, lang),
+            "cloud_price": format_quantity(_reduced(amount, tenant, cloud), money, lang),
+            "server_discount": _percent(tenant, server, lang),
+            "cloud_discount": _percent(tenant, cloud, lang)}
+
+
+def hosted_capacity(message, numbers, tenant, spec, lang) -> Values:
+    users = _count(numbers)
+    if not users:
+        return None
+    storage = tenant.facts["storage_per_user"]
+    bandwidth = tenant.facts["bandwidth_per_user_month"]
+    megabytes = users * bandwidth.value
+    written = format_quantity(megabytes, bandwidth.unit, lang)
+    if megabytes >= 1000:
+        written += f" ({format_quantity(megabytes / 1000, 'gigabyte', lang)})"
+    return {"users": format_number(users, lang),
+            "storage": format_quantity(users * storage.value, storage.unit, lang),
+            "bandwidth": written}
+
+
+def rental_runtime(message, numbers, tenant, spec, lang) -> Values:
+    monthly = next((n.value for n in numbers if n.counts == "per_month"), None)
+    credit = next((n.value for n in numbers if n.counts != "per_month"), None)
+    if not monthly or credit is None:
+        return None
+    months = credit / monthly
+    return {"credit": format_quantity(credit, "isc", lang), "monthly": format_quantity(monthly, "isc", lang),
+            "months": format_quantity(round(months, 1), "month", lang)}
+
+
+FUNCTIONS: dict[str, Callable[..., Values]] = {
+    f.__name__: f for f in (grace_calls_for_seats, renewal_max_price, discounted_price,
+                            academic_prices, hosted_capacity, rental_runtime)
+}
+
+
+def compute(spec: dict, message: str, tenant: Tenant, lang: str) -> Values:
+    """The placeholder values for an entry's ``computed`` block, or None."""
+    function = FUNCTIONS.get(spec.get("function", ""))
+    if function is None:
+        return None
+    try:
+        return function(message, extract(message, lang), tenant, spec, lang)
+    except (KeyError, ZeroDivisionError):
+        return None

@@ -1,0 +1,60 @@
+"""Turning normalised tokens into weighted sparse features (TF-IDF over words, word pairs and
+character n-grams: the n-grams make a misspelt word still share most of its features)."""
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+CHAR_NGRAMS = (3, 4, 5)
+
+
+def raw_features(tokens: Sequence[str]) -> Counter:
+    feats: Counter = Counter()
+    for i, tok in enumerate(tokens):
+        feats["w:" + tok] += 1
+        if i:
+            feats["b:" + tokens[i - 1] + " " + tok] += 1
+        if len(tok) > 3 and not tok.startswith("#"):
+            padded = f"<{tok}>"
+            for n in CHAR_NGRAMS:
+                for j in range(len(padded) - n + 1):
+                    feats["c:" + padded[j:j + n]] += 0.5
+    return feats
+
+
+class Vectorizer:
+    """A fitted vocabulary with inverse document frequencies; vectors are L2-normalised."""
+
+    def __init__(self, docs: Iterable[Sequence[str]], min_df: int = 1):
+        counted = [raw_features(d) for d in docs]
+        df: Counter = Counter(f for feats in counted for f in feats)
+        names = sorted(f for f, c in df.items() if c >= min_df)
+        self.index = {f: i for i, f in enumerate(names)}
+        n = len(counted)
+        self.idf = np.array([math.log((1 + n) / (1 + df[f])) + 1 for f in names], dtype=np.float32)
+
+    @property
+    def size(self) -> int:
+        return len(self.index)
+
+    def vector(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(column indices, weights) of one document, unknown features dropped."""
+        pairs = [(self.index[f], c) for f, c in raw_features(tokens).items() if f in self.index]
+        if not pairs:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        cols = np.fromiter((p[0] for p in pairs), dtype=np.int32, count=len(pairs))
+        tf = np.fromiter((p[1] for p in pairs), dtype=np.float32, count=len(pairs))
+        weights = (1 + np.log(tf)) * self.idf[cols]
+        return cols, weights / np.linalg.norm(weights)
+
+    def matrix(self, docs: Sequence[Sequence[str]]):
+        from scipy.sparse import csr_matrix
+
+        rows, cols, vals = [], [], []
+        for r, doc in enumerate(docs):
+            c, w = self.vector(doc)
+            rows.extend([r] * len(c))
+            cols.extend(c.tolist())
+            vals.extend(w.tolist())
+        return csr_matrix((vals, (rows, cols)), shape=(len(docs), self.size), dtype=np.float32)

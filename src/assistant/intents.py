@@ -1,0 +1,64 @@
+"""How visitors phrase things (``intents/``): Rasa-style training phrases, synonyms and responses."""
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlfile
+
+COMMON = "common"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    intent: str
+    scope: str   # "common" or a tenant id
+    lang: str
+    file: str
+    line: int
+
+
+@dataclass
+class IntentData:
+    examples: list[Example] = field(default_factory=list)
+    synonyms: dict[str, dict[str, list[str]]] = field(default_factory=dict)   # lang -> canonical -> variants
+    responses: dict[str, dict[str, str]] = field(default_factory=dict)        # lang -> key -> text
+
+    def for_scope(self, scope: str) -> list[Example]:
+        return [e for e in self.examples if e.scope == scope]
+
+    def response(self, key: str, lang: str, **values) -> str:
+        text = self.responses.get(lang, {}).get(key) or self.responses.get("en", {}).get(key, key)
+        return text.format(**values) if values else text
+
+
+def split_examples(block: str) -> list[tuple[int, str]]:
+    """The ``- phrase`` lines of a Rasa examples block, with their offset in the block."""
+    out = []
+    for offset, line in enumerate(block.splitlines()):
+        line = line.strip()
+        if line.startswith("- "):
+            out.append((offset, line[2:].strip()))
+    return out
+
+
+def _read_nlu(path: Path, root: Path, scope: str, lang: str, data: IntentData) -> None:
+    doc = yamlfile.read(path, root) or {}
+    for item in doc.get("nlu") or []:
+        first = yamlfile.line_of(item, "examples")
+        phrases = split_examples(item.get("examples") or "")
+        if "intent" in item:
+            data.examples += [Example(text, item["intent"], scope, lang, item.file, first + off)
+                              for off, text in phrases]
+        elif "synonym" in item:
+            data.synonyms.setdefault(lang, {}).setdefault(item["synonym"], []).extend(t for _, t in phrases)
+    for key, variants in (doc.get("responses") or {}).items():
+        data.responses.setdefault(lang, {})[key] = variants[0]["text"]
+
+
+def load(root: Path) -> IntentData:
+    data = IntentData()
+    for scope_dir in sorted(p for p in (root / "intents").iterdir() if p.is_dir()):
+        for lang_dir in sorted(p for p in scope_dir.iterdir() if p.is_dir()):
+            for path in sorted(lang_dir.glob("*.yml")):
+                _read_nlu(path, root, scope_dir.name, lang_dir.name, data)
+    return data

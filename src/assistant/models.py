@@ -1,0 +1,119 @@
+"""Everything trained from the data, built once and cached on disk by content hash.
+
+Building needs spaCy (lemma and stop-word tables), langdetect's profiles and scikit-learn;
+loading the cache needs none of them, which keeps a cold start well under a second.
+"""
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import lexicon
+from .intents import COMMON, IntentData
+from .knowledge import Tenant
+from .language import LanguageDetector
+from .matching import OUT_OF_SCOPE, Matcher
+from .normalise import Normaliser
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+# Another tenant's phrase teaches "not mine" only if it resembles none of this tenant's phrases.
+NEGATIVE_MAX_SIMILARITY = 0.5
+
+
+@dataclass
+class Models:
+    normaliser: Normaliser
+    detector: LanguageDetector
+    matchers: dict[str, Matcher]
+
+
+def texts_by_language(tenants: dict[str, Tenant], intents: IntentData) -> dict[str, list[str]]:
+    texts: dict[str, list[str]] = {}
+    for e in intents.examples:
+        texts.setdefault(e.lang, []).append(e.text)
+    for tenant in tenants.values():
+        for entry in tenant.entries.values():
+            for lang in entry.question:
+                texts.setdefault(lang, []).extend([entry.question[lang], entry.answer[lang]])
+    return texts
+
+
+def tenant_examples(tenant: Tenant, intents: IntentData) -> list[tuple[str, str, str]]:
+    """(text, language, intent) that teach a tenant's matcher its own intents and the common ones."""
+    own = [(e.text, e.lang, e.intent) for e in intents.for_scope(tenant.id)]
+    questions = [(q, lang, entry.id) for entry in tenant.entries.values() for lang, q in entry.question.items()]
+    common = [(e.text, e.lang, e.intent) for e in intents.for_scope(COMMON)]
+    return own + questions + common
+
+
+def other_tenants_examples(tenant: Tenant, intents: IntentData) -> list[tuple[str, str, str]]:
+    return [(e.text, e.lang, OUT_OF_SCOPE) for e in intents.examples if e.scope not in (COMMON, tenant.id)]
+
+
+def train_tenant(tenant: Tenant, intents: IntentData, normaliser: Normaliser) -> Matcher:
+    labelled = [(normaliser.tokens(t, lang), intent) for t, lang, intent in tenant_examples(tenant, intents)]
+    first = Matcher.train(labelled)
+    negatives = [(normaliser.tokens(t, lang), intent) for t, lang, intent in other_tenants_examples(tenant, intents)]
+    kept = [n for n in negatives if _resembles_nothing(first, n[0])]
+    log.info("%s: %d examples, %d of %d other tenants' phrases as negatives",
+             tenant.id, len(labelled), len(kept), len(negatives))
+    return Matcher.train(labelled + kept)
+
+
+def _resembles_nothing(matcher: Matcher, tokens: list[str]) -> bool:
+    cols, weights = matcher.vectorizer.vector(tokens)
+    if not len(cols):
+        return False
+    similarity = matcher.similarities(cols, weights)
+    own = np.array([i != OUT_OF_SCOPE for i in matcher.intents])
+    return float(similarity[own].max()) < NEGATIVE_MAX_SIMILARITY
+
+
+def build(tenants: dict[str, Tenant], intents: IntentData) -> Models:
+    texts = texts_by_language(tenants, intents)
+    normaliser = Normaliser({lang: lexicon.compile_tables(lang, corpus, intents.synonyms.get(lang, {}))
+                             for lang, corpus in texts.items()})
+    detector = LanguageDetector.build(texts)
+    matchers = {tid: train_tenant(t, intents, normaliser) for tid, t in tenants.items()}
+    return Models(normaliser, detector, matchers)
+
+
+def fingerprint(root: Path) -> str:
+    """A hash of everything a build depends on: the data and the code that reads it."""
+    digest = hashlib.sha256(str(FORMAT).encode())
+    package = Path(__file__).parent
+    paths = [*sorted((root / "knowledge").rglob("*.yml")), *sorted((root / "intents").rglob("*.yml")),
+             *sorted(package.rglob("*.yml")), *sorted(package.glob("*.py"))]
+    for path in paths:
+        digest.update(str(path.relative_to(path.parents[1])).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def load_or_build(root: Path, cache_dir: Path, tenants: dict[str, Tenant], intents: IntentData) -> Models:
+    path = cache_dir / f"models-{fingerprint(root)}.pickle"
+    if path.exists():
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        except Exception:  # a cache from an interrupted write or an older version: rebuild it
+            log.warning("ignoring unreadable model cache %s", path)
+    models = build(tenants, intents)
+    _save(models, path)
+    return models
+
+
+def _save(models: Models, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob("models-*.pickle"):
+        old.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(models, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)

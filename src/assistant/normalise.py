@@ -1,0 +1,76 @@
+"""Normalisation: a message becomes the folded lemmas that matching compares.
+
+The tables come from spaCy (lemmas, stop words), compiled once by ``lexicon.compile_tables`` for
+the vocabulary the knowledge uses; applying them is a few dictionary look-ups per word, so a
+reply never waits for spaCy to load (importing it alone takes longer than a cold start may).
+"""
+import re
+from dataclasses import dataclass, field
+
+from . import langdata
+from .numbers import to_digits
+from .text import fold
+
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[€$%]")
+_ELISION = re.compile(r"\b([cdjlmnst]|qu|jusqu|lorsqu|puisqu)'", re.IGNORECASE)
+NUMBER = "#num"
+
+
+@dataclass
+class LanguageTables:
+    """Everything normalisation needs for one language, as plain data (picklable, small)."""
+    lemmas: dict[str, str] = field(default_factory=dict)
+    stop_words: frozenset[str] = frozenset()
+    synonyms: dict[tuple[str, ...], str] = field(default_factory=dict)
+    contractions: dict[str, str] = field(default_factory=dict)
+    longest_synonym: int = 1
+
+
+def expand_contractions(text: str, contractions: dict[str, str]) -> str:
+    for short, long in sorted(contractions.items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(short, long)
+    return text
+
+
+def words(text: str, lang: str, contractions: dict[str, str] | None = None) -> list[str]:
+    """Folded word tokens, French elisions split off, numbers as digits."""
+    text = fold(to_digits(text, lang))
+    text = expand_contractions(text, contractions or {})
+    text = _ELISION.sub(r"\1 ", text)
+    return _WORD.findall(text)
+
+
+class Normaliser:
+    def __init__(self, tables: dict[str, LanguageTables]):
+        self.tables = tables
+
+    def lemmas(self, text: str, lang: str) -> list[str]:
+        """Lemmas with synonyms made canonical, stop words kept (language detection and slots use them)."""
+        t = self.tables[lang]
+        tokens = [NUMBER if w.isdigit() else t.lemmas.get(w, w) for w in words(text, lang, t.contractions)]
+        return self._canonical(tokens, t)
+
+    def tokens(self, text: str, lang: str) -> list[str]:
+        """What matching compares: canonical lemmas without stop words."""
+        stop = self.tables[lang].stop_words
+        return [w for w in self.lemmas(text, lang) if w not in stop]
+
+    @staticmethod
+    def _canonical(tokens: list[str], t: LanguageTables) -> list[str]:
+        out, i = [], 0
+        while i < len(tokens):
+            for n in range(min(t.longest_synonym, len(tokens) - i), 0, -1):
+                canonical = t.synonyms.get(tuple(tokens[i:i + n]))
+                if canonical:
+                    out.append(canonical)
+                    i += n
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+
+def stop_word_adjustments(lang: str) -> tuple[set[str], set[str]]:
+    data = langdata.load(lang, "stop_words")
+    return {fold(w) for w in data.get("keep", [])}, {fold(w) for w in data.get("add", [])}

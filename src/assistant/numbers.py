@@ -1,0 +1,85 @@
+"""Reading numbers out of messages (digits or words, either language) and writing them back."""
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from text_to_num import alpha2digit
+
+from . import langdata
+from .text import fold
+
+# 12 000 / 12,000 / 12.000 / 12000 / 12,5 / 12.5, then an optional k or m multiplier.
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[ ,.]\d{3})+(?![\d])|\d+)(?:[.,](\d{1,2})(?!\d))?\s?(k|m)?(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    start: int
+    end: int
+    money: bool = False
+    counts: str | None = None  # "people" or "per_month" when a nearby word says so
+
+
+@cache
+def _quantity_words() -> dict[str, tuple[str, ...]]:
+    words: dict[str, set[str]] = {}
+    for lang in langdata.languages():
+        for kind, items in langdata.load(lang, "language").get("quantity_words", {}).items():
+            words.setdefault(kind, set()).update(fold(w) for w in items)
+    return {kind: tuple(sorted(w, key=len, reverse=True)) for kind, w in words.items()}
+
+
+def to_digits(text: str, lang: str) -> str:
+    """Write number words as digits ("huit sièges" -> "8 sièges")."""
+    try:
+        return alpha2digit(text, lang)
+    except Exception:  # an odd character must never stop a reply
+        return text
+
+
+def _value(integer: str, decimals: str | None, multiplier: str | None) -> float:
+    value = float(re.sub(r"[ ,.]", "", integer))
+    if decimals:
+        value += float(decimals) / 10 ** len(decimals)
+    return value * {"k": 1_000, "m": 1_000_000}.get((multiplier or "").lower(), 1)
+
+
+def _near(words: tuple[str, ...], before: str, after: str) -> bool:
+    return any(after.startswith(w) or after.startswith(" " + w) or before.endswith(w) for w in words)
+
+
+def extract(text: str, lang: str) -> list[Number]:
+    """Every number in the message, with what the words around it say it is."""
+    text = fold(to_digits(text, lang))
+    words = _quantity_words()
+    found = []
+    for m in _NUMBER.finditer(text):
+        before, after = text[max(0, m.start() - 8):m.start()].rstrip(), text[m.end():m.end() + 24]
+        money = bool(m.group(3)) or _near(words["money"], before, after)
+        counts = next((kind for kind in ("per_month", "people") if _near(words[kind], "", after[:16])), None)
+        found.append(Number(_value(*m.group(1, 2, 3)), m.start(), m.end(), money, counts))
+    return found
+
+
+def format_number(value: float, lang: str) -> str:
+    """12840 -> "12 840" in French, "12,840" in English; at most two decimals."""
+    style = langdata.load(lang, "language")["numbers"]
+    whole, _, decimals = f"{value:,.2f}".partition(".")
+    whole = whole.replace(",", style["thousands"])
+    decimals = decimals.rstrip("0")
+    return f"{whole}{style['decimal']}{decimals}" if decimals else whole
+
+
+def format_quantity(value: float, unit: str, lang: str) -> str:
+    """A number with its unit, as the language writes it: "30 jours", "€12,840", "7 %"."""
+    units = langdata.load(lang, "units")["units"]
+    form = units.get(unit, units["none"])
+    number = format_number(value, lang)
+    if isinstance(form, str):
+        return form.format(n=number)
+    word = form[0] if abs(value) <= 1 else form[1]
+    return f"{number} {word}".strip()

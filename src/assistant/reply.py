@@ -1,0 +1,37 @@
+"""The reply contract: what every channel receives, exactly."""
+from dataclasses import asdict, dataclass, field
+
+TYPES = ("answer", "clarify", "form", "done", "fallback", "smalltalk", "handoff")
+ACTION_STATUSES = ("collecting", "confirming", "submitted", "refused", "cancelled")
+
+
+@dataclass
+class Action:
+    name: str
+    status: str
+    reference: str | None = None
+
+
+@dataclass
+class Source:
+    document: str
+    section: str
+    question: str
+
+
+@dataclass
+class Reply:
+    session_id: str
+    reply: str
+    lang: str
+    type: str
+    intent: str | None = None
+    confidence: float = 0.0
+    action: Action | None = None
+    suggestions: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["confidence"] = round(float(self.confidence), 4)
+        return data

@@ -1,0 +1,29 @@
+"""Text helpers every stage shares: folding case, accents and typographic variants."""
+import re
+import unicodedata
+
+# Apostrophes and dashes as people type them on phones and in word processors.
+_TYPOGRAPHY = str.maketrans({
+    "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
+    "–": "-", "—": "-", "‑": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Remove control and direction characters, unify typography, collapse spaces."""
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become '?'
+    text = _CONTROL.sub(" ", text.translate(_TYPOGRAPHY))
+    return _SPACES.sub(" ", text).strip()
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how words are compared everywhere."""
+    return strip_accents(clean(text).lower())
