@@ -42,7 +42,7 @@ def grace_calls_for_seats(message, numbers, tenant, spec, lang) -> Values:
     calls = tenant.facts["grace_calls_per_year"].band_value(seats) if seats else None
     if calls is None:
         return None
-    return {"seats": format_number(seats, lang), "calls": format_number(calls, lang)}
+    return {"seats": format_quantity(seats, "seat", lang), "calls": format_quantity(calls, "call", lang)}
 
 
 def renewal_max_price(message, numbers, tenant, spec, lang) -> Values:
@@ -95,10 +95,13 @@ def hosted_capacity(message, numbers, tenant, spec, lang) -> Values:
 
 
 def rental_runtime(message, numbers, tenant, spec, lang) -> Values:
-    monthly = next((n.value for n in numbers if n.counts == "per_month"), None)
-    credit = next((n.value for n in numbers if n.counts != "per_month"), None)
-    if not monthly or credit is None:
+    monthly = next((n for n in numbers if n.counts == "per_month"), None)
+    if monthly is None and len(numbers) == 2:  # "1000 credits, monthly consumption 125": the smaller
+        monthly = min(numbers, key=lambda n: n.value)
+    credit = next((n.value for n in numbers if n is not monthly), None)
+    if monthly is None or not monthly.value or credit is None:
         return None
+    monthly = monthly.value
     months = credit / monthly
     return {"credit": format_quantity(credit, "isc", lang), "monthly": format_quantity(monthly, "isc", lang),
             "months": format_quantity(round(months, 1), "month", lang)}

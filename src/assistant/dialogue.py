@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from .matching import OUT_OF_SCOPE, Candidate
 
 # One threshold for every tenant: below it the assistant says it does not know.
-THRESHOLD = 0.35
+THRESHOLD = 0.3
 # Two entries closer than this are both offered instead of guessing.
-CLARIFY_MARGIN = 0.04
+CLARIFY_MARGIN = 0.02
 SMALLTALK = ("greeting", "thanks", "goodbye", "help")
 HUMAN = "human"
 ACTIONS = ("request_quote", "request_demo", "request_grace_call")

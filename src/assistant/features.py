@@ -33,27 +33,37 @@ class Vectorizer:
         self.index = {f: i for i, f in enumerate(names)}
         n = len(counted)
         self.idf = np.array([math.log((1 + n) / (1 + df[f])) + 1 for f in names], dtype=np.float32)
+        self.unseen_idf = math.log(1 + n) + 1
 
     @property
     def size(self) -> int:
         return len(self.index)
 
-    def vector(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(column indices, weights) of one document, unknown features dropped."""
-        pairs = [(self.index[f], c) for f, c in raw_features(tokens).items() if f in self.index]
+    def vector(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray, float]:
+        """(column indices, L2-normalised weights) of one document's known features, and the
+        share of its weight that is known at all (1.0 when every feature was seen in training).
+
+        The share lets similarity say that "quote in GBP" is not quite "quote": unknown features
+        are weighted as if seen once.
+        """
+        raw = raw_features(tokens)
+        pairs = [(self.index[f], c) for f, c in raw.items() if f in self.index]
         if not pairs:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), 0.0
         cols = np.fromiter((p[0] for p in pairs), dtype=np.int32, count=len(pairs))
         tf = np.fromiter((p[1] for p in pairs), dtype=np.float32, count=len(pairs))
         weights = (1 + np.log(tf)) * self.idf[cols]
-        return cols, weights / np.linalg.norm(weights)
+        unknown = np.asarray([c for f, c in raw.items() if f not in self.index], dtype=np.float32)
+        unseen = (1 + np.log(unknown)) * self.unseen_idf
+        known = float(np.dot(weights, weights))
+        return cols, weights / np.sqrt(known), float(np.sqrt(known / (known + np.dot(unseen, unseen))))
 
     def matrix(self, docs: Sequence[Sequence[str]]):
         from scipy.sparse import csr_matrix
 
         rows, cols, vals = [], [], []
         for r, doc in enumerate(docs):
-            c, w = self.vector(doc)
+            c, w, _ = self.vector(doc)
             rows.extend([r] * len(c))
             cols.extend(c.tolist())
             vals.extend(w.tolist())

@@ -12,13 +12,15 @@ An explicit language always wins.
 import json
 import math
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 
+from . import langdata
 from .normalise import words
 from .text import clean, fold
 
-CHAR_WEIGHT = 0.25
+CHAR_WEIGHT = 0.05
 WORD_WEIGHT = 1.0
 CONVERSATION_PRIOR = 2.5
 HINT_PRIOR = 1.5
@@ -45,6 +47,7 @@ class LanguageModel:
     char_unseen: float
     words: dict[str, float]
     word_unseen: float
+    typography: list[tuple[str, float]]
 
 
 class LanguageDetector:
@@ -65,7 +68,8 @@ class LanguageDetector:
             grams = Counter(profile["freq"])
             chars, char_unseen = _log_probabilities(grams, sum(profile["n_words"]), len(grams))
             word_lp, word_unseen = _log_probabilities(counts, sum(counts.values()), vocabulary)
-            models[lang] = LanguageModel(chars, char_unseen, word_lp, word_unseen)
+            typography = [(t["pattern"], t["weight"]) for t in langdata.load(lang, "language").get("typography", [])]
+            models[lang] = LanguageModel(chars, char_unseen, word_lp, word_unseen, typography)
         return cls(models)
 
     def evidence(self, text: str) -> dict[str, float]:
@@ -78,7 +82,8 @@ class LanguageDetector:
         for lang, m in self.models.items():
             char_score = sum(m.chars.get(g, m.char_unseen) for g in grams if g.strip())
             word_score = sum(m.words.get(w, m.word_unseen) for w in known)
-            scores[lang] = CHAR_WEIGHT * char_score + WORD_WEIGHT * word_score
+            typography = sum(weight for pattern, weight in m.typography if re.search(pattern, text))
+            scores[lang] = CHAR_WEIGHT * char_score + WORD_WEIGHT * word_score + typography
         return scores
 
     def detect(self, text: str, explicit: str | None = None, conversation: str | None = None,

@@ -2,8 +2,8 @@
 
 Generic on purpose: it trains from any labelled set of (tokens, intent), the vendors' knowledge
 or a public benchmark alike. Two signals are combined:
-- a linear classifier over TF-IDF features (logistic regression), which weighs the words that
-  tell intents apart;
+- a linear classifier over TF-IDF features (a linear SVM, whose scores a softmax turns into
+  probabilities), which weighs the words that tell intents apart;
 - the cosine similarity to the nearest training example of that intent, which says whether the
   message resembles anything known at all (the classifier alone is sure of itself everywhere).
 """
@@ -15,6 +15,9 @@ import numpy as np
 from .features import Vectorizer
 
 OUT_OF_SCOPE = "out_of_scope"
+C = 1.0             # SVM regularisation
+TEMPERATURE = 10.0  # SVM scores are small margins: scaled before the softmax
+BLEND = 0.7         # weight of nearest-example similarity against classifier probability
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Candidate:
 
 class Matcher:
     def __init__(self, vectorizer: Vectorizer, intents: list[str], coef: np.ndarray, intercept: np.ndarray,
-                 examples_t, example_intent: np.ndarray, blend: float = 0.5):
+                 examples_t, example_intent: np.ndarray, blend: float = 0.5, temperature: float = 1.0):
         self.vectorizer = vectorizer
         self.intents = intents
         self.coef = coef            # features x intents, float32
@@ -35,42 +38,44 @@ class Matcher:
         self.examples_t = examples_t  # features x examples (CSR): rows are looked up per query feature
         self.example_intent = example_intent
         self.blend = blend
+        self.temperature = temperature
 
     @classmethod
-    def train(cls, examples: Sequence[tuple[Sequence[str], str]], c: float = 20.0, blend: float = 0.5) -> "Matcher":
-        from sklearn.linear_model import LogisticRegression  # build time only
+    def train(cls, examples: Sequence[tuple[Sequence[str], str]], weights: Sequence[float] | None = None,
+              c: float = C, blend: float = BLEND, temperature: float = TEMPERATURE) -> "Matcher":
+        from sklearn.svm import LinearSVC  # build time only
 
         docs = [list(tokens) for tokens, _ in examples]
         labels = [intent for _, intent in examples]
         vectorizer = Vectorizer(docs)
         x = vectorizer.matrix(docs)
         intents = sorted(set(labels))
-        y = np.array([intents.index(label) for label in labels])
-        model = LogisticRegression(C=c, max_iter=3000)
-        model.fit(x, y)
+        index = {intent: i for i, intent in enumerate(intents)}
+        y = np.array([index[label] for label in labels])
+        model = LinearSVC(C=c).fit(x, y, sample_weight=None if weights is None else np.asarray(weights))
         coef = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
         return cls(vectorizer, intents, coef, model.intercept_.astype(np.float32),
-                   x.T.tocsr(), y.astype(np.int32), blend)
+                   x.T.tocsr(), y.astype(np.int32), blend, temperature)
 
     def probabilities(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        scores = weights @ self.coef[cols] + self.intercept
+        scores = (weights @ self.coef[cols] + self.intercept) * self.temperature
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
 
-    def similarities(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Best cosine similarity to a training example, per intent."""
+    def similarities(self, cols: np.ndarray, weights: np.ndarray, coverage: float = 1.0) -> np.ndarray:
+        """Best cosine similarity to a training example, per intent, counting unknown words."""
         best = np.zeros(len(self.intents), dtype=np.float32)
         if len(cols):
             per_example = self.examples_t[cols].T @ weights
             np.maximum.at(best, self.example_intent, per_example)
-        return best
+        return best * coverage
 
     def rank(self, tokens: Sequence[str], top: int = 5) -> list[Candidate]:
-        cols, weights = self.vectorizer.vector(tokens)
+        cols, weights, coverage = self.vectorizer.vector(tokens)
         if not len(cols):
             return []
         prob = self.probabilities(cols, weights)
-        sim = self.similarities(cols, weights)
+        sim = self.similarities(cols, weights, coverage)
         confidence = prob ** (1 - self.blend) * sim ** self.blend
         order = np.argsort(-confidence)[:top]
         return [Candidate(self.intents[i], float(confidence[i]), float(prob[i]), float(sim[i])) for i in order]

@@ -17,13 +17,16 @@ from . import lexicon
 from .intents import COMMON, IntentData
 from .knowledge import Tenant
 from .language import LanguageDetector
+from .features import Vectorizer
 from .matching import OUT_OF_SCOPE, Matcher
 from .normalise import Normaliser
 
 log = logging.getLogger(__name__)
 FORMAT = 1
-# Another tenant's phrase teaches "not mine" only if it resembles none of this tenant's phrases.
-NEGATIVE_MAX_SIMILARITY = 0.5
+# Another tenant's phrase teaches "not mine" only if it resembles none of this tenant's phrases,
+# and counts less than a phrase written for this tenant.
+NEGATIVE_MAX_SIMILARITY = 0.35
+NEGATIVE_WEIGHT = 0.3
 
 
 @dataclass
@@ -58,21 +61,19 @@ def other_tenants_examples(tenant: Tenant, intents: IntentData) -> list[tuple[st
 
 def train_tenant(tenant: Tenant, intents: IntentData, normaliser: Normaliser) -> Matcher:
     labelled = [(normaliser.tokens(t, lang), intent) for t, lang, intent in tenant_examples(tenant, intents)]
-    first = Matcher.train(labelled)
     negatives = [(normaliser.tokens(t, lang), intent) for t, lang, intent in other_tenants_examples(tenant, intents)]
-    kept = [n for n in negatives if _resembles_nothing(first, n[0])]
+    kept = unlike(negatives, [tokens for tokens, intent in labelled if intent != OUT_OF_SCOPE])
     log.info("%s: %d examples, %d of %d other tenants' phrases as negatives",
              tenant.id, len(labelled), len(kept), len(negatives))
-    return Matcher.train(labelled + kept)
+    return Matcher.train(labelled + kept, weights=[1.0] * len(labelled) + [NEGATIVE_WEIGHT] * len(kept))
 
 
-def _resembles_nothing(matcher: Matcher, tokens: list[str]) -> bool:
-    cols, weights = matcher.vectorizer.vector(tokens)
-    if not len(cols):
-        return False
-    similarity = matcher.similarities(cols, weights)
-    own = np.array([i != OUT_OF_SCOPE for i in matcher.intents])
-    return float(similarity[own].max()) < NEGATIVE_MAX_SIMILARITY
+def unlike(candidates: list[tuple[list[str], str]], own: list[list[str]]) -> list[tuple[list[str], str]]:
+    """The candidates that resemble none of ``own`` (cosine below NEGATIVE_MAX_SIMILARITY)."""
+    vectorizer = Vectorizer(own)
+    similarity = vectorizer.matrix([tokens for tokens, _ in candidates]) @ vectorizer.matrix(own).T
+    best = np.asarray(similarity.max(axis=1).todense()).ravel()
+    return [c for c, b in zip(candidates, best) if c[0] and b < NEGATIVE_MAX_SIMILARITY]
 
 
 def build(tenants: dict[str, Tenant], intents: IntentData) -> Models:

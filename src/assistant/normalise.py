@@ -51,9 +51,11 @@ class Normaliser:
         return self._canonical(tokens, t)
 
     def tokens(self, text: str, lang: str) -> list[str]:
-        """What matching compares: canonical lemmas without stop words."""
+        """What matching compares: canonical lemmas without stop words, unless that leaves nothing
+        ("who are you?", "merci !" are made of stop words and still mean something)."""
         stop = self.tables[lang].stop_words
-        return [w for w in self.lemmas(text, lang) if w not in stop]
+        lemmas = self.lemmas(text, lang)
+        return [w for w in lemmas if w not in stop] or lemmas
 
     @staticmethod
     def _canonical(tokens: list[str], t: LanguageTables) -> list[str]:

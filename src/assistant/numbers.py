@@ -48,19 +48,40 @@ def _value(integer: str, decimals: str | None, multiplier: str | None) -> float:
     return value * {"k": 1_000, "m": 1_000_000}.get((multiplier or "").lower(), 1)
 
 
-def _near(words: tuple[str, ...], before: str, after: str) -> bool:
-    return any(after.startswith(w) or after.startswith(" " + w) or before.endswith(w) for w in words)
+def _next_to(words: tuple[str, ...], before: str, after: str) -> bool:
+    after = after.lstrip()
+    return any(after.startswith(w) or before.endswith(w) for w in words)
+
+
+def _distance(text: str, start: int, end: int, other_start: int, other_end: int) -> int:
+    """Characters between two spans; a comma or semicolon between them counts as far."""
+    gap = text[end:other_start] if other_start >= end else text[other_end:start]
+    return len(gap) + 20 * sum(gap.count(c) for c in ",;")
+
+
+def _monthly(text: str, matches: list[re.Match], phrases: tuple[str, ...]) -> set[int]:
+    """Which numbers a "per month" phrase qualifies: each phrase goes to the nearest number
+    ("15 iSC par mois", "monthly consumption 125 iSC")."""
+    qualified = set()
+    for phrase in phrases:
+        for occurrence in re.finditer(re.escape(phrase), text):
+            distance = [_distance(text, m.start(), m.end(), occurrence.start(), occurrence.end()) for m in matches]
+            if distance and min(distance) <= 24:
+                qualified.add(distance.index(min(distance)))
+    return qualified
 
 
 def extract(text: str, lang: str) -> list[Number]:
     """Every number in the message, with what the words around it say it is."""
     text = fold(to_digits(text, lang))
     words = _quantity_words()
+    matches = list(_NUMBER.finditer(text))
+    monthly = _monthly(text, matches, words["per_month"])
     found = []
-    for m in _NUMBER.finditer(text):
+    for i, m in enumerate(matches):
         before, after = text[max(0, m.start() - 8):m.start()].rstrip(), text[m.end():m.end() + 24]
-        money = bool(m.group(3)) or _near(words["money"], before, after)
-        counts = next((kind for kind in ("per_month", "people") if _near(words[kind], "", after[:16])), None)
+        money = bool(m.group(3)) or _next_to(words["money"], before, after)
+        counts = "per_month" if i in monthly else "people" if _next_to(words["people"], "", after) else None
         found.append(Number(_value(*m.group(1, 2, 3)), m.start(), m.end(), money, counts))
     return found
 

@@ -1,0 +1,15 @@
+"""Staff lookup: the best entries for a query, as plain rows any channel can print or serialise."""
+from .answers import answer_text, source_of
+
+
+def lookup_rows(assistant, query: str, tenant: str | None = None, lang: str | None = None, top: int = 5) -> list[dict]:
+    rows = []
+    for match in assistant.lookup(query, tenant=tenant, lang=lang, top=top):
+        t, entry = assistant.tenants[match.tenant], match.entry
+        rows.append({
+            "tenant": t.id, "id": entry.id, "score": round(match.score, 4), "topic": entry.topic,
+            "question": dict(entry.question),
+            "answer": {lang_code: answer_text(entry, t, lang_code) for lang_code in entry.answer},
+            "source": vars(source_of(entry, t)),
+        })
+    return rows
