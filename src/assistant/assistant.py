@@ -3,7 +3,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import config, intents as intents_module, knowledge, models
+from . import config, models
 from .answers import answer_text, fill, follow_ups, source_of
 from .compute import compute
 from .dialogue import ACTIONS, HUMAN, SMALLTALK, decide, is_entry
@@ -27,20 +27,19 @@ class Match:
 
 
 class Assistant:
-    def __init__(self, root: Path, tenants: dict[str, Tenant], intents, trained: models.Models, sessions=None):
-        self.root = root
-        self.tenants = tenants
-        self.intents = intents
-        self.models = trained
+    def __init__(self, bundle: models.Bundle, sessions=None):
+        self.tenants = bundle.tenants
+        self.intents = bundle.intents
+        self.forms = bundle.forms
+        self.models = bundle.models
         self.sessions = sessions or MemorySessions()
 
     @classmethod
     def load(cls, root: Path | str | None = None, data: Path | str | None = None, sessions=None) -> "Assistant":
+        """Read knowledge/ and intents/ (from the cache when they have not changed since)."""
         root = Path(root) if root else config.project_root()
-        tenants = knowledge.load(root)
-        intent_data = intents_module.load(root)
         cache = Path(data or config.data_dir(root)) / "cache"
-        return cls(root, tenants, intent_data, models.load_or_build(root, cache, tenants, intent_data), sessions)
+        return cls(models.load_bundle(root, cache), sessions)
 
     # -- the core --------------------------------------------------------------------------------
 
@@ -93,7 +92,7 @@ class Assistant:
         if "entry" in action:
             return self._answer(tenant, session, text, lang, tenant.entries[action["entry"]], confidence, intent)
         form = action["form"]
-        first_slot = self.forms()[form]["required_slots"][0]
+        first_slot = self.forms[form]["required_slots"][0]
         reply = self.response(f"utter_ask_{form}_{first_slot}", lang, tenant)
         return self._reply(session, lang, "form", reply, intent, confidence, action=Action(form, "collecting"))
 
@@ -133,10 +132,6 @@ class Assistant:
 
     def response(self, key: str, lang: str, tenant: Tenant, **values) -> str:
         return self.intents.response(key, lang, tenant_name=tenant.name, **values)
-
-    def forms(self) -> dict:
-        from . import yamlfile
-        return yamlfile.read(self.root / "intents" / "forms.yml")["forms"]
 
     def lookup(self, query: str, tenant: str | None = None, lang: str | None = None, top: int = 5) -> list[Match]:
         """The entries that best answer a query, over one tenant or all, for staff."""

@@ -53,21 +53,23 @@ class Tenant:
 
 
 def _fact(name: str, data: dict) -> Fact:
+    data = yamlfile.plain(data)
     return Fact(name=name, unit=data.get("unit", "none"), value=data.get("value"),
-                per=data.get("per"), bands=[dict(b) for b in data.get("bands", [])])
+                per=data.get("per"), bands=data.get("bands", []))
 
 
-def _entry(tenant: str, data: yamlfile.Located) -> Entry:
-    return Entry(id=data["id"], tenant=tenant, topic=data["topic"], source=dict(data["source"]),
-                 question=dict(data["question"]), answer=dict(data["answer"]),
-                 related=list(data.get("related") or []), computed=data.get("computed"),
-                 file=data.file, line=data.line)
+def _entry(tenant: str, located: yamlfile.Located) -> Entry:
+    data = yamlfile.plain(located)
+    return Entry(id=data["id"], tenant=tenant, topic=data["topic"], source=data["source"],
+                 question=data["question"], answer=data["answer"], related=data.get("related") or [],
+                 computed=data.get("computed"), file=located.file, line=located.line)
 
 
 def read_tenant(folder: Path, root: Path) -> Tenant:
     meta = yamlfile.read(folder / "tenant.yml", root)
+    meta = yamlfile.plain(meta)
     tenant = Tenant(id=meta["id"], name=meta["name"], document=meta["document"],
-                    languages=list(meta["languages"]), actions=dict(meta.get("actions") or {}))
+                    languages=meta["languages"], actions=meta.get("actions") or {})
     for path in sorted(folder.glob("*.yml")):
         if path.name == "tenant.yml":
             continue

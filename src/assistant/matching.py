@@ -35,7 +35,10 @@ class Matcher:
         self.intents = intents
         self.coef = coef            # features x intents, float32
         self.intercept = intercept
-        self.examples_t = examples_t  # features x examples (CSR): rows are looked up per query feature
+        # The training examples by feature (a CSR matrix's three arrays, features x examples), kept
+        # as plain numpy so that answering never imports scipy.
+        examples_t = examples_t.tocsr()
+        self.by_feature = (examples_t.indptr, examples_t.indices, examples_t.data.astype(np.float32))
         self.example_intent = example_intent
         self.blend = blend
         self.temperature = temperature
@@ -66,8 +69,12 @@ class Matcher:
         """Best cosine similarity to a training example, per intent, counting unknown words."""
         best = np.zeros(len(self.intents), dtype=np.float32)
         if len(cols):
-            per_example = self.examples_t[cols].T @ weights
-            np.maximum.at(best, self.example_intent, per_example)
+            indptr, indices, data = self.by_feature
+            starts, lengths = indptr[cols], indptr[cols + 1] - indptr[cols]
+            positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+            per_example = np.bincount(indices[positions], weights=data[positions] * np.repeat(weights, lengths),
+                                      minlength=len(self.example_intent))
+            np.maximum.at(best, self.example_intent, per_example.astype(np.float32))
         return best * coverage
 
     def rank(self, tokens: Sequence[str], top: int = 5) -> list[Candidate]:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import lexicon
+from . import intents as intents_module, knowledge, lexicon, yamlfile
+from .features import Vectorizer
 from .intents import COMMON, IntentData
 from .knowledge import Tenant
 from .language import LanguageDetector
-from .features import Vectorizer
 from .matching import OUT_OF_SCOPE, Matcher
 from .normalise import Normaliser
 
@@ -34,6 +34,15 @@ class Models:
     normaliser: Normaliser
     detector: LanguageDetector
     matchers: dict[str, Matcher]
+
+
+@dataclass
+class Bundle:
+    """What a running assistant needs, read and trained from the data folders."""
+    tenants: dict[str, Tenant]
+    intents: IntentData
+    forms: dict
+    models: Models
 
 
 def texts_by_language(tenants: dict[str, Tenant], intents: IntentData) -> dict[str, list[str]]:
@@ -97,24 +106,31 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()[:20]
 
 
-def load_or_build(root: Path, cache_dir: Path, tenants: dict[str, Tenant], intents: IntentData) -> Models:
-    path = cache_dir / f"models-{fingerprint(root)}.pickle"
+def read_bundle(root: Path) -> Bundle:
+    tenants, intent_data = knowledge.load(root), intents_module.load(root)
+    forms = yamlfile.plain(yamlfile.read(root / "intents" / "forms.yml", root))["forms"]
+    return Bundle(tenants, intent_data, forms, build(tenants, intent_data))
+
+
+def load_bundle(root: Path, cache_dir: Path) -> Bundle:
+    """The cached bundle for the data as it is now, built (and cached) when the data changed."""
+    path = cache_dir / f"bundle-{fingerprint(root)}.pickle"
     if path.exists():
         try:
             with open(path, "rb") as f:
                 return pickle.load(f)
         except Exception:  # a cache from an interrupted write or an older version: rebuild it
-            log.warning("ignoring unreadable model cache %s", path)
-    models = build(tenants, intents)
-    _save(models, path)
-    return models
+            log.warning("ignoring unreadable cache %s", path)
+    bundle = read_bundle(root)
+    _save(bundle, path)
+    return bundle
 
 
-def _save(models: Models, path: Path) -> None:
+def _save(bundle: Bundle, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob("models-*.pickle"):
+    for old in path.parent.glob("bundle-*.pickle"):
         old.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as f:
-        pickle.dump(models, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(bundle, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)

@@ -43,3 +43,12 @@ def line_of(mapping, key: str | None = None) -> int:
     if key is not None and f"__line__{key}" in mapping:
         return mapping[f"__line__{key}"]
     return getattr(mapping, "line", 0)
+
+
+def plain(data):
+    """The parsed YAML without the line bookkeeping: plain dicts and lists."""
+    if isinstance(data, dict):
+        return {k: plain(v) for k, v in data.items() if not str(k).startswith("__line__")}
+    if isinstance(data, list):
+        return [plain(v) for v in data]
+    return data

@@ -1,0 +1,157 @@
+"""``assistant check``: every rule the data must follow, each problem with its file and line."""
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from . import intents as intents_module, knowledge, langdata, yamlfile
+from .compute import FUNCTIONS
+from .dialogue import COMMON_INTENTS
+from .text import fold
+
+MIN_EXAMPLES = 8
+RESPONSES = ("utter_greeting", "utter_thanks", "utter_goodbye", "utter_help", "utter_handoff", "utter_fallback",
+             "utter_clarify", "utter_empty", "utter_too_long", "utter_ask_human_label")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.value)?\}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@cache
+def _schema(name: str) -> dict:
+    return json.loads((Path(__file__).parent / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _line_at(data, path) -> int:
+    line = getattr(data, "line", 1)
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = getattr(data, "line", line)
+    return line
+
+
+def validate_file(path: Path, root: Path, schema: str) -> list[Problem]:
+    name = str(path.relative_to(root))
+    try:
+        data = yamlfile.read(path, root)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return [Problem(name, mark.line + 1 if mark else 1, f"invalid YAML: {getattr(error, 'problem', error)}")]
+    validator = jsonschema.Draft202012Validator(_schema(schema))
+    return [Problem(name, _line_at(data, e.absolute_path), f"{'/'.join(map(str, e.absolute_path)) or 'file'}: {e.message}")
+            for e in validator.iter_errors(yamlfile.plain(data) or {})]
+
+
+def schema_problems(root: Path) -> list[Problem]:
+    problems = []
+    for path in sorted((root / "knowledge").glob("*/*.yml")):
+        problems += validate_file(path, root, "tenant" if path.name == "tenant.yml" else "knowledge")
+    for path in sorted((root / "intents").glob("*/*/*.yml")):
+        problems += validate_file(path, root, "nlu")
+    problems += validate_file(root / "intents" / "forms.yml", root, "forms")
+    return problems
+
+
+def tenant_problems(tenant: knowledge.Tenant, forms: dict, units: set[str]) -> list[Problem]:
+    problems, meta = [], f"knowledge/{tenant.id}/tenant.yml"
+    for fact in tenant.facts.values():
+        if fact.unit not in units or (fact.per and fact.per not in units):
+            problems.append(Problem(meta, 1, f"fact {fact.name}: unit not declared in every language"))
+    for intent, action in tenant.actions.items():
+        if intent not in COMMON_INTENTS:
+            problems.append(Problem(meta, 1, f"actions: {intent} is not an action intent"))
+        elif action and "form" in action and action["form"] not in forms:
+            problems.append(Problem(meta, 1, f"actions: {intent}: no form {action['form']!r}"))
+        elif action and "entry" in action and action["entry"] not in tenant.entries:
+            problems.append(Problem(meta, 1, f"actions: {intent}: no entry {action['entry']!r}"))
+    for entry in tenant.entries.values():
+        problems += entry_problems(entry, tenant)
+    return problems
+
+
+def entry_problems(entry: knowledge.Entry, tenant: knowledge.Tenant) -> list[Problem]:
+    where = lambda message: Problem(entry.file, entry.line, f"{entry.id}: {message}")  # noqa: E731
+    problems = [where(f"no {part} in {lang}") for lang in tenant.languages
+                for part in ("question", "answer") if not getattr(entry, part).get(lang)]
+    problems += [where(f"related entry {r!r} does not exist") for r in entry.related if r not in tenant.entries]
+    texts = list(entry.answer.values()) + list((entry.computed or {}).get("reply", {}).values())
+    computed_names = _computed_placeholders(entry)
+    for name in {n for text in texts for n in _PLACEHOLDER.findall(text)}:
+        if name not in tenant.facts and name not in computed_names:
+            problems.append(where(f"placeholder {{{name}}} names no fact"))
+    if entry.computed and entry.computed["function"] not in FUNCTIONS:
+        problems.append(where(f"unknown computed function {entry.computed['function']!r}"))
+    return problems
+
+
+def _computed_placeholders(entry: knowledge.Entry) -> set[str]:
+    if not entry.computed:
+        return set()
+    return {n for text in entry.computed["reply"].values() for n in _PLACEHOLDER.findall(text)}
+
+
+def intent_problems(tenants: dict[str, knowledge.Tenant], data: intents_module.IntentData) -> list[Problem]:
+    problems = []
+    for scope in [intents_module.COMMON, *tenants]:
+        known = set(COMMON_INTENTS) if scope == intents_module.COMMON else set(tenants[scope].entries)
+        for e in data.for_scope(scope):
+            if e.intent not in known:
+                problems.append(Problem(e.file, e.line, f"intent {e.intent!r} answers nothing in {scope}"))
+    for tenant in tenants.values():
+        counts = {}
+        for e in data.for_scope(tenant.id):
+            counts[(e.intent, e.lang)] = counts.get((e.intent, e.lang), 0) + 1
+        for entry in tenant.entries.values():
+            for lang in tenant.languages:
+                if counts.get((entry.id, lang), 0) < MIN_EXAMPLES:
+                    problems.append(Problem(entry.file, entry.line, f"{entry.id}: fewer than {MIN_EXAMPLES} "
+                                                                    f"training phrases in {lang}"))
+        problems += shared_phrases(data.for_scope(intents_module.COMMON) + data.for_scope(tenant.id))
+    return problems
+
+
+def shared_phrases(examples: list[intents_module.Example]) -> list[Problem]:
+    seen: dict[tuple[str, str], intents_module.Example] = {}
+    problems = []
+    for e in examples:
+        key = (e.lang, " ".join(re.findall(r"\w+", fold(e.text))) or fold(e.text))
+        first = seen.setdefault(key, e)
+        if first.intent != e.intent:
+            problems.append(Problem(e.file, e.line, f"phrase {e.text!r} is also under {first.intent} "
+                                                    f"({first.file}:{first.line})"))
+    return problems
+
+
+def response_problems(root: Path, data: intents_module.IntentData, forms: dict) -> list[Problem]:
+    needed = list(RESPONSES) + [f"utter_ask_{name}_{form['required_slots'][0]}" for name, form in forms.items()]
+    return [Problem(f"intents/common/{lang}/responses.yml", 1, f"missing response {key}")
+            for lang in langdata.languages() for key in needed if key not in data.responses.get(lang, {})]
+
+
+def check_project(root: Path) -> list[Problem]:
+    problems = schema_problems(root)
+    if problems:
+        return problems  # the rest reads the files as the schema describes them
+    tenants = knowledge.load(root)
+    data = intents_module.load(root)
+    forms = yamlfile.read(root / "intents" / "forms.yml")["forms"]
+    units = set.intersection(*(set(langdata.load(lang, "units")["units"]) for lang in langdata.languages()))
+    for tenant in tenants.values():
+        problems += tenant_problems(tenant, forms, units)
+    problems += intent_problems(tenants, data) + response_problems(root, data, forms)
+    return list(dict.fromkeys(problems))  # common phrases are checked with each tenant: report once
