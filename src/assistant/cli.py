@@ -145,3 +145,7 @@ def evaluate(path, failures):
         for o in report.failures:
             click.echo(f"  {o.item['id']}: {o.item['message']!r} -> {o.why}")
     click.echo(lines[-1])
+
+
+if __name__ == "__main__":
+    cli()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from collections.abc import Sequence
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from .features import Vectorizer
 
@@ -18,6 +19,10 @@ OUT_OF_SCOPE = "out_of_scope"
 C = 1.0             # SVM regularisation
 TEMPERATURE = 10.0  # SVM scores are small margins: scaled before the softmax
 BLEND = 0.7         # weight of nearest-example similarity against classifier probability
+# A word the examples never use is read as its closest known word when that one is this close
+# (rapidfuzz's normalised Indel similarity, 0..100) and long enough for a typo to be likely.
+CORRECTION_CUTOFF = 85
+CORRECTION_MIN_LENGTH = 5
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Matcher:
         self.intercept = intercept
         # The training examples by feature (a CSR matrix's three arrays, features x examples), kept
         # as plain numpy so that answering never imports scipy.
+        self.words = sorted(f[2:] for f in vectorizer.index if f.startswith("w:") and not f.startswith("w:#"))
         examples_t = examples_t.tocsr()
         self.by_feature = (examples_t.indptr, examples_t.indices, examples_t.data.astype(np.float32))
         self.example_intent = example_intent
@@ -77,8 +83,19 @@ class Matcher:
             np.maximum.at(best, self.example_intent, per_example.astype(np.float32))
         return best * coverage
 
+    def correct(self, tokens: Sequence[str]) -> list[str]:
+        """Misspelt words replaced by the known word they most resemble ("remboursemnt")."""
+        index = self.vectorizer.index
+        corrected = []
+        for token in tokens:
+            if len(token) >= CORRECTION_MIN_LENGTH and "w:" + token not in index and not token.startswith("#"):
+                best = process.extractOne(token, self.words, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF)
+                token = best[0] if best else token
+            corrected.append(token)
+        return corrected
+
     def rank(self, tokens: Sequence[str], top: int = 5) -> list[Candidate]:
-        cols, weights, coverage = self.vectorizer.vector(tokens)
+        cols, weights, coverage = self.vectorizer.vector(self.correct(tokens))
         if not len(cols):
             return []
         prob = self.probabilities(cols, weights)

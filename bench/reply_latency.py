@@ -1,0 +1,82 @@
+"""Speed and memory of the core: `Assistant.reply` per message, `assistant ask` from a cold start.
+
+    python bench/reply_latency.py            # prints a table; nothing is asserted
+
+Goals (issue 2): reply p50 <= 1 ms and p99 <= 5 ms with all tenants loaded; `assistant ask` from a
+cold start <= 1.5 s; resident memory <= 200 MB.
+"""
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from assistant import Assistant
+
+ROOT = Path(__file__).resolve().parents[1]
+REPEAT = 5
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def messages():
+    items = []
+    for path in sorted((ROOT / "tests" / "eval").glob("*.jsonl")):
+        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return items
+
+
+def reply_latencies(assistant, items):
+    by_tenant: dict[str, list[float]] = {}
+    for _ in range(REPEAT):
+        for item in items:
+            start = time.perf_counter()
+            assistant.reply(item["tenant"], None, item["message"])
+            by_tenant.setdefault(item["tenant"], []).append((time.perf_counter() - start) * 1000)
+    return by_tenant
+
+
+# The child reports its own peak memory: a forked child's counter would include this process's.
+ASK = ("import atexit, resource, sys\n"
+       "atexit.register(lambda: sys.stderr.write('maxrss %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+       "from assistant.cli import cli\n"
+       "cli(['ask', '--tenant', 'exo', 'combien coûte le renouvellement ?'])\n")
+
+
+def cold_start(runs=5):
+    """Wall time and peak RSS of `assistant ask` in a fresh process (model cache already built)."""
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", ASK], capture_output=True, text=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+        peaks.append(int(done.stderr.split("maxrss")[-1]) / 1024)
+    return statistics.median(times), max(peaks)
+
+
+def main():
+    Assistant.load()  # builds the cache if the data changed: not what is measured here
+    start = time.perf_counter()
+    assistant = Assistant.load()
+    load = time.perf_counter() - start
+    items = messages()
+    assistant.reply("exo", None, "warm up")
+    by_tenant = reply_latencies(assistant, items)
+    every = [v for values in by_tenant.values() for v in values]
+    print(f"Assistant.reply over {len(items)} evaluation messages x {REPEAT}, all {len(assistant.tenants)} tenants loaded")
+    print(f"{'tenant':<14}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}")
+    for tenant, values in sorted(by_tenant.items()):
+        print(f"{tenant:<14}{len(values):>6}{percentile(values, .5):>9.3f}{percentile(values, .99):>9.3f}")
+    print(f"{'all':<14}{len(every):>6}{percentile(every, .5):>9.3f}{percentile(every, .99):>9.3f}")
+    print(f"load from the cache: {load:.2f} s")
+    wall, peak = cold_start()
+    print(f"`assistant ask` cold start: median {wall:.2f} s, peak resident memory {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""`assistant check` on the project, and on broken copies of it: each problem names file and line."""
+import shutil
+
+import pytest
+
+from assistant.check import check_project
+from assistant.config import project_root
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = project_root()
+    for folder in ("knowledge", "intents"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    return tmp_path
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def messages(root):
+    return [str(p) for p in check_project(root)]
+
+
+def test_the_project_is_valid():
+    assert messages(project_root()) == []
+
+
+def test_a_phrase_under_two_intents_names_both_places(project):
+    nlu = project / "intents/exo/en/nlu.yml"
+    lines = nlu.read_text(encoding="utf-8").splitlines()
+    first_phrase = next(line.strip() for line in lines if line.strip().startswith("- ") and "intent:" not in line)
+    nlu.write_text(nlu.read_text(encoding="utf-8") + f"- intent: trial_length\n  examples: |\n    {first_phrase}\n",
+                   encoding="utf-8")
+    problems = messages(project)
+    assert any("is also under" in p and p.startswith("intents/exo/en/nlu.yml:") for p in problems)
+
+
+def test_a_missing_translation_is_reported_at_its_entry(project):
+    edit(project / "knowledge/exo/entries.yml", "    en: What is your refund policy?", "    de: Rückerstattung?")
+    problems = messages(project)
+    assert any("refund_policy: no question in en" in p for p in problems)
+    assert all(p.startswith("knowledge/exo/entries.yml:") for p in problems if "refund_policy" in p)
+
+
+def test_a_yaml_syntax_error_gives_its_line(project):
+    path = project / "knowledge/anvaigo/entries.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n  - id: [broken\n", encoding="utf-8")
+    [problem] = messages(project)
+    assert problem.startswith("knowledge/anvaigo/entries.yml:") and "invalid YAML" in problem
+
+
+def test_an_unknown_fact_and_a_dangling_reference_are_reported(project):
+    edit(project / "knowledge/exo/entries.yml", "{refund_window}", "{refund_windw}")
+    edit(project / "knowledge/exo/entries.yml", "related: [", "related: [no_such_entry, ")
+    problems = " ".join(messages(project))
+    assert "{refund_windw} names no fact" in problems
+    assert "related entry 'no_such_entry' does not exist" in problems
+
+
+def test_an_intent_that_answers_nothing_is_reported(project):
+    path = project / "intents/conex/fr/buying.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "- intent: nowhere\n  examples: |\n    - une phrase\n",
+                    encoding="utf-8")
+    assert any("intent 'nowhere' answers nothing" in p for p in messages(project))
+
+
+def test_a_schema_violation_names_the_field(project):
+    edit(project / "knowledge/exo/entries.yml", "topic: refunds", "topic: refundz")
+    [problem] = [p for p in messages(project) if "refundz" in p]
+    assert problem.startswith("knowledge/exo/entries.yml:") and "topic" in problem

@@ -1,0 +1,62 @@
+import json
+
+from click.testing import CliRunner
+
+from assistant.cli import cli
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_ask_json_prints_the_reply_contract():
+    result = run("ask", "--tenant", "exo", "--json", "how long are backups kept?")
+    assert result.exit_code == 0
+    reply = json.loads(result.output)
+    assert reply["type"] == "answer" and reply["lang"] == "en" and "7" in reply["reply"]
+
+
+def test_ask_prints_the_answer_and_its_source():
+    result = run("ask", "--tenant", "conex", "--lang", "fr", "is your code open source?")
+    assert result.exit_code == 0
+    assert "001_5ab0789021944fce.txt" in result.output
+
+
+def test_ask_an_unknown_tenant_fails_clearly():
+    result = run("ask", "--tenant", "nope", "hello")
+    assert result.exit_code == 2 and "exo" in result.output
+
+
+def test_lookup_shows_both_languages_and_the_source():
+    result = run("lookup", "remboursement", "--tenant", "exo", "--top", "2")
+    assert result.exit_code == 0
+    assert "fr:" in result.output and "en:" in result.output and "Règlement" in result.output
+
+
+def test_lookup_json_is_ranked():
+    rows = json.loads(run("lookup", "grace calls", "--json").output)
+    assert rows[0]["tenant"] == "solidxperts"
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+
+
+def test_check_succeeds_on_the_project():
+    result = run("check")
+    assert result.exit_code == 0 and "ok" in result.output
+
+
+def test_eval_prints_scores_and_failures(tmp_path):
+    items = tmp_path / "items.jsonl"
+    items.write_text(json.dumps({"id": "a", "tenant": "exo", "lang": "en", "message": "what is your refund policy?",
+                                 "expect": "answer", "must": [["30"]]}) + "\n"
+                     + json.dumps({"id": "b", "tenant": "exo", "lang": "en", "message": "hello",
+                                   "expect": "fallback", "must": []}) + "\n", encoding="utf-8")
+    result = run("eval", str(items))
+    assert result.exit_code == 0
+    assert "by tenant" in result.output and "b: 'hello'" in result.output
+    assert result.output.strip().splitlines()[-1].startswith("overall: 1/2")
+
+
+def test_chat_holds_one_conversation():
+    result = CliRunner().invoke(cli, ["chat", "--tenant", "exo"], input="bonjour\nok merci\nquit\n")
+    assert result.exit_code == 0
+    assert result.output.count(">") >= 2

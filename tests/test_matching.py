@@ -1,0 +1,41 @@
+"""The matcher is generic: it trains from any labelled set, as a benchmark does."""
+from assistant.matching import OUT_OF_SCOPE, Matcher
+
+DATA = [
+    ("book flight paris", "flight"), ("plane ticket to rome", "flight"), ("fly to london tomorrow", "flight"),
+    ("flight booking please", "flight"), ("weather today", "weather"), ("will it rain tomorrow", "weather"),
+    ("forecast for the weekend", "weather"), ("is it sunny outside", "weather"),
+    ("tell me a joke", OUT_OF_SCOPE), ("what is the meaning of life", OUT_OF_SCOPE),
+    ("sing a song", OUT_OF_SCOPE), ("who won the game", OUT_OF_SCOPE),
+]
+
+
+def train():
+    return Matcher.train([(text.split(), intent) for text, intent in DATA])
+
+
+def test_it_ranks_the_intent_of_an_unseen_phrase_first():
+    matcher = train()
+    assert matcher.rank("book a ticket to paris".split())[0].intent == "flight"
+    assert matcher.rank("rain forecast".split())[0].intent == "weather"
+
+
+def test_confidences_are_in_zero_one_and_sorted():
+    ranked = train().rank("flight weather".split())
+    assert all(0 <= c.confidence <= 1 for c in ranked)
+    assert [c.confidence for c in ranked] == sorted((c.confidence for c in ranked), reverse=True)
+
+
+def test_a_typo_still_matches_through_character_ngrams():
+    assert train().rank("wheather tomorow".split())[0].intent == "weather"
+
+
+def test_unknown_words_lower_the_similarity():
+    matcher = train()
+    known = matcher.rank("weather today".split())[0]
+    diluted = [c for c in matcher.rank("weather today zorblax quuxify".split()) if c.intent == "weather"][0]
+    assert diluted.similarity < known.similarity
+
+
+def test_nothing_known_gives_no_candidate():
+    assert train().rank(["zzzz"]) == []

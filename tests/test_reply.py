@@ -1,0 +1,74 @@
+import json
+
+import pytest
+
+from assistant import MessageTooLong, UnknownTenant
+
+CONTRACT = {"session_id", "reply", "lang", "type", "intent", "confidence", "action", "suggestions", "sources"}
+
+
+def test_a_reply_has_exactly_the_fields_of_the_contract(ask):
+    reply = ask("exo", "quelle est votre politique de remboursement ?")
+    assert set(reply) == CONTRACT
+    assert json.loads(json.dumps(reply)) == reply
+    assert reply["type"] == "answer" and reply["lang"] == "fr"
+    assert 0 <= reply["confidence"] <= 1
+    assert reply["sources"] and set(reply["sources"][0]) == {"document", "section", "question"}
+
+
+def test_every_answer_cites_its_own_tenants_document(assistant, ask):
+    for tenant in assistant.tenants.values():
+        for entry in list(tenant.entries.values())[:5]:
+            reply = ask(tenant.id, entry.question["en"], lang="en")
+            for source in reply["sources"]:
+                assert source["document"] == tenant.document
+
+
+def test_a_new_session_id_is_given_and_then_kept(ask):
+    first = ask("exo", "bonjour")
+    again = ask("exo", "merci", session=first["session_id"])
+    assert len(first["session_id"]) >= 16
+    assert again["session_id"] == first["session_id"]
+
+
+def test_a_session_never_crosses_tenants(ask):
+    first = ask("exo", "bonjour")
+    other = ask("conex", "bonjour", session=first["session_id"])
+    assert other["session_id"] != first["session_id"]
+
+
+@pytest.mark.parametrize("message", ["", "   ", "\n\t"])
+def test_an_empty_message_gets_an_invitation(ask, message):
+    reply = ask("exo", message)
+    assert reply["type"] == "smalltalk" and reply["reply"]
+
+
+def test_a_message_over_2000_characters_is_a_clear_error(assistant):
+    with pytest.raises(MessageTooLong) as error:
+        assistant.reply("exo", None, "prix " * 500, lang="fr")
+    assert "2000" in error.value.message and error.value.status == 413
+
+
+def test_an_unknown_tenant_is_an_error_naming_the_tenants(assistant):
+    with pytest.raises(UnknownTenant) as error:
+        assistant.reply("nope", None, "bonjour")
+    for tenant in assistant.tenants:
+        assert tenant in error.value.message
+
+
+@pytest.mark.parametrize("message", ["\x00\x01\x02 prix ?", "💸💸 refund? 🙏", "\u202eمرحبا\u202c prix",
+                                     "\ud800 lone surrogate", "<script>alert(1)</script>", "\u200b\ufeff"])
+def test_odd_characters_never_crash(ask, message):
+    reply = ask("exo", message)
+    assert set(reply) == CONTRACT
+    json.dumps(reply)
+
+
+def test_the_conversation_language_carries_short_messages(ask):
+    first = ask("exo", "Bonjour, je voudrais savoir si vous faites des remises aux associations")
+    follow = ask("exo", "ok", session=first["session_id"])
+    assert first["lang"] == follow["lang"] == "fr"
+
+
+def test_an_explicit_language_always_wins(ask):
+    assert ask("exo", "quelle est votre politique de remboursement ?", lang="en")["lang"] == "en"
