@@ -11,6 +11,7 @@ import yaml
 from . import intents as intents_module, knowledge, langdata, yamlfile
 from .compute import FUNCTIONS
 from .dialogue import COMMON_INTENTS
+from .matching import OUT_OF_SCOPE
 from .text import fold
 
 MIN_EXAMPLES = 8
@@ -108,7 +109,7 @@ def _computed_placeholders(entry: knowledge.Entry) -> set[str]:
 def intent_problems(tenants: dict[str, knowledge.Tenant], data: intents_module.IntentData) -> list[Problem]:
     problems = []
     for scope in [intents_module.COMMON, *tenants]:
-        known = set(COMMON_INTENTS) if scope == intents_module.COMMON else set(tenants[scope].entries)
+        known = set(COMMON_INTENTS) if scope == intents_module.COMMON else {*tenants[scope].entries, OUT_OF_SCOPE}
         for e in data.for_scope(scope):
             if e.intent not in known:
                 problems.append(Problem(e.file, e.line, f"intent {e.intent!r} answers nothing in {scope}"))
