@@ -72,3 +72,13 @@ def test_a_schema_violation_names_the_field(project):
     edit(project / "knowledge/exo/entries.yml", "topic: refunds", "topic: refundz")
     [problem] = [p for p in messages(project) if "refundz" in p]
     assert problem.startswith("knowledge/exo/entries.yml:") and "topic" in problem
+
+
+def test_an_entry_id_written_twice_is_reported_with_both_places(project):
+    path = project / "knowledge/anvaigo/entries.yml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: free_online_presentation")
+    end = text.index("  - id:", start + 10)
+    path.write_text(text + "\n" + text[start:end], encoding="utf-8")
+    problems = [p for p in messages(project) if "already defined" in p]
+    assert len(problems) == 1 and "entry free_online_presentation" in problems[0]

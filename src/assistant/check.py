@@ -68,6 +68,22 @@ def schema_problems(root: Path) -> list[Problem]:
     return problems
 
 
+def duplicate_ids(root: Path) -> list[Problem]:
+    """Entry ids and fact names written twice in one tenant (loading would keep only the last)."""
+    problems = []
+    for folder in sorted(p for p in (root / "knowledge").iterdir() if p.is_dir()):
+        seen: dict[str, tuple[str, int]] = {}
+        for path in sorted(folder.glob("*.yml")):
+            data = yamlfile.read(path, root) or {}
+            names = [(f"entry {e['id']}", e.file, e.line) for e in data.get("entries") or []]
+            names += [(f"fact {name}", data.file, data.line) for name in data.get("facts") or {}]
+            for name, file, line in names:
+                if name in seen:
+                    problems.append(Problem(file, line, f"{name} is already defined at {seen[name][0]}:{seen[name][1]}"))
+                seen.setdefault(name, (file, line))
+    return problems
+
+
 def tenant_problems(tenant: knowledge.Tenant, forms: dict, units: set[str]) -> list[Problem]:
     problems, meta = [], f"knowledge/{tenant.id}/tenant.yml"
     for fact in tenant.facts.values():
@@ -148,6 +164,7 @@ def check_project(root: Path) -> list[Problem]:
     problems = schema_problems(root)
     if problems:
         return problems  # the rest reads the files as the schema describes them
+    problems = duplicate_ids(root)
     tenants = knowledge.load(root)
     data = intents_module.load(root)
     forms = yamlfile.read(root / "intents" / "forms.yml")["forms"]
