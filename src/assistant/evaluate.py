@@ -71,6 +71,9 @@ def summary_lines(report: Report) -> list[str]:
                        ("expected", lambda o: o.item["expect"].split(":")[0])):
         lines.append(f"by {title}:")
         lines += [f"  {k:<14}{ok / n:7.1%}  ({ok}/{n})" for k, (ok, n) in report.accuracy(key).items()]
+    lines.append("answers by language:")
+    answers = Report([o for o in report.outcomes if o.item["expect"] == "answer"])
+    lines += [f"  {k:<14}{ok / n:7.1%}  ({ok}/{n})" for k, (ok, n) in answers.accuracy(lambda o: o.item["lang"]).items()]
     in_scope = lambda o: o.item["expect"] != "fallback"  # noqa: E731
     fell, n_in = report.rate(lambda o: o.reply["type"] == "fallback", in_scope)
     caught, n_out = report.rate(lambda o: o.reply["type"] == "fallback", lambda o: not in_scope(o))
