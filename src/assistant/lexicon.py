@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import langdata
-from .normalise import LanguageTables, stop_word_adjustments, words
+from .normalise import LanguageTables, split, stop_word_adjustments, words
 from .text import fold
 
 
@@ -36,13 +36,16 @@ def compile_tables(lang: str, corpus: Iterable[str], synonyms: dict[str, list[st
     """
     contractions = langdata.load(lang, "language").get("contractions", {}) or {}
     full = _spacy_lemma_table(lang)
-    texts = list(corpus) + [v for variants in synonyms.values() for v in variants] + list(synonyms)
+    written_out = (langdata.load(lang, "abbreviations").get("abbreviations") or {}).values()
+    texts = list(corpus) + [v for variants in synonyms.values() for v in variants] + list(synonyms) + list(written_out)
     used = {w for text in texts for w in words(text, lang, contractions)}
     used_lemmas = {full.get(w, w) for w in used}
     lemmas = {form: lemma for form, lemma in full.items() if lemma in used_lemmas and form != lemma}
 
     keep, add = stop_word_adjustments(lang)
-    tables = LanguageTables(lemmas=lemmas, contractions=contractions,
+    abbreviations = {fold(short): split(fold(long)) for short, long in
+                     (langdata.load(lang, "abbreviations").get("abbreviations") or {}).items()}
+    tables = LanguageTables(lemmas=lemmas, contractions=contractions, abbreviations=abbreviations,
                             stop_words=frozenset((_spacy_stop_words(lang) - keep) | add))
     for canonical, variants in synonyms.items():
         target = _lemmatise(canonical, lang, tables)

@@ -23,6 +23,7 @@ class LanguageTables:
     stop_words: frozenset[str] = frozenset()
     synonyms: dict[tuple[str, ...], str] = field(default_factory=dict)
     contractions: dict[str, str] = field(default_factory=dict)
+    abbreviations: dict[str, list[str]] = field(default_factory=dict)
     longest_synonym: int = 1
 
 
@@ -36,8 +37,16 @@ def words(text: str, lang: str, contractions: dict[str, str] | None = None) -> l
     """Folded word tokens, French elisions split off, numbers as digits."""
     text = fold(to_digits(text, lang))
     text = expand_contractions(text, contractions or {})
-    text = _ELISION.sub(r"\1 ", text)
-    return _WORD.findall(text)
+    return split(text)
+
+
+def split(folded: str) -> list[str]:
+    return _WORD.findall(_ELISION.sub(r"\1 ", folded))
+
+
+def expand(tokens: list[str], abbreviations: dict[str, list[str]]) -> list[str]:
+    """Chat abbreviations written out ("cmb" -> "combien", "jai" -> "j", "ai")."""
+    return [w for token in tokens for w in abbreviations.get(token, (token,))]
 
 
 class Normaliser:
@@ -47,7 +56,9 @@ class Normaliser:
     def lemmas(self, text: str, lang: str) -> list[str]:
         """Lemmas with synonyms made canonical, stop words kept (language detection and slots use them)."""
         t = self.tables[lang]
-        tokens = [NUMBER if w.isdigit() else t.lemmas.get(w, w) for w in words(text, lang, t.contractions)]
+        tokens = expand(words(text, lang, t.contractions), t.abbreviations)
+        # A stop word keeps its own form: spaCy's lookup table would turn "ne" into "naître".
+        tokens = [NUMBER if w.isdigit() else w if w in t.stop_words else t.lemmas.get(w, w) for w in tokens]
         return self._canonical(tokens, t)
 
     def tokens(self, text: str, lang: str) -> list[str]:
