@@ -22,6 +22,7 @@ from .text import clean, fold
 
 CHAR_WEIGHT = 0.05
 WORD_WEIGHT = 1.0
+DECISIVE = 3.0          # a word-evidence margin (log-likelihood) beyond which characters are not read
 CONVERSATION_PRIOR = 2.5
 HINT_PRIOR = 1.5
 DEFAULT_PRIOR = 0.3     # the vendors' pages are French: on a perfect tie, French
@@ -73,17 +74,22 @@ class LanguageDetector:
         return cls(models)
 
     def evidence(self, text: str) -> dict[str, float]:
-        """Log-likelihood of the message in each language, from its own characters and words."""
-        lowered = f" {clean(text).lower()} "
-        grams = [lowered[i:i + n] for n in (1, 2, 3) for i in range(len(lowered) - n + 1)]
+        """Log-likelihood of the message in each language, from its own words and characters.
+
+        Character n-grams are only consulted when the words do not settle it: they cost most of
+        the time and matter only for messages made of words the knowledge never uses.
+        """
         tokens = [w for w in words(text, DEFAULT_LANGUAGE) if not w.isdigit()]
         known = [w for w in tokens if any(w in m.words for m in self.models.values())]
         scores = {}
         for lang, m in self.models.items():
-            char_score = sum(m.chars.get(g, m.char_unseen) for g in grams if g.strip())
             word_score = sum(m.words.get(w, m.word_unseen) for w in known)
             typography = sum(weight for pattern, weight in m.typography if re.search(pattern, text))
-            scores[lang] = CHAR_WEIGHT * char_score + WORD_WEIGHT * word_score + typography
+            scores[lang] = WORD_WEIGHT * word_score + typography
+        if max(scores.values()) - min(scores.values()) < DECISIVE:
+            grams = _grams(text)
+            for lang, m in self.models.items():
+                scores[lang] += CHAR_WEIGHT * sum(m.chars.get(g, m.char_unseen) for g in grams)
         return scores
 
     def detect(self, text: str, explicit: str | None = None, conversation: str | None = None,
@@ -95,6 +101,11 @@ class LanguageDetector:
             scores[lang] += (CONVERSATION_PRIOR * (lang == conversation) + HINT_PRIOR * (lang == hint)
                              + DEFAULT_PRIOR * (lang == DEFAULT_LANGUAGE))
         return max(scores, key=scores.get)
+
+
+def _grams(text: str) -> list[str]:
+    lowered = f" {clean(text).lower()} "
+    return [g for n in (1, 2, 3) for i in range(len(lowered) - n + 1) if (g := lowered[i:i + n]).strip()]
 
 
 def hint_from_header(accept_language: str | None, supported: list[str]) -> str | None:

@@ -43,9 +43,12 @@ class Matcher:
         # The training examples by feature (a CSR matrix's three arrays, features x examples), kept
         # as plain numpy so that answering never imports scipy.
         self.words = sorted(f[2:] for f in vectorizer.index if f.startswith("w:") and not f.startswith("w:#"))
-        examples_t = examples_t.tocsr()
+        # Examples sorted by intent, so that the best example of each intent is one reduceat.
+        order = np.argsort(example_intent, kind="stable")
+        examples_t = examples_t.tocsc()[:, order].tocsr()
         self.by_feature = (examples_t.indptr, examples_t.indices, examples_t.data.astype(np.float32))
-        self.example_intent = example_intent
+        self.example_intent = np.asarray(example_intent)[order]
+        self.intent_starts = np.searchsorted(self.example_intent, np.arange(len(intents)))
         self.blend = blend
         self.temperature = temperature
 
@@ -80,7 +83,7 @@ class Matcher:
             positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
             per_example = np.bincount(indices[positions], weights=data[positions] * np.repeat(weights, lengths),
                                       minlength=len(self.example_intent))
-            np.maximum.at(best, self.example_intent, per_example.astype(np.float32))
+            best = np.maximum.reduceat(per_example, self.intent_starts).astype(np.float32)
         return best * coverage
 
     def correct(self, tokens: Sequence[str]) -> list[str]:
