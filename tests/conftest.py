@@ -1,6 +1,13 @@
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from assistant import Assistant
+
+# Every test process writes to its own database, never to the project's.
+os.environ.setdefault("ASSISTANT_DB", str(Path(tempfile.mkdtemp(prefix="assistant-tests-")) / "assistant.db"))
 
 
 @pytest.fixture(scope="session")

@@ -1,21 +1,26 @@
 """The one core every channel calls: ``Assistant.load()`` then ``assistant.reply(...)``."""
 import logging
+import os
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import config, models
 from .answers import answer_text, fill, follow_ups, source_of
+from .backends import Request
+from .backoffice import Backoffice
 from .compute import compute
-from .dialogue import ACTIONS, HUMAN, SMALLTALK, decide, is_entry
+from .dialogue import ACTIONS, FORM_CONTROL, HUMAN, SMALLTALK, THRESHOLD, decide, is_entry
 from .errors import MessageTooLong, UnknownTenant
+from .forms import Forms, Turn
 from .knowledge import Entry, Tenant
 from .reply import Action, Reply
-from .sessions import MemorySessions, Session
+from .sessions import Session, SqliteSessions
+from .store import Store
 from .text import clean
 
 MAX_MESSAGE = 2000
 log = logging.getLogger(__name__)
-unanswered_log = logging.getLogger("assistant.unanswered")
 
 
 @dataclass
@@ -26,20 +31,30 @@ class Match:
     score: float
 
 
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 class Assistant:
-    def __init__(self, bundle: models.Bundle, sessions=None):
+    def __init__(self, bundle: models.Bundle, store: Store, clock=utc_now):
         self.tenants = bundle.tenants
         self.intents = bundle.intents
-        self.forms = bundle.forms
         self.models = bundle.models
-        self.sessions = sessions or MemorySessions()
+        self.store = store
+        self.clock = clock
+        self.sessions = SqliteSessions(store)
+        self.backoffice = Backoffice(store, self.tenants, self.intents, clock)
+        self.forms = Forms(bundle.forms, self.intents, self.backoffice, self.response, self._answer)
 
     @classmethod
-    def load(cls, root: Path | str | None = None, data: Path | str | None = None, sessions=None) -> "Assistant":
-        """Read knowledge/ and intents/ (from the cache when they have not changed since)."""
+    def load(cls, root: Path | str | None = None, data: Path | str | None = None, db: Path | str | None = None,
+             clock=utc_now) -> "Assistant":
+        """Read knowledge/ and intents/ (from the cache when unchanged) and open the database:
+        ``db``, else ASSISTANT_DB, else ``assistant.db`` in the data folder."""
         root = Path(root) if root else config.project_root()
-        cache = Path(data or config.data_dir(root)) / "cache"
-        return cls(models.load_bundle(root, cache), sessions)
+        data = Path(data or config.data_dir(root))
+        store = Store(db or os.environ.get("ASSISTANT_DB") or data / "assistant.db")
+        return cls(models.load_bundle(root, data / "cache"), store, clock)
 
     # -- the core --------------------------------------------------------------------------------
 
@@ -53,8 +68,9 @@ class Assistant:
         if len(text) > MAX_MESSAGE:
             raise MessageTooLong("message_too_long", self.response("utter_too_long", lang, t, limit=MAX_MESSAGE))
         result = self._respond(t, session, text, lang)
-        session.lang = lang
-        session.turns.append({"user": text, "assistant": result.reply, "type": result.type, "intent": result.intent})
+        session.lang, session.last_type = lang, result.type
+        session.turns.append({"user": text, "assistant": result.reply, "type": result.type,
+                              "intent": result.intent, "lang": lang})
         self.sessions.save(session)
         return result
 
@@ -62,46 +78,74 @@ class Assistant:
         if not text:
             return self._reply(session, lang, "smalltalk", self.response("utter_empty", lang, tenant))
         candidates = self.rank(tenant.id, text, lang)
+        best = candidates[0] if candidates and candidates[0].confidence >= THRESHOLD else None
+        turn = Turn(tenant, session, text, lang, best.intent if best else None, best.confidence if best else 0.0)
+        if session.form:
+            return self.forms.step(turn)
+        repeated = self.forms.repeat_submission(turn)
+        if repeated:
+            return repeated
         decision = decide(candidates)
         if decision.kind == "fallback":
             return self._fallback(tenant, session, text, lang, candidates)
         if decision.kind == "clarify":
             return self._clarify(tenant, session, lang, decision)
-        return self._for_intent(tenant, session, text, lang, decision.best.intent, decision.best.confidence)
+        return self._for_intent(turn)
 
     def rank(self, tenant: str, text: str, lang: str):
         return self.models.matchers[tenant].rank(self.models.normaliser.tokens(text, lang))
 
-    def _for_intent(self, tenant: Tenant, session: Session, text: str, lang: str, intent: str, confidence: float) -> Reply:
+    def _for_intent(self, turn: Turn) -> Reply:
+        tenant, session, text, lang, intent = turn.tenant, turn.session, turn.text, turn.lang, turn.intent
         if is_entry(intent):
-            return self._answer(tenant, session, text, lang, tenant.entries[intent], confidence)
-        if intent in SMALLTALK:
+            return self._answer(tenant, session, text, lang, tenant.entries[intent], turn.confidence)
+        if intent == HUMAN or (intent == "affirm" and session.last_type == "fallback"):
+            return self._handoff(turn)
+        if intent in SMALLTALK or intent in FORM_CONTROL:
             topics = ", ".join(sorted({e.topic for e in tenant.entries.values()}))
-            reply = self.response(f"utter_{intent}", lang, tenant, topics=topics)
-            return self._reply(session, lang, "smalltalk", reply, intent, confidence)
-        if intent == HUMAN:
-            return self._reply(session, lang, "handoff", self.response("utter_handoff", lang, tenant), intent, confidence)
+            key = f"utter_{intent}" if intent in SMALLTALK else "utter_anything_else"
+            return self._reply(session, lang, "smalltalk", self.response(key, lang, tenant, topics=topics),
+                               intent, turn.confidence)
         if intent in ACTIONS:
-            return self._action(tenant, session, text, lang, intent, confidence)
+            return self._action(turn)
         return self._fallback(tenant, session, text, lang, [])
 
-    def _action(self, tenant: Tenant, session: Session, text: str, lang: str, intent: str, confidence: float) -> Reply:
-        action = tenant.action(intent)
+    def _action(self, turn: Turn) -> Reply:
+        action = turn.tenant.action(turn.intent)
         if not action:
-            return self._fallback(tenant, session, text, lang, [])
+            return self._fallback(turn.tenant, turn.session, turn.text, turn.lang, [])
         if "entry" in action:
-            return self._answer(tenant, session, text, lang, tenant.entries[action["entry"]], confidence, intent)
-        form = action["form"]
-        first_slot = self.forms[form]["required_slots"][0]
-        reply = self.response(f"utter_ask_{form}_{first_slot}", lang, tenant)
-        return self._reply(session, lang, "form", reply, intent, confidence, action=Action(form, "collecting"))
+            entry = turn.tenant.entries[action["entry"]]
+            return self._answer(turn.tenant, turn.session, turn.text, turn.lang, entry, turn.confidence, turn.intent)
+        return self.forms.start(turn, action["form"])
 
     def _answer(self, tenant: Tenant, session: Session, text: str, lang: str, entry: Entry, confidence: float,
                 intent: str | None = None) -> Reply:
-        values = compute(entry.computed, text, tenant, lang) if entry.computed else None
-        reply = fill(entry.computed["reply"][lang], tenant, lang, values) if values else answer_text(entry, tenant, lang)
+        values = self._computed(entry, text, tenant, lang)
+        if values and "response" in values:
+            reply = self.response(values.pop("response"), lang, tenant, **values)
+        elif values:
+            reply = fill(entry.computed["reply"][lang], tenant, lang, values)
+        else:
+            reply = answer_text(entry, tenant, lang)
         return self._reply(session, lang, "answer", reply, intent or entry.qualified_id, confidence,
                            suggestions=follow_ups(entry, tenant, lang), sources=[source_of(entry, tenant)])
+
+    def _computed(self, entry: Entry, text: str, tenant: Tenant, lang: str) -> dict | None:
+        if not entry.computed:
+            return None
+        return compute(entry.computed, text, tenant, lang, ledger=self.backoffice.ledger(tenant.id))
+
+    def _handoff(self, turn: Turn) -> Reply:
+        session = turn.session
+        transcript = self.sessions.transcript(session.id) + [{"user": turn.text, "assistant": ""}]
+        request = Request(turn.tenant.id, "contact", {"transcript": transcript}, session.id, turn.lang,
+                          f"{session.id}:contact:{len(transcript)}")
+        receipt = self.backoffice.submit(request)
+        text = " ".join([self.response("utter_handoff", turn.lang, turn.tenant),
+                         self.response("utter_handoff_reference", turn.lang, turn.tenant, reference=receipt.reference)])
+        return self._reply(session, turn.lang, "handoff", text, HUMAN, turn.confidence,
+                           action=Action("contact", "submitted", receipt.reference))
 
     def _clarify(self, tenant: Tenant, session: Session, lang: str, decision) -> Reply:
         questions = [tenant.entries[c.intent].question[lang] for c in (decision.best, decision.other)]
@@ -109,8 +153,7 @@ class Assistant:
         return self._reply(session, lang, "clarify", reply, None, decision.best.confidence, suggestions=questions)
 
     def _fallback(self, tenant: Tenant, session: Session, text: str, lang: str, candidates) -> Reply:
-        unanswered_log.info("unanswered tenant=%s lang=%s message=%r best=%s", tenant.id, lang, text,
-                            [(c.intent, round(c.confidence, 3)) for c in candidates[:3]])
+        self.backoffice.log_unanswered(tenant.id, lang, text, candidates, session.id)
         confidence = candidates[0].confidence if candidates else 0.0
         return self._reply(session, lang, "fallback", self.response("utter_fallback", lang, tenant), None, confidence,
                            suggestions=[self.response("utter_ask_human_label", lang, tenant)])
@@ -132,6 +175,9 @@ class Assistant:
 
     def response(self, key: str, lang: str, tenant: Tenant, **values) -> str:
         return self.intents.response(key, lang, tenant_name=tenant.name, **values)
+
+    def feedback(self, session_id: str, helpful: bool, comment: str | None = None) -> dict:
+        return self.backoffice.feedback(session_id, helpful, comment)
 
     def lookup(self, query: str, tenant: str | None = None, lang: str | None = None, top: int = 5) -> list[Match]:
         """The entries that best answer a query, over one tenant or all, for staff."""

@@ -126,9 +126,12 @@ def intent_problems(tenants: dict[str, knowledge.Tenant], data: intents_module.I
     problems = []
     for scope in [intents_module.COMMON, *tenants]:
         known = set(COMMON_INTENTS) if scope == intents_module.COMMON else {*tenants[scope].entries, OUT_OF_SCOPE}
+        unknown = {}
         for e in data.for_scope(scope):
             if e.intent not in known:
-                problems.append(Problem(e.file, e.line, f"intent {e.intent!r} answers nothing in {scope}"))
+                unknown.setdefault((e.file, e.intent), e.line)
+        problems += [Problem(file, line - 2, f"intent {intent!r} answers nothing in {scope}")
+                     for (file, intent), line in unknown.items()]
     for tenant in tenants.values():
         counts = {}
         for e in data.for_scope(tenant.id):
@@ -167,7 +170,7 @@ def check_project(root: Path) -> list[Problem]:
     problems = duplicate_ids(root)
     tenants = knowledge.load(root)
     data = intents_module.load(root)
-    forms = yamlfile.read(root / "intents" / "forms.yml")["forms"]
+    forms = yamlfile.plain(yamlfile.read(root / "intents" / "forms.yml"))["forms"]
     units = set.intersection(*(set(langdata.load(lang, "units")["units"]) for lang in langdata.languages()))
     for tenant in tenants.values():
         problems += tenant_problems(tenant, forms, units)

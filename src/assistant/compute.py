@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from .knowledge import Tenant
 from .numbers import Number, extract, format_number, format_quantity
+from .slots import ACCOUNT
 
 Values = dict[str, str] | None
 
@@ -37,7 +38,7 @@ def _reduced(amount: float, tenant: Tenant, fact: str) -> float:
     return amount * (1 - tenant.facts[fact].value / 100)
 
 
-def grace_calls_for_seats(message, numbers, tenant, spec, lang) -> Values:
+def grace_calls_for_seats(message, numbers, tenant, spec, lang, ledger=None) -> Values:
     seats = _count(numbers)
     calls = tenant.facts["grace_calls_per_year"].band_value(seats) if seats else None
     if calls is None:
@@ -45,7 +46,7 @@ def grace_calls_for_seats(message, numbers, tenant, spec, lang) -> Values:
     return {"seats": format_quantity(seats, "seat", lang), "calls": format_quantity(calls, "call", lang)}
 
 
-def renewal_max_price(message, numbers, tenant, spec, lang) -> Values:
+def renewal_max_price(message, numbers, tenant, spec, lang, ledger=None) -> Values:
     amount = _amount(numbers)
     if not amount:
         return None
@@ -56,7 +57,7 @@ def renewal_max_price(message, numbers, tenant, spec, lang) -> Values:
             "cap": _percent(tenant, "renewal_increase_cap", lang)}
 
 
-def discounted_price(message, numbers, tenant, spec, lang) -> Values:
+def discounted_price(message, numbers, tenant, spec, lang, ledger=None) -> Values:
     amount = _amount(numbers)
     if not amount:
         return None
@@ -66,7 +67,7 @@ def discounted_price(message, numbers, tenant, spec, lang) -> Values:
             "discount": _percent(tenant, spec["fact"], lang)}
 
 
-def academic_prices(message, numbers, tenant, spec, lang) -> Values:
+def academic_prices(message, numbers, tenant, spec, lang, ledger=None) -> Values:
     amount = _amount(numbers)
     if not amount:
         return None
@@ -79,7 +80,7 @@ def academic_prices(message, numbers, tenant, spec, lang) -> Values:
             "cloud_discount": _percent(tenant, cloud, lang)}
 
 
-def hosted_capacity(message, numbers, tenant, spec, lang) -> Values:
+def hosted_capacity(message, numbers, tenant, spec, lang, ledger=None) -> Values:
     users = _count(numbers)
     if not users:
         return None
@@ -94,7 +95,7 @@ def hosted_capacity(message, numbers, tenant, spec, lang) -> Values:
             "bandwidth": written}
 
 
-def rental_runtime(message, numbers, tenant, spec, lang) -> Values:
+def rental_runtime(message, numbers, tenant, spec, lang, ledger=None) -> Values:
     monthly = next((n for n in numbers if n.counts == "per_month"), None)
     if monthly is None and len(numbers) == 2:  # "1000 credits, monthly consumption 125": the smaller
         monthly = min(numbers, key=lambda n: n.value)
@@ -107,18 +108,33 @@ def rental_runtime(message, numbers, tenant, spec, lang) -> Values:
             "months": format_quantity(round(months, 1), "month", lang)}
 
 
+def grace_calls_left(message, numbers, tenant, spec, lang, ledger=None) -> Values:
+    """An account's balance, from the ledger: "how many grace calls are left on SX-1002?"."""
+    found = ACCOUNT.search(message)
+    standing = ledger.standing(f"SX-{found.group(1)}") if found and ledger else None
+    if standing is None:
+        return None
+    from .forms import standing_values
+    values = standing_values(standing, tenant, lang)
+    if standing.eligible and standing.remaining:
+        return values
+    key = "utter_grace_none_left" if standing.eligible else f"utter_grace_not_eligible_{standing.reason}"
+    return {"response": key, **values}
+
+
 FUNCTIONS: dict[str, Callable[..., Values]] = {
     f.__name__: f for f in (grace_calls_for_seats, renewal_max_price, discounted_price,
-                            academic_prices, hosted_capacity, rental_runtime)
+                            academic_prices, hosted_capacity, rental_runtime, grace_calls_left)
 }
 
 
-def compute(spec: dict, message: str, tenant: Tenant, lang: str) -> Values:
-    """The placeholder values for an entry's ``computed`` block, or None."""
+def compute(spec: dict, message: str, tenant: Tenant, lang: str, ledger=None) -> Values:
+    """The placeholder values for an entry's ``computed`` block, or None. A function may name a
+    response to use instead of the entry's template (``{"response": key, …}``)."""
     function = FUNCTIONS.get(spec.get("function", ""))
     if function is None:
         return None
     try:
-        return function(message, extract(message, lang), tenant, spec, lang)
+        return function(message, extract(message, lang), tenant, spec, lang, ledger=ledger)
     except (KeyError, ZeroDivisionError):
         return None

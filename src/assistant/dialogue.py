@@ -10,7 +10,8 @@ CLARIFY_MARGIN = 0.02
 SMALLTALK = ("greeting", "thanks", "goodbye", "help")
 HUMAN = "human"
 ACTIONS = ("request_quote", "request_demo", "request_grace_call")
-COMMON_INTENTS = (*SMALLTALK, HUMAN, *ACTIONS, OUT_OF_SCOPE)
+FORM_CONTROL = ("affirm", "deny", "cancel")
+COMMON_INTENTS = (*SMALLTALK, HUMAN, *ACTIONS, *FORM_CONTROL, OUT_OF_SCOPE)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ class IntentData:
     examples: list[Example] = field(default_factory=list)
     synonyms: dict[str, dict[str, list[str]]] = field(default_factory=dict)   # lang -> canonical -> variants
     responses: dict[str, dict[str, str]] = field(default_factory=dict)        # lang -> key -> text
+    lookups: dict[str, dict[str, list[str]]] = field(default_factory=dict)    # lang -> "slot:value" -> words
 
     def for_scope(self, scope: str) -> list[Example]:
         return [e for e in self.examples if e.scope == scope]
@@ -29,6 +30,19 @@ class IntentData:
     def response(self, key: str, lang: str, **values) -> str:
         text = self.responses.get(lang, {}).get(key) or self.responses.get("en", {}).get(key, key)
         return text.format(**values) if values else text
+
+    def has_response(self, key: str, lang: str) -> bool:
+        return key in self.responses.get(lang, {})
+
+    def lookup_values(self, slot: str) -> dict[str, list[str]]:
+        """The words of every language that name each value of a slot: {"cloud": ["cloud", "hébergé", …]}."""
+        values: dict[str, list[str]] = {}
+        for tables in self.lookups.values():
+            for name, words in tables.items():
+                prefix, _, value = name.partition(":")
+                if prefix == slot:
+                    values.setdefault(value, []).extend(words)
+        return values
 
 
 def split_examples(block: str) -> list[tuple[int, str]]:
@@ -51,6 +65,8 @@ def _read_nlu(path: Path, root: Path, scope: str, lang: str, data: IntentData) -
                               for off, text in phrases]
         elif "synonym" in item:
             data.synonyms.setdefault(lang, {}).setdefault(item["synonym"], []).extend(t for _, t in phrases)
+        elif "lookup" in item:
+            data.lookups.setdefault(lang, {}).setdefault(item["lookup"], []).extend(t for _, t in phrases)
     for key, variants in (doc.get("responses") or {}).items():
         data.responses.setdefault(lang, {})[key] = variants[0]["text"]
 

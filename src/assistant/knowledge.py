@@ -45,6 +45,8 @@ class Tenant:
     document: str
     languages: list[str]
     actions: dict[str, dict | None]
+    catalogue: list[str] = field(default_factory=list)
+    notify: dict[str, str] = field(default_factory=dict)
     facts: dict[str, Fact] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
 
@@ -69,7 +71,8 @@ def read_tenant(folder: Path, root: Path) -> Tenant:
     meta = yamlfile.read(folder / "tenant.yml", root)
     meta = yamlfile.plain(meta)
     tenant = Tenant(id=meta["id"], name=meta["name"], document=meta["document"],
-                    languages=meta["languages"], actions=meta.get("actions") or {})
+                    languages=meta["languages"], actions=meta.get("actions") or {},
+                    catalogue=meta.get("catalogue") or [], notify=meta.get("notify") or {})
     for path in sorted(folder.glob("*.yml")):
         if path.name == "tenant.yml":
             continue

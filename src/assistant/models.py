@@ -108,7 +108,7 @@ def fingerprint(root: Path) -> str:
 
 def read_bundle(root: Path) -> Bundle:
     tenants, intent_data = knowledge.load(root), intents_module.load(root)
-    forms = yamlfile.plain(yamlfile.read(root / "intents" / "forms.yml", root))["forms"]
+    forms = yamlfile.plain(yamlfile.read(root / "intents" / "forms.yml", root))
     return Bundle(tenants, intent_data, forms, build(tenants, intent_data))
 
 

@@ -104,3 +104,9 @@ def format_quantity(value: float, unit: str, lang: str) -> str:
         return form.format(n=number)
     word = form[0] if abs(value) <= 1 else form[1]
     return f"{number} {word}".strip()
+
+
+def format_date(day, lang: str) -> str:
+    """A date as the language writes it: "01/09/2027", "1 September 2027"."""
+    pattern = langdata.load(lang, "language")["dates"]
+    return day.strftime(pattern).lstrip("0") if pattern.startswith("%d ") else day.strftime(pattern)

@@ -1,7 +1,10 @@
-"""Conversation state: which tenant, which language so far, what was said."""
+"""Conversation state: which tenant, which language so far, the form in progress, what was said."""
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
+
+from .store import Store, now, to_json
 
 
 @dataclass
@@ -9,7 +12,15 @@ class Session:
     id: str
     tenant: str
     lang: str | None = None
-    turns: list[dict] = field(default_factory=list)
+    turns: list[dict] = field(default_factory=list)   # this process's new turns, until saved
+    form: dict | None = None        # the form in progress: name, slots, status, pending, key
+    last_form: dict | None = None   # the last form that ended: name, status, reference
+    last_type: str | None = None    # the type of the last reply
+    forms_started: int = 0
+
+    def state(self) -> dict:
+        return {"form": self.form, "last_form": self.last_form, "last_type": self.last_type,
+                "forms_started": self.forms_started}
 
 
 _VALID_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -23,19 +34,30 @@ def valid_id(session_id: str | None) -> bool:
     return bool(session_id) and _VALID_ID.fullmatch(session_id) is not None
 
 
-class MemorySessions:
-    """Sessions kept in memory (one process); a persistent store has the same two methods."""
+class SqliteSessions:
+    """Sessions in the database: a conversation survives a restart of the server."""
 
-    def __init__(self):
-        self._sessions: dict[str, Session] = {}
+    def __init__(self, store: Store):
+        self.store = store
 
     def open(self, tenant: str, session_id: str | None) -> Session:
-        """The tenant's session with that id, or a new one: a session never crosses tenants."""
-        session = self._sessions.get(session_id) if valid_id(session_id) else None
-        if session is not None and session.tenant == tenant:
-            return session
-        reuse = valid_id(session_id) and session is None
+        row = self.store.get("sessions", session_id) if valid_id(session_id) else None
+        if row is not None and row["tenant"] == tenant:
+            state = json.loads(row["state"] or "{}")
+            return Session(id=row["id"], tenant=tenant, lang=row["lang"], **state)
+        reuse = valid_id(session_id) and row is None
         return Session(id=session_id if reuse else new_id(), tenant=tenant)
 
     def save(self, session: Session) -> None:
-        self._sessions[session.id] = session
+        stamp = now()
+        with self.store.transaction():
+            self.store.db["sessions"].upsert({"id": session.id, "tenant": session.tenant, "lang": session.lang,
+                                              "state": to_json(session.state()), "updated": stamp}, pk="id")
+            self.store.db.execute("update sessions set created = coalesce(created, ?) where id = ?", [stamp, session.id])
+            self.store.db["turns"].insert_all({**turn, "session_id": session.id, "tenant": session.tenant,
+                                               "at": stamp} for turn in session.turns)
+        session.turns = []
+
+    def transcript(self, session_id: str) -> list[dict]:
+        return [{"user": t["user"], "assistant": t["assistant"]}
+                for t in self.store.rows("turns", "session_id = ?", [session_id], order_by="id")]

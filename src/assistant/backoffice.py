@@ -1,0 +1,74 @@
+"""What the conversations leave behind for staff: requests handed to the backend stubs, the
+notices they send, the grace-call ledgers, unanswered questions and feedback."""
+import json
+
+from .backends import GraceCalls, Notice, Request, StoredRequests
+from .ledger import Ledger
+from .store import Store, now, to_json
+
+
+class Backoffice:
+    def __init__(self, store: Store, tenants: dict, intents, clock):
+        self.store, self.tenants, self.intents, self.clock = store, tenants, intents, clock
+        self.ledgers = {tid: Ledger(store, t, clock) for tid, t in tenants.items()
+                        if "grace_calls_per_year" in t.facts}
+        for ledger in self.ledgers.values():
+            ledger.load_demo_accounts()
+        self.backends = {kind: StoredRequests(store, self.notices) for kind in ("quote", "demo", "contact")}
+        self.backends.update({f"grace_call:{tid}": GraceCalls(store, self.notices, ledger)
+                              for tid, ledger in self.ledgers.items()})
+
+    def submit(self, request: Request):
+        kind = f"grace_call:{request.tenant}" if request.kind == "grace_call" else request.kind
+        return self.backends[kind].submit(request)
+
+    def ledger(self, tenant: str) -> Ledger | None:
+        return self.ledgers.get(tenant)
+
+    # -- what a mailer would send ---------------------------------------------------------------
+
+    def notices(self, request: Request, reference: str) -> list[Notice]:
+        tenant = self.tenants[request.tenant]
+        say = lambda key, **v: self.intents.response(key, request.lang, tenant_name=tenant.name, **v)  # noqa: E731
+        summary = summary_lines(request.payload)
+        subject = say(f"utter_mail_subject_{request.kind}", reference=reference)
+        staff = say("utter_mail_to_staff", reference=reference, summary=summary)
+        notices = []
+        if request.payload.get("email"):
+            notices.append(Notice(request.payload["email"], subject,
+                                  say("utter_mail_to_visitor", reference=reference, summary=summary)))
+        if request.kind == "grace_call":
+            standing = self.ledgers[request.tenant].standing(request.payload["account"])
+            notices.append(Notice(standing.manager_email, subject, staff))
+        else:
+            team = "support" if request.kind == "contact" else "sales"
+            notices.append(Notice(tenant.notify.get(team, f"{team}@{tenant.id}.example"), subject, staff))
+        return notices
+
+    # -- what staff learn from --------------------------------------------------------------------
+
+    def log_unanswered(self, tenant: str, lang: str, message: str, candidates, session_id: str,
+                       reason: str = "fallback") -> None:
+        best = [{"intent": c.intent, "confidence": round(c.confidence, 3)} for c in candidates[:3]]
+        self.store.db["unanswered"].insert({"tenant": tenant, "lang": lang, "message": message, "reason": reason,
+                                            "candidates": to_json(best), "session_id": session_id,
+                                            "created": now()})
+
+    def feedback(self, session_id: str, helpful: bool, comment: str | None = None) -> dict:
+        """A vote on the last answer of a conversation; a 'not helpful' one joins the unanswered questions."""
+        session = self.store.get("sessions", session_id)
+        if session is None:
+            raise KeyError(session_id)
+        last = self.store.rows("turns", "session_id = ? and user is not null", [session_id], order_by="id desc")
+        message = last[0]["user"] if last else ""
+        row = {"session_id": session_id, "tenant": session["tenant"], "helpful": int(helpful),
+               "comment": comment or "", "message": message, "created": now()}
+        self.store.db["feedback"].insert(row)
+        if not helpful and message:
+            self.log_unanswered(session["tenant"], session["lang"] or "fr", message, [], session_id, "not_helpful")
+        return row
+
+
+def summary_lines(payload: dict) -> str:
+    return "\n".join(f"- {key}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}"
+                     for key, value in payload.items() if key != "transcript")

@@ -1,0 +1,239 @@
+"""Forms: collecting a request in a short conversation, then handing it to the backend.
+
+A form is declared in data (``intents/forms.yml``): its required and optional slots. Each turn
+reads every slot value the message gives, explains an invalid one and asks again, answers a FAQ
+question asked on the way and then asks its pending question again, lets the visitor correct a
+value or cancel, and when every required slot is filled, summarises and asks for confirmation.
+"""
+from dataclasses import dataclass
+
+from .answers import render_fact
+from .backends import Request
+from .dialogue import THRESHOLD, is_entry
+from .numbers import format_date, format_quantity
+from .reply import Action, Reply
+from .sessions import Session
+from .slots import Value, read_slots
+from .text import fold
+
+QUESTION_WORDS = ("combien", "comment", "pourquoi", "quand", "quel", "quelle", "est-ce", "est ce", "puis-je",
+                  "how", "what", "why", "when", "which", "can i", "can we", "do you", "is there", "are there")
+
+
+@dataclass
+class Turn:
+    """One message inside a form, with what the matcher made of it."""
+    tenant: object
+    session: Session
+    text: str
+    lang: str
+    intent: str | None
+    confidence: float
+
+
+class Forms:
+    def __init__(self, definitions: dict, intents, backoffice, say, answer):
+        self.forms = definitions["forms"]
+        self.slots = definitions["slots"]
+        self.intents = intents
+        self.backoffice = backoffice
+        self.say = say          # (key, lang, tenant, **values) -> text
+        self.answer = answer    # (tenant, session, text, lang, entry, confidence) -> Reply
+
+    # -- entry points ---------------------------------------------------------------------------
+
+    def start(self, turn: Turn, name: str) -> Reply:
+        session = turn.session
+        session.forms_started += 1
+        session.form = {"name": name, "slots": {}, "status": "collecting", "pending": None,
+                        "key": f"{session.id}:{session.forms_started}"}
+        return self._collect(turn, self._read(turn, pending=None))
+
+    def step(self, turn: Turn) -> Reply:
+        form = turn.session.form
+        if turn.intent == "cancel":
+            return self._end(turn, "cancelled", self.say("utter_form_cancelled", turn.lang, turn.tenant))
+        values = self._read(turn, pending=form["pending"] if form["status"] == "collecting" else None)
+        if self._is_digression(turn, values):
+            return self._digress(turn)
+        if form["status"] == "confirming" and not values:
+            if turn.intent == "affirm":
+                return self._submit(turn)
+            if turn.intent == "deny":
+                form["status"], form["pending"] = "collecting", None
+                return self._form_reply(turn, self.say("utter_ask_change", turn.lang, turn.tenant), "collecting")
+            return self._confirm(turn)
+        return self._collect(turn, values)
+
+    def repeat_submission(self, turn: Turn) -> Reply | None:
+        """A second "yes" after a request was sent (a retry, a double click) gets the same reference."""
+        last = turn.session.last_form
+        if turn.intent != "affirm" or not last or last.get("status") != "submitted":
+            return None
+        text = self.say("utter_already_submitted", turn.lang, turn.tenant, reference=last["reference"])
+        return self._reply(turn, "done", text, Action(last["name"], "submitted", last["reference"]))
+
+    # -- collecting -------------------------------------------------------------------------------
+
+    def _read(self, turn: Turn, pending: str | None) -> dict[str, Value]:
+        form = self.forms[turn.session.form["name"]]
+        slots = form["required_slots"] + form.get("optional_slots", [])
+        return read_slots(turn.text, turn.lang, slots, self.slots, turn.tenant.catalogue,
+                          self.intents.lookup_values, pending)
+
+    def _collect(self, turn: Turn, values: dict[str, Value]) -> Reply:
+        form = turn.session.form
+        for value in values.values():
+            if value.valid:
+                form["slots"][value.slot] = value.value
+        invalid = next((v for v in values.values() if not v.valid), None) or self._check_currency(turn)
+        if invalid:
+            form["status"], form["pending"] = "collecting", invalid.slot
+            return self._form_reply(turn, self._invalid(turn, invalid), "collecting")
+        refusal = self._check_account(turn)
+        if refusal:
+            return refusal
+        missing = [s for s in self.forms[form["name"]]["required_slots"] if s not in form["slots"]]
+        if missing:
+            form["status"], form["pending"] = "collecting", missing[0]
+            return self._form_reply(turn, self._question(turn, missing[0]), "collecting")
+        return self._confirm(turn)
+
+    def _question(self, turn: Turn, slot: str) -> str:
+        name = turn.session.form["name"]
+        first = not turn.session.form["slots"] and slot == self.forms[name]["required_slots"][0]
+        key = f"utter_ask_{name}_{slot}" if first else f"utter_ask_{slot}"
+        return self.say(key, turn.lang, turn.tenant, choices=", ".join(turn.tenant.catalogue))
+
+    def _invalid(self, turn: Turn, value: Value) -> str:
+        return self.say(f"utter_invalid_{value.slot}", turn.lang, turn.tenant, value=value.raw,
+                        choices=", ".join(turn.tenant.catalogue))
+
+    def _check_currency(self, turn: Turn) -> Value | None:
+        """Quotes in Algerian dinars are for customers in Algeria, as Conex's FAQ says."""
+        slots = turn.session.form["slots"]
+        if slots.get("currency") != "DZD":
+            return None
+        said = " ".join([turn.text, slots.get("company", ""), slots.get("email", "")])
+        if slots.get("email", "").endswith(".dz") or self._mentions_algeria(said):
+            return None
+        del slots["currency"]
+        return Value("currency", None, False, "DZD")
+
+    def _mentions_algeria(self, text: str) -> bool:
+        words = self.intents.lookup_values("country").get("algeria", [])
+        return any(fold(w) in fold(text) for w in words)
+
+    def _check_account(self, turn: Turn) -> Reply | None:
+        """A grace call: eligibility is checked as soon as the account number is known."""
+        form = turn.session.form
+        account = form["slots"].get("account")
+        ledger = self.backoffice.ledger(turn.tenant.id)
+        if form["name"] != "grace_call" or not account or ledger is None:
+            return None
+        standing = ledger.standing(account)
+        if standing is None:
+            del form["slots"]["account"]
+            form["pending"] = "account"
+            text = self.say("utter_unknown_account", turn.lang, turn.tenant, value=account)
+            return self._form_reply(turn, text, "collecting")
+        if standing.eligible and standing.remaining:
+            return None
+        return self._refuse(turn, standing)
+
+    def _refuse(self, turn: Turn, standing) -> Reply:
+        tenant, lang = turn.tenant, turn.lang
+        values = standing_values(standing, tenant, lang)
+        if not standing.eligible:
+            text = self.say(f"utter_grace_not_eligible_{standing.reason}", lang, tenant, **values)
+        else:
+            text = self.say("utter_grace_none_left", lang, tenant, **values)
+        extra = tenant.entries.get("no_grace_calls_left")
+        if extra is not None and standing.eligible:
+            text += " " + self.answer(tenant, turn.session, turn.text, lang, extra, 1.0).reply
+        return self._end(turn, "refused", text)
+
+    # -- confirming and submitting ---------------------------------------------------------------
+
+    def _confirm(self, turn: Turn) -> Reply:
+        form = turn.session.form
+        form["status"], form["pending"] = "confirming", None
+        text = self.say("utter_confirm", turn.lang, turn.tenant, summary=self._summary(turn))
+        reply = self._form_reply(turn, text, "confirming")
+        reply.suggestions = [self.say("utter_yes_label", turn.lang, turn.tenant),
+                             self.say("utter_no_label", turn.lang, turn.tenant)]
+        return reply
+
+    def _summary(self, turn: Turn) -> str:
+        form, lines = turn.session.form, []
+        order = self.forms[form["name"]]["required_slots"] + self.forms[form["name"]].get("optional_slots", [])
+        for slot in [s for s in order if s in form["slots"]]:
+            value = form["slots"][slot]
+            label = self.say(f"utter_label_{slot}", turn.lang, turn.tenant)
+            if isinstance(value, bool) or value in ("cloud", "on_premises"):
+                key = "utter_value_yes" if value is True else f"utter_value_{value}"
+                value = self.say(key, turn.lang, turn.tenant)
+            lines.append(f"- {label} : {value}" if turn.lang == "fr" else f"- {label}: {value}")
+        return "\n".join(lines)
+
+    def _submit(self, turn: Turn) -> Reply:
+        form, session = turn.session.form, turn.session
+        request = Request(turn.tenant.id, form["name"], dict(form["slots"]), session.id, turn.lang, form["key"])
+        receipt = self.backoffice.submit(request)
+        values = {"reference": receipt.reference}
+        if form["name"] == "grace_call":
+            standing = self.backoffice.ledger(turn.tenant.id).standing(form["slots"]["account"])
+            values.update(standing_values(standing, turn.tenant, turn.lang))
+        text = self.say(f"utter_done_{form['name']}", turn.lang, turn.tenant, **values)
+        return self._end(turn, "submitted", text, receipt.reference)
+
+    def _end(self, turn: Turn, status: str, text: str, reference: str | None = None) -> Reply:
+        name = turn.session.form["name"]
+        turn.session.last_form = {"name": name, "status": status, "reference": reference}
+        turn.session.form = None
+        kind = "done" if status == "submitted" else "form"
+        return self._reply(turn, kind, text, Action(name, status, reference))
+
+    # -- questions on the way ----------------------------------------------------------------------
+
+    def _is_digression(self, turn: Turn, values: dict[str, Value]) -> bool:
+        """A FAQ question asked in the middle of a form, not an answer to it: the matcher knows the
+        question, it reads as a question, and it gives no value but what the pending slot would
+        take from any text."""
+        if not turn.intent or not is_entry(turn.intent) or turn.confidence < THRESHOLD:
+            return False
+        pending = turn.session.form["pending"]
+        takes_any_text = self.slots.get(pending, {}).get("type") in ("text", "person", "choice")
+        answers = [v for v in values.values() if v.valid and not (v.slot == pending and takes_any_text)]
+        folded = fold(turn.text)
+        return not answers and ("?" in turn.text or folded.startswith(QUESTION_WORDS))
+
+    def _digress(self, turn: Turn) -> Reply:
+        reply = self.answer(turn.tenant, turn.session, turn.text, turn.lang, turn.tenant.entries[turn.intent],
+                            turn.confidence)
+        form = turn.session.form
+        question = (self._question(turn, form["pending"]) if form["status"] == "collecting" and form["pending"]
+                    else self.say("utter_confirm", turn.lang, turn.tenant, summary=self._summary(turn)))
+        reply.reply += "\n\n" + self.say("utter_resume", turn.lang, turn.tenant, question=question)
+        reply.action = Action(form["name"], form["status"])
+        return reply
+
+    # -- replies ------------------------------------------------------------------------------------
+
+    def _form_reply(self, turn: Turn, text: str, status: str) -> Reply:
+        return self._reply(turn, "form", text, Action(turn.session.form["name"], status))
+
+    @staticmethod
+    def _reply(turn: Turn, kind: str, text: str, action: Action) -> Reply:
+        intent = f"request_{action.name}"
+        return Reply(session_id=turn.session.id, reply=text, lang=turn.lang, type=kind, intent=intent,
+                     confidence=turn.confidence, action=action)
+
+
+def standing_values(standing, tenant, lang: str) -> dict:
+    """An account's grace-call standing, written for the reply's placeholders."""
+    rental = tenant.facts.get("short_term_rental_duration")
+    return {"account": standing.account, "allowance": format_quantity(standing.allowance, "call", lang),
+            "used": str(standing.used), "remaining": format_quantity(standing.remaining, "call", lang),
+            "renewal": format_date(standing.renewal, lang),
+            "rental": render_fact(rental, lang) if rental else ""}

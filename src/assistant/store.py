@@ -1,0 +1,82 @@
+"""The assistant's database (SQLite through sqlite-utils): conversations, requests handed to the
+backend stubs, their outbox, unanswered questions, feedback, and the stub's customer directory.
+
+WAL mode lets several server processes read while one writes; every write that must not be half
+done (a request and its notifications) happens in one transaction.
+"""
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA = {
+    "sessions": ({"id": str, "tenant": str, "lang": str, "state": str, "created": str, "updated": str}, "id"),
+    "turns": ({"id": int, "session_id": str, "tenant": str, "at": str, "lang": str, "user": str,
+               "assistant": str, "type": str, "intent": str}, "id"),
+    "requests": ({"reference": str, "key": str, "tenant": str, "kind": str, "status": str, "payload": str,
+                  "session_id": str, "lang": str, "created": str}, "reference"),
+    "outbox": ({"id": int, "reference": str, "tenant": str, "kind": str, "recipient": str, "subject": str,
+                "body": str, "lang": str, "created": str}, "id"),
+    "unanswered": ({"id": int, "tenant": str, "lang": str, "message": str, "candidates": str, "reason": str,
+                    "session_id": str, "created": str}, "id"),
+    "feedback": ({"id": int, "session_id": str, "tenant": str, "helpful": int, "comment": str, "message": str,
+                  "created": str}, "id"),
+    "accounts": ({"account": str, "tenant": str, "seats": int, "subscription": str, "active": int,
+                  "anniversary": str, "manager_email": str, "customer_email": str}, "account"),
+    "grace_uses": ({"id": int, "account": str, "reference": str, "used_at": str}, "id"),
+}
+INDEXES = [("requests", ["key"], True), ("requests", ["tenant", "kind", "status"], False),
+           ("turns", ["session_id"], False), ("grace_uses", ["account", "used_at"], False),
+           ("unanswered", ["tenant"], False), ("outbox", ["reference"], False)]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def to_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class Store:
+    def __init__(self, path: Path | str):
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+        self.db = sqlite_utils.Database(conn)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        self._create()
+
+    def _create(self) -> None:
+        for name, (columns, pk) in SCHEMA.items():
+            self.db[name].create(columns, pk=pk, if_not_exists=True)
+        for table, columns, unique in INDEXES:
+            self.db[table].create_index(columns, unique=unique, if_not_exists=True)
+
+    def transaction(self):
+        """``with store.transaction():`` — all or nothing, serialised with other writers."""
+        return _Transaction(self.db.conn)
+
+    def rows(self, table: str, where: str | None = None, params=(), order_by: str | None = None) -> list[dict]:
+        return list(self.db[table].rows_where(where, params, order_by=order_by))
+
+    def get(self, table: str, key) -> dict | None:
+        found = self.rows(table, f"{SCHEMA[table][1]} = ?", [key])
+        return found[0] if found else None
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+        return False
