@@ -6,6 +6,7 @@
     assistant check
     assistant eval tests/eval/single.jsonl
 """
+import csv
 import json
 import sys
 from pathlib import Path
@@ -145,6 +146,103 @@ def evaluate(path, failures):
         for o in report.failures:
             click.echo(f"  {o.item['id']}: {o.item['message']!r} -> {o.why}")
     click.echo(lines[-1])
+
+
+# -- staff commands: each prints a table, or --json, or --csv -------------------------------------
+
+def output_options(command):
+    command = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(command)
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
+
+
+def emit(rows: list[dict], as_json: bool, as_csv: bool, columns: list[str]) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows({c: _cell(r.get(c)) for c in columns} for r in rows)
+    elif not rows:
+        click.echo("(none)")
+    else:
+        cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+        widths = [min(48, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
+        click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+        for row in cells:
+            click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)))
+
+
+def _cell(value) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--tenant", "-t", help="Only this vendor.")
+@click.option("--kind", type=click.Choice(["quote", "demo", "grace_call", "contact"]), help="Only this kind.")
+@click.option("--status", help="Only this status (submitted, …).")
+@output_options
+@click.pass_context
+def requests(ctx, tenant, kind, status, as_json, as_csv):
+    """Requests handed to the backend stubs, newest first; `requests show REF` for one."""
+    if ctx.invoked_subcommand is None:
+        from . import staff
+        rows = staff.requests(_assistant().store, tenant, kind, status)
+        emit(rows, as_json, as_csv, ["reference", "created", "tenant", "kind", "status", "lang", "payload"])
+
+
+@requests.command(name="show")
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def requests_show(reference, as_json):
+    """One request with its payload and the notices it sent."""
+    from . import staff
+    row = staff.request(_assistant().store, reference)
+    if row is None:
+        click.echo(f"Error: no request {reference}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(row, ensure_ascii=False, indent=2))
+        return
+    for key in ("reference", "tenant", "kind", "status", "created", "lang", "session_id"):
+        click.echo(f"{key}: {row[key]}")
+    for key, value in row["payload"].items():
+        click.echo(f"  {key}: {_cell(value)}")
+    for notice in row["notices"]:
+        click.echo(f"notice to {notice['recipient']}: {notice['subject']}")
+
+
+@cli.command()
+@click.option("--tenant", "-t", help="Only this vendor.")
+@output_options
+def outbox(tenant, as_json, as_csv):
+    """The emails the stubs would have sent (confirmations to visitors, notices to staff)."""
+    from . import staff
+    emit(staff.outbox(_assistant().store, tenant), as_json, as_csv,
+         ["id", "created", "reference", "tenant", "recipient", "subject", "body"])
+
+
+@cli.command()
+@click.option("--tenant", "-t", help="Only this vendor.")
+@output_options
+def ledger(tenant, as_json, as_csv):
+    """Grace calls per account: allowance, used and remaining this subscription year."""
+    from . import staff
+    emit(staff.ledger(_assistant(), tenant), as_json, as_csv,
+         ["account", "tenant", "seats", "subscription", "active", "eligible", "allowance", "used", "remaining",
+          "year_start", "renewal"])
+
+
+@cli.command()
+@click.option("--tenant", "-t", help="Only this vendor.")
+@output_options
+def unanswered(tenant, as_json, as_csv):
+    """Questions the assistant could not answer (and 'not helpful' votes), similar ones grouped,
+    the most frequent first: the entries to write next."""
+    from . import staff
+    emit(staff.unanswered(_assistant().store, tenant), as_json, as_csv,
+         ["count", "tenant", "question", "languages", "reasons", "examples", "last"])
 
 
 if __name__ == "__main__":
