@@ -22,3 +22,46 @@ def ask(assistant):
     def ask(tenant, message, lang=None, session=None):
         return assistant.reply(tenant, session, message, lang=lang).to_dict()
     return ask
+
+
+@pytest.fixture(scope="session")
+def bundle(assistant):
+    """The knowledge, intents and trained models, shared by assistants with their own databases."""
+    from assistant import models
+    from assistant.config import data_dir, project_root
+    return models.load_bundle(project_root(), data_dir(project_root()) / "cache")
+
+
+class Clock:
+    """A clock tests move by hand."""
+    def __init__(self, day):
+        self.now = day
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    from datetime import date
+    return Clock(date(2026, 11, 22))
+
+
+@pytest.fixture
+def fresh(bundle, tmp_path, clock):
+    """An assistant with an empty database of its own and a clock the test controls."""
+    from assistant.store import Store
+    return Assistant(bundle, Store(tmp_path / "assistant.db"), clock)
+
+
+@pytest.fixture
+def converse(fresh):
+    """Send messages in one conversation; returns the list of replies as dicts."""
+    def converse(tenant, *messages, session=None, assistant=None):
+        replies = []
+        for message in messages:
+            reply = (assistant or fresh).reply(tenant, session, message).to_dict()
+            session = reply["session_id"]
+            replies.append(reply)
+        return replies
+    return converse

@@ -86,6 +86,9 @@ class Forms:
         for value in values.values():
             if value.valid:
                 form["slots"][value.slot] = value.value
+        # A message that answers something else is not a wrong answer to the pending question.
+        if any(v.valid for v in values.values()):
+            values = {k: v for k, v in values.items() if v.valid or k != form["pending"]}
         invalid = next((v for v in values.values() if not v.valid), None) or self._check_currency(turn)
         if invalid:
             form["status"], form["pending"] = "collecting", invalid.slot
@@ -112,7 +115,7 @@ class Forms:
     def _check_currency(self, turn: Turn) -> Value | None:
         """Quotes in Algerian dinars are for customers in Algeria, as Conex's FAQ says."""
         slots = turn.session.form["slots"]
-        if slots.get("currency") != "DZD":
+        if slots.get("currency") != "DZD" or "email" not in slots:  # the email may say .dz: wait for it
             return None
         said = " ".join([turn.text, slots.get("company", ""), slots.get("email", "")])
         if slots.get("email", "").endswith(".dz") or self._mentions_algeria(said):

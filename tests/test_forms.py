@@ -1,0 +1,128 @@
+"""Multi-turn requests: slots from free text, validation, correction, digression, cancel, confirm."""
+import json
+
+from assistant import Assistant
+from assistant.store import Store
+
+
+def last(replies):
+    return replies[-1]
+
+
+def test_a_quote_is_collected_confirmed_and_submitted_once(fresh, converse):
+    replies = converse("exo", "je voudrais un devis", "Karim Benali, karim@exemple.dz, 40 utilisateurs",
+                       "Sonatrach", "Enterprise Plus", "oui")
+    assert [r["action"]["status"] for r in replies] == ["collecting"] * 3 + ["confirming", "submitted"]
+    assert replies[3]["suggestions"] == ["Oui", "Non"]
+    done = last(replies)
+    assert done["type"] == "done" and done["action"]["reference"] in done["reply"]
+    [row] = fresh.store.rows("requests")
+    assert json.loads(row["payload"]) == {"name": "Karim Benali", "email": "karim@exemple.dz", "users": 40,
+                                          "company": "Sonatrach", "product": "Enterprise Plus"}
+    assert row["tenant"] == "exo" and row["kind"] == "quote" and row["lang"] == "fr"
+
+
+def test_confirming_twice_never_creates_two_requests(fresh, converse):
+    replies = converse("exo", "I'd like a quote", "Jane Doe, jane@acme.com, 12 users, company Acme",
+                       "Professional", "yes", "yes")
+    first, second = replies[-2], replies[-1]
+    assert first["action"]["reference"] == second["action"]["reference"]
+    assert second["type"] == "done"
+    assert fresh.store.db["requests"].count == 1
+
+
+def test_the_backend_returns_the_first_receipt_for_a_retried_request(fresh):
+    from assistant.backends import Request
+    request = Request("exo", "demo", {"name": "A", "email": "a@b.co", "company": "C"}, "s" * 16, "en", "key-1")
+    first, again = fresh.backoffice.submit(request), fresh.backoffice.submit(request)
+    assert again.reference == first.reference and again.duplicate
+    assert fresh.store.db["requests"].count == 1 and fresh.store.db["outbox"].count == 2
+
+
+def test_confirmation_writes_the_notices_a_mailer_would_send(fresh, converse):
+    converse("exo", "je veux une démo", "Karim Benali, karim@exemple.dz", "Sonatrach", "oui")
+    recipients = {row["recipient"] for row in fresh.store.rows("outbox")}
+    assert recipients == {"karim@exemple.dz", "sales@exo.example"}
+
+
+def test_an_invalid_value_is_explained_and_asked_again(converse):
+    replies = converse("exo", "quote please", "John Smith", "john.example.com", "john@example.com", "Acme", "0 users")
+    assert "@" in replies[2]["reply"] and replies[2]["action"]["status"] == "collecting"
+    assert "1" in last(replies)["reply"] and last(replies)["action"]["status"] == "collecting"
+
+
+def test_a_value_can_be_corrected_before_confirming(fresh, converse):
+    replies = converse("conex", "I need a quote", "John Smith, john@example.com, 25 users, company Acme",
+                       "Conex Cloud", "my email is actually js@acme.com", "yes")
+    assert "js@acme.com" in replies[-2]["reply"] and replies[-2]["action"]["status"] == "confirming"
+    assert json.loads(fresh.store.rows("requests")[0]["payload"])["email"] == "js@acme.com"
+
+
+def test_no_at_confirmation_asks_what_to_change(converse):
+    replies = converse("exo", "a quote please", "Jane Doe, jane@acme.com, 12 users, company Acme", "Enterprise", "no")
+    assert last(replies)["action"]["status"] == "collecting" and last(replies)["type"] == "form"
+
+
+def test_a_faq_question_during_a_form_is_answered_then_the_form_resumes(converse):
+    replies = converse("conex", "I need a quote", "John Smith", "john@example.com", "Acme",
+                       "how long is a quote valid?", "25 users")
+    digression = replies[4]
+    assert digression["type"] == "answer" and "30" in digression["reply"]
+    assert digression["action"] == {"name": "quote", "status": "collecting", "reference": None}
+    assert "users" in digression["reply"].split("\n")[-1]
+    assert last(replies)["action"]["status"] == "collecting"
+
+
+def test_cancel_ends_the_form_and_sends_nothing(fresh, converse):
+    for words in ("annuler", "never mind", "laisse tomber", "cancel"):
+        reply = last(converse("exo", "je voudrais une démo", words))
+        assert reply["action"]["status"] == "cancelled"
+    assert fresh.store.db["requests"].count == 0
+
+
+def test_switching_language_mid_form_switches_the_replies(converse):
+    replies = converse("exo", "je voudrais un devis", "Karim Benali",
+                       "sorry, I'd rather continue in English: my email is karim@exemple.dz")
+    assert replies[1]["lang"] == "fr" and last(replies)["lang"] == "en"
+    assert "company" in last(replies)["reply"]
+
+
+def test_a_product_is_matched_fuzzily_or_its_choices_are_offered(converse):
+    replies = converse("conex", "quote please", "Jane Doe, jane@acme.com, 12 users, company Acme", "books pro")
+    assert "Conex Books Professional" in last(replies)["reply"]
+    replies = converse("exo", "quote please", "Jane Doe, jane@acme.com, 12 users, company Acme", "Platinum")
+    assert "Enterprise Plus" in last(replies)["reply"] and last(replies)["action"]["status"] == "collecting"
+
+
+def test_dinars_are_for_customers_in_algeria(converse):
+    replies = converse("conex", "send me a quote in DZD", "Jane Doe, jane@acme.com, 12 users, company Acme")
+    assert "DZD" in last(replies)["reply"] or "dinars" in last(replies)["reply"]
+    replies = converse("conex", "envoyez-moi un devis en DZD", "Karim Benali, karim@sonatrach.dz, 40 utilisateurs, société Sonatrach",
+                       "Conex Server")
+    assert last(replies)["action"]["status"] == "confirming" and "DZD" in last(replies)["reply"]
+
+
+def test_a_conversation_resumes_after_a_restart(bundle, tmp_path):
+    path = tmp_path / "restart.db"
+    first = Assistant(bundle, Store(path))
+    sid = first.reply("exo", None, "je voudrais un devis").session_id
+    first.reply("exo", sid, "Karim Benali, karim@exemple.dz")
+    restarted = Assistant(bundle, Store(path))
+    reply = restarted.reply("exo", sid, "Sonatrach").to_dict()
+    assert reply["session_id"] == sid and reply["action"]["status"] == "collecting"
+    assert "utilisateurs" in reply["reply"]
+
+
+def test_talking_to_a_person_files_a_contact_request_with_the_transcript(fresh, converse):
+    replies = converse("exo", "quelle est votre politique de remboursement ?", "je veux parler à quelqu'un")
+    handoff = last(replies)
+    assert handoff["type"] == "handoff" and handoff["action"]["name"] == "contact"
+    [row] = fresh.store.rows("requests")
+    transcript = json.loads(row["payload"])["transcript"]
+    assert transcript[0]["user"] == "quelle est votre politique de remboursement ?"
+    assert handoff["action"]["reference"] == row["reference"]
+
+
+def test_yes_after_a_fallback_hands_over_to_a_person(converse):
+    replies = converse("exo", "quelle est la couleur du cheval blanc d'Henri IV ?", "oui")
+    assert [r["type"] for r in replies] == ["fallback", "handoff"]
