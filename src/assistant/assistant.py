@@ -37,6 +37,7 @@ def utc_now() -> datetime:
 
 class Assistant:
     def __init__(self, bundle: models.Bundle, store: Store, clock=utc_now):
+        self.bundle = bundle
         self.tenants = bundle.tenants
         self.intents = bundle.intents
         self.models = bundle.models

@@ -118,6 +118,19 @@ def lookup(query, tenant, lang, top, as_json):
             click.echo(f"        {row['answer'][lang_code]}")
 
 
+def _evaluate_scenarios(scenarios, failures):
+    import tempfile
+    from .assistant import Assistant
+    from .scenarios import run_scenarios, scenario_lines
+    from .store import Store
+    first = _assistant()
+    bundle = first.bundle
+    with tempfile.TemporaryDirectory() as folder:
+        counter = iter(range(10 ** 6))
+        outcomes = run_scenarios(lambda: Assistant(bundle, Store(Path(folder) / f"{next(counter)}.db")), scenarios)
+    click.echo("\n".join(scenario_lines(outcomes, failures)))
+
+
 @cli.command()
 def check():
     """Validate all knowledge and intents; each problem names its file and line."""
@@ -136,9 +149,13 @@ def check():
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--failures/--no-failures", default=True, help="List the items that failed.")
 def evaluate(path, failures):
-    """Score the assistant on evaluation items (JSON lines: tenant, lang, message, expect, must)."""
+    """Score the assistant on evaluation items (JSON lines: tenant, lang, message, expect, must),
+    or on multi-turn scenarios (JSON lines with "turns"), each in a fresh database."""
     from .evaluate import read_items, run, summary_lines
-    report = run(_assistant(), read_items(path))
+    items = read_items(path)
+    if items and "turns" in items[0]:
+        return _evaluate_scenarios(items, failures)
+    report = run(_assistant(), items)
     lines = summary_lines(report)
     click.echo("\n".join(lines[:-1]))
     if failures and report.failures:
