@@ -1,6 +1,7 @@
 """The one core every channel calls: ``Assistant.load()`` then ``assistant.reply(...)``."""
 import logging
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,9 +18,10 @@ from .knowledge import Entry, Tenant
 from .reply import Action, Reply
 from .sessions import Session, SqliteSessions
 from .store import Store
-from .text import clean
+from .text import clean, without_contacts
 
 MAX_MESSAGE = 2000
+CLAUSES = re.compile(r"[.?!;:\n]+|,\s+")
 log = logging.getLogger(__name__)
 
 
@@ -65,7 +67,8 @@ class Assistant:
         t = self.tenant(tenant)
         session = self.sessions.open(t.id, session_id)
         text = clean(message or "")
-        lang = self.models.detector.detect(text, explicit=lang, conversation=session.lang, hint=hint)
+        lang = self.models.detector.detect(without_contacts(text), explicit=lang, conversation=session.lang,
+                                           hint=hint, settled=session.form is not None)
         if len(text) > MAX_MESSAGE:
             raise MessageTooLong("message_too_long", self.response("utter_too_long", lang, t, limit=MAX_MESSAGE))
         result = self._respond(t, session, text, lang)
@@ -78,7 +81,7 @@ class Assistant:
     def _respond(self, tenant: Tenant, session: Session, text: str, lang: str) -> Reply:
         if not text:
             return self._reply(session, lang, "smalltalk", self.response("utter_empty", lang, tenant))
-        candidates = self.rank(tenant.id, text, lang)
+        candidates = self.read_intent(tenant.id, without_contacts(text), lang)
         best = candidates[0] if candidates and candidates[0].confidence >= THRESHOLD else None
         turn = Turn(tenant, session, text, lang, best.intent if best else None, best.confidence if best else 0.0)
         if session.form:
@@ -95,6 +98,18 @@ class Assistant:
 
     def rank(self, tenant: str, text: str, lang: str):
         return self.models.matchers[tenant].rank(self.models.normaliser.tokens(text, lang))
+
+    def read_intent(self, tenant: str, text: str, lang: str):
+        """The ranked intents of a message. When the whole message reads as small talk or as
+        nothing known, its clauses are read one by one: "Bonjour, j'aimerais un appel de grâce" is
+        a request, and "hi, can I get a quote? I'm Sarah Miller, …" too."""
+        whole = self.rank(tenant, text, lang)
+        clauses = [c for c in CLAUSES.split(text) if c.strip()]
+        if len(clauses) < 2 or (whole and whole[0].confidence >= THRESHOLD and whole[0].intent not in SMALLTALK):
+            return whole
+        readings = [self.rank(tenant, c, lang) for c in clauses]
+        wanted = [r for r in readings if r and r[0].confidence >= THRESHOLD and r[0].intent in ACTIONS]
+        return max(wanted, key=lambda r: r[0].confidence) if wanted else whole
 
     def _for_intent(self, turn: Turn) -> Reply:
         tenant, session, text, lang, intent = turn.tenant, turn.session, turn.text, turn.lang, turn.intent

@@ -5,11 +5,12 @@ reads every slot value the message gives, explains an invalid one and asks again
 question asked on the way and then asks its pending question again, lets the visitor correct a
 value or cancel, and when every required slot is filled, summarises and asks for confirmation.
 """
+import re
 from dataclasses import dataclass
 
 from .answers import render_fact
 from .backends import Request
-from .dialogue import THRESHOLD, is_entry
+from .dialogue import FORM_CONTROL, THRESHOLD, is_entry
 from .numbers import format_date, format_quantity
 from .reply import Action, Reply
 from .sessions import Session
@@ -39,6 +40,7 @@ class Forms:
         self.backoffice = backoffice
         self.say = say          # (key, lang, tenant, **values) -> text
         self.answer = answer    # (tenant, session, text, lang, entry, confidence) -> Reply
+        self.control_phrases = {_key(e.text) for e in intents.examples if e.intent in FORM_CONTROL}
 
     # -- entry points ---------------------------------------------------------------------------
 
@@ -53,7 +55,9 @@ class Forms:
         form = turn.session.form
         if turn.intent == "cancel":
             return self._end(turn, "cancelled", self.say("utter_form_cancelled", turn.lang, turn.tenant))
-        values = self._read(turn, pending=form["pending"] if form["status"] == "collecting" else None)
+        # "no", "yes" are never a name or a company: the pending slot takes no free text from them.
+        takes_text = form["status"] == "collecting" and _key(turn.text) not in self.control_phrases
+        values = self._read(turn, pending=form["pending"] if takes_text else None)
         if self._is_digression(turn, values):
             return self._digress(turn)
         if form["status"] == "confirming" and not values:
@@ -231,6 +235,10 @@ class Forms:
         intent = f"request_{action.name}"
         return Reply(session_id=turn.session.id, reply=text, lang=turn.lang, type=kind, intent=intent,
                      confidence=turn.confidence, action=action)
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(text)))
 
 
 def standing_values(standing, tenant, lang: str) -> dict:

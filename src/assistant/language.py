@@ -93,12 +93,15 @@ class LanguageDetector:
         return scores
 
     def detect(self, text: str, explicit: str | None = None, conversation: str | None = None,
-               hint: str | None = None) -> str:
+               hint: str | None = None, settled: bool = False) -> str:
+        """``settled``: the visitor is answering a form, where names and products are language-neutral,
+        so the conversation's language holds more firmly."""
         if explicit in self.models:
             return explicit
         scores = self.evidence(text)
+        prior = CONVERSATION_PRIOR * (3 if settled else 1)
         for lang in scores:
-            scores[lang] += (CONVERSATION_PRIOR * (lang == conversation) + HINT_PRIOR * (lang == hint)
+            scores[lang] += (prior * (lang == conversation) + HINT_PRIOR * (lang == hint)
                              + DEFAULT_PRIOR * (lang == DEFAULT_LANGUAGE))
         return max(scores, key=scores.get)
 

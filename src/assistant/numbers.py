@@ -102,7 +102,8 @@ def format_quantity(value: float, unit: str, lang: str) -> str:
     number = format_number(value, lang)
     if isinstance(form, str):
         return form.format(n=number)
-    word = form[0] if abs(value) <= 1 else form[1]
+    singular = abs(value) < 2 if langdata.load(lang, "language").get("plural") == "from_two" else abs(value) == 1
+    word = form[0] if singular else form[1]
     return f"{number} {word}".strip()
 
 

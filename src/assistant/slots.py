@@ -25,6 +25,7 @@ NAME_CUES = re.compile(r"(?:je m'appelle|mon nom est|moi c'est|my name is|i am|i
 LEADING_NAME = re.compile(r"^\s*([A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+[A-ZÀ-Ý][\w'À-ÿ-]+){1,3})\s*[,;/]")
 COMPANY_CUES = re.compile(r"(?:soci[ée]t[ée]|entreprise|company|organisation|organization|chez|at|from|travaille pour|"
                           r"work for|de la soci[ée]t[ée])\s+([A-ZÀ-Ý0-9][\w&'.À-ÿ-]*(?:\s+[A-ZÀ-Ý0-9][\w&'.À-ÿ-]*){0,3})")
+PERSON = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+(?:[A-ZÀ-Ý][\w'À-ÿ-]+|de|du|van|von|el|al|ben|bin)){1,3}")
 WORDS_ONLY = re.compile(r"^[A-Za-zÀ-ÿ' .-]+$")
 
 
@@ -123,15 +124,28 @@ def _reference(text, lang, slot, spec, catalogue, lookups, asked):
 
 
 def _person(text, lang, slot, spec, catalogue, lookups, asked):
-    match = NAME_CUES.search(text) or LEADING_NAME.search(text)
-    if match:
-        return Value(slot, _title(match.group(1)))
+    products = {fold(c) for c in catalogue}
+    found = [m.group(1) for m in (NAME_CUES.search(text), LEADING_NAME.search(text)) if m] + _listed_names(text)
+    named = next((n for n in found if not _names_a_product(n, products)), None)
+    if named:
+        return Value(slot, _title(named))
     if asked:
         answer = clean(text).strip(" .!")
         if WORDS_ONLY.match(answer) and 1 <= len(answer.split()) <= 5:
             return Value(slot, _title(answer))
         return Value(slot, None, False, answer)
     return None
+
+
+def _listed_names(text: str) -> list[str]:
+    """Names given in a list of details: "need a quote: Omar Farouk, omar@acme.com, 12 users"."""
+    segments = [s.strip() for s in re.split(r"[,;:\n]|\.\s", text)]
+    return [s for s in segments if PERSON.fullmatch(s)] if len(segments) > 1 else []
+
+
+def _names_a_product(name: str, products: set[str]) -> bool:
+    folded = fold(name)
+    return any(folded in p or p in folded for p in products)
 
 
 def _text(text, lang, slot, spec, catalogue, lookups, asked):

@@ -27,3 +27,13 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Lower case without accents: how words are compared everywhere."""
     return strip_accents(clean(text).lower())
+
+
+_CONTACTS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+|\+?\d[\d .()-]{6,}\d"
+                       r"|\b[A-Za-z]{2,4}-[A-Za-z0-9]{4,10}\b")
+
+
+def without_contacts(text: str) -> str:
+    """The message without emails, web addresses, phone numbers and account or request numbers
+    (SX-1002, QUO-7K2M9X): they say nothing of its language or of what it asks, only of who asks."""
+    return _SPACES.sub(" ", _CONTACTS.sub(" ", text)).strip()
