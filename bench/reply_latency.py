@@ -27,7 +27,8 @@ def percentile(values, q):
 def messages():
     items = []
     for path in sorted((ROOT / "tests" / "eval").glob("*.jsonl")):
-        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        items += [item for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+                  if "message" in (item := json.loads(line))]
     return items
 
 

@@ -1,7 +1,7 @@
 """Reading numbers out of messages (digits or words, either language) and writing them back."""
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from text_to_num import alpha2digit
 
@@ -33,6 +33,7 @@ def _quantity_words() -> dict[str, tuple[str, ...]]:
     return {kind: tuple(sorted(w, key=len, reverse=True)) for kind, w in words.items()}
 
 
+@lru_cache(maxsize=4096)  # language detection, normalisation and slots all read the numbers
 def to_digits(text: str, lang: str) -> str:
     """Write number words as digits ("huit sièges" -> "8 sièges")."""
     try:

@@ -34,6 +34,12 @@ def valid_id(session_id: str | None) -> bool:
     return bool(session_id) and _VALID_ID.fullmatch(session_id) is not None
 
 
+SAVE_SESSION = ("insert into sessions (id, tenant, lang, state, created, updated) values (?, ?, ?, ?, ?, ?) "
+                "on conflict(id) do update set lang = excluded.lang, state = excluded.state, updated = excluded.updated")
+ADD_TURN = ("insert into turns (session_id, tenant, at, lang, user, assistant, type, intent) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 class SqliteSessions:
     """Sessions in the database: a conversation survives a restart of the server."""
 
@@ -41,7 +47,7 @@ class SqliteSessions:
         self.store = store
 
     def open(self, tenant: str, session_id: str | None) -> Session:
-        row = self.store.get("sessions", session_id) if valid_id(session_id) else None
+        row = self._row(session_id) if valid_id(session_id) else None
         if row is not None and row["tenant"] == tenant:
             state = json.loads(row["state"] or "{}")
             return Session(id=row["id"], tenant=tenant, lang=row["lang"], **state)
@@ -49,14 +55,18 @@ class SqliteSessions:
         return Session(id=session_id if reuse else new_id(), tenant=tenant)
 
     def save(self, session: Session) -> None:
-        stamp = now()
+        """One transaction per reply, in plain SQL: this runs on every message."""
+        stamp, conn = now(), self.store.db.conn
         with self.store.transaction():
-            self.store.db["sessions"].upsert({"id": session.id, "tenant": session.tenant, "lang": session.lang,
-                                              "state": to_json(session.state()), "updated": stamp}, pk="id")
-            self.store.db.execute("update sessions set created = coalesce(created, ?) where id = ?", [stamp, session.id])
-            self.store.db["turns"].insert_all({**turn, "session_id": session.id, "tenant": session.tenant,
-                                               "at": stamp} for turn in session.turns)
+            conn.execute(SAVE_SESSION, [session.id, session.tenant, session.lang, to_json(session.state()), stamp, stamp])
+            conn.executemany(ADD_TURN, [(session.id, session.tenant, stamp, t["lang"], t["user"], t["assistant"],
+                                         t["type"], t["intent"]) for t in session.turns])
         session.turns = []
+
+    def _row(self, session_id: str) -> dict | None:
+        found = self.store.db.conn.execute("select id, tenant, lang, state from sessions where id = ?",
+                                           [session_id]).fetchone()
+        return dict(zip(("id", "tenant", "lang", "state"), found)) if found else None
 
     def transcript(self, session_id: str) -> list[dict]:
         return [{"user": t["user"], "assistant": t["assistant"]}

@@ -1,6 +1,7 @@
 """Text helpers every stage shares: folding case, accents and typographic variants."""
 import re
 import unicodedata
+from functools import lru_cache
 
 # Apostrophes and dashes as people type them on phones and in word processors.
 _TYPOGRAPHY = str.maketrans({
@@ -24,6 +25,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=4096)  # one message is folded by several stages
 def fold(text: str) -> str:
     """Lower case without accents: how words are compared everywhere."""
     return strip_accents(clean(text).lower())
