@@ -1,0 +1,174 @@
+"""The HTTP API under /api/v1/: the public chat for the widget, and staff views behind a token."""
+import hmac
+import json
+import re
+from functools import wraps
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, request
+
+from .. import staff
+from ..language import hint_from_header
+from ..lookup import lookup_rows
+from .errors import ApiError
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+OPENAPI = Path(__file__).with_name("openapi.json")
+TENANT = re.compile(r"[a-z0-9_-]{1,64}")
+SESSION = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def assistant():
+    return current_app.extensions["assistant"]
+
+
+def settings():
+    return current_app.extensions["assistant_settings"]
+
+
+def body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", "The body must be a JSON object.")
+    return data
+
+
+def text_field(data: dict, name: str, required: bool = True, pattern: re.Pattern | None = None) -> str | None:
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (pattern and not pattern.fullmatch(value)):
+        raise ApiError(400, f"invalid_{name}", f"'{name}' must be a valid string.")
+    return value
+
+
+def tenant_field(data: dict) -> str:
+    tenant = text_field(data, "tenant")
+    if not TENANT.fullmatch(tenant) or tenant not in assistant().tenants:
+        raise ApiError(404, "unknown_tenant", f"Unknown tenant; tenants: {', '.join(sorted(assistant().tenants))}.")
+    return tenant
+
+
+# -- public -------------------------------------------------------------------------------------------
+
+@api.post("/chat")
+def chat():
+    data = body()
+    tenant = tenant_field(data)
+    message = text_field(data, "message")
+    session_id = text_field(data, "session_id", required=False, pattern=SESSION)
+    lang = text_field(data, "lang", required=False)
+    if lang is not None and lang not in ("fr", "en"):
+        raise ApiError(400, "invalid_lang", "'lang' must be 'fr' or 'en'.")
+    hint = hint_from_header(request.headers.get("Accept-Language"), ["fr", "en"])
+    reply = assistant().reply(tenant, session_id, message, lang=lang, hint=hint)
+    return jsonify(reply.to_dict())
+
+
+@api.get("/tenants")
+def tenants():
+    return jsonify([{"id": t.id, "name": t.name, "languages": t.languages,
+                     "actions": sorted(a["form"] for a in t.actions.values() if a and "form" in a)}
+                    for t in assistant().tenants.values()])
+
+
+@api.post("/feedback")
+def feedback():
+    data = body()
+    session_id = text_field(data, "session_id", pattern=SESSION)
+    helpful = data.get("helpful")
+    comment = text_field(data, "comment", required=False)
+    if not isinstance(helpful, bool):
+        raise ApiError(400, "invalid_helpful", "'helpful' must be true or false.")
+    if comment is not None and len(comment) > 2000:
+        raise ApiError(400, "invalid_comment", "'comment' is limited to 2000 characters.")
+    try:
+        assistant().feedback(session_id, helpful, comment)
+    except KeyError:
+        raise ApiError(404, "unknown_session", "No conversation has this session_id.") from None
+    return jsonify({"ok": True}), 201
+
+
+@api.get("/health")
+def health():
+    """A trivial endpoint: the floor against which the chat's throughput is measured."""
+    return jsonify({"ok": True})
+
+
+@api.get("/openapi.json")
+def openapi():
+    return current_app.response_class(OPENAPI.read_text(encoding="utf-8"), mimetype="application/json")
+
+
+# -- staff ----------------------------------------------------------------------------------------------
+
+def staff_only(view):
+    @wraps(view)
+    def checked(*args, **kwargs):
+        token = settings().staff_token
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not token or not hmac.compare_digest(given.encode(), token.encode()):
+            raise ApiError(401, "unauthorized", "A valid staff token is required (Authorization: Bearer …).")
+        return view(*args, **kwargs)
+    return checked
+
+
+def tenant_arg() -> str | None:
+    tenant = request.args.get("tenant") or None
+    if tenant is not None and tenant not in assistant().tenants:
+        raise ApiError(404, "unknown_tenant", f"Unknown tenant; tenants: {', '.join(sorted(assistant().tenants))}.")
+    return tenant
+
+
+@api.get("/lookup")
+@staff_only
+def lookup():
+    query = request.args.get("q", "")
+    if not query.strip() or len(query) > 500:
+        raise ApiError(400, "invalid_q", "'q' must hold a query of at most 500 characters.")
+    lang = request.args.get("lang") or None
+    if lang not in (None, "fr", "en"):
+        raise ApiError(400, "invalid_lang", "'lang' must be 'fr' or 'en'.")
+    top = request.args.get("top", "5")
+    if not top.isdigit() or not 1 <= int(top) <= 50:
+        raise ApiError(400, "invalid_top", "'top' must be a number from 1 to 50.")
+    return jsonify(lookup_rows(assistant(), query, tenant=tenant_arg(), lang=lang, top=int(top)))
+
+
+@api.get("/requests")
+@staff_only
+def requests_list():
+    kind = request.args.get("kind") or None
+    status = request.args.get("status") or None
+    return jsonify(staff.requests(assistant().store, tenant_arg(), kind, status))
+
+
+@api.get("/requests/<reference>")
+@staff_only
+def requests_show(reference):
+    row = staff.request(assistant().store, reference) if len(reference) <= 64 else None
+    if row is None:
+        raise ApiError(404, "unknown_request", "No request has this reference.")
+    return jsonify(row)
+
+
+@api.get("/unanswered")
+@staff_only
+def unanswered():
+    return jsonify(staff.unanswered(assistant().store, tenant_arg()))
+
+
+@api.get("/outbox")
+@staff_only
+def outbox():
+    return jsonify(staff.outbox(assistant().store, tenant_arg()))
+
+
+@api.get("/ledger")
+@staff_only
+def ledger():
+    return jsonify(staff.ledger(assistant(), tenant_arg()))
+
+
+def openapi_document() -> dict:
+    return json.loads(OPENAPI.read_text(encoding="utf-8"))

@@ -1,0 +1,52 @@
+"""The application factory: one Flask app serving the API, the widget, the demo site, the staff
+page and the chat webhooks, all over the same ``Assistant``."""
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from ..assistant import Assistant
+from ..settings import Settings
+from . import errors
+
+MAX_BODY = 16 * 1024
+PUBLIC_API = ("/api/v1/chat", "/api/v1/feedback", "/api/v1/tenants")
+
+
+def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> Flask:
+    settings = settings or Settings.load()
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.json.ensure_ascii = False
+    app.extensions["assistant_settings"] = settings
+    app.extensions["assistant"] = assistant or Assistant.load(db=settings.database())
+    errors.register(app)
+
+    from .api import api
+    app.register_blueprint(api)
+    # The public chat is limited per client address; each app has its own limiter and counters.
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[])
+    app.view_functions["api.chat"] = limiter.limit(lambda: settings.rate_limit)(app.view_functions["api.chat"])
+    for name in ("site", "staff", "slack", "mattermost"):
+        module = __import__(f"{__package__}.{name}", fromlist=["blueprint"])
+        app.register_blueprint(module.blueprint)
+
+    app.after_request(lambda response: cors(response, settings))
+    return app
+
+
+def cors(response, settings: Settings):
+    """The public API answers a cross-origin page only if one of the tenants allows that origin
+    (a tenant's widget on its own site); the same origin needs nothing."""
+    origin = request.headers.get("Origin")
+    if not origin or request.path not in PUBLIC_API:
+        return response
+    tenant = (request.get_json(silent=True) or {}).get("tenant") if request.method == "POST" else None
+    allowed = settings.allowed_origins.get(tenant, []) if isinstance(tenant, str) else \
+        [o for origins in settings.allowed_origins.values() for o in origins]
+    if origin in allowed:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    response.headers.add("Vary", "Origin")
+    return response

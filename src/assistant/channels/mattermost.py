@@ -1,0 +1,4 @@
+"""Placeholder until the mattermost webhook lands."""
+from flask import Blueprint
+
+blueprint = Blueprint("mattermost", __name__)

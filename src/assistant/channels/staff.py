@@ -1,0 +1,11 @@
+"""The staff page: answer lookup and the back office, over the staff API (token login)."""
+from flask import Blueprint, render_template
+
+from .site import WEB
+
+blueprint = Blueprint("staff_page", __name__, template_folder=str(WEB / "templates"))
+
+
+@blueprint.get("/staff")
+def page():
+    return render_template("staff.html")

@@ -1,0 +1,144 @@
+"""The HTTP API: the reply contract over JSON, errors as JSON 4xx, staff behind a token, CORS per
+tenant, rate limiting; every response checked against the OpenAPI document."""
+import json
+
+import jsonschema
+import pytest
+
+from assistant.channels import create_app
+from assistant.channels.api import openapi_document
+from assistant.settings import Settings
+
+TOKEN = "staff-secret-for-tests"
+DOC = openapi_document()
+
+
+def make_app(assistant, **overrides):
+    settings = Settings(staff_token=TOKEN, allowed_origins={"exo": ["https://www.exo.example"]},
+                        rate_limit="1000 per minute", **overrides)
+    return create_app(settings, assistant=assistant)
+
+
+@pytest.fixture
+def client(fresh):
+    return make_app(fresh).test_client()
+
+
+def conforms(response, path, method="get"):
+    """The response's body matches what the OpenAPI document declares for its status."""
+    declared = DOC["paths"][path][method]["responses"][str(response.status_code)]
+    if "$ref" in declared:
+        declared = DOC["components"]["responses"][declared["$ref"].rsplit("/", 1)[1]]
+    schema = {"components": DOC["components"], **declared["content"]["application/json"]["schema"]}
+    jsonschema.validate(response.get_json(), schema)
+    return response.get_json()
+
+
+def chat(client, **body):
+    return client.post("/api/v1/chat", json=body)
+
+
+def test_chat_returns_the_reply_contract(client):
+    reply = conforms(chat(client, tenant="exo", message="quelle est votre politique de remboursement ?"), "/api/v1/chat", "post")
+    assert reply["type"] == "answer" and reply["lang"] == "fr" and "30" in reply["reply"]
+    follow = conforms(chat(client, tenant="exo", message="merci", session_id=reply["session_id"]), "/api/v1/chat", "post")
+    assert follow["session_id"] == reply["session_id"]
+
+
+def test_accept_language_tips_a_neutral_message(client):
+    response = client.post("/api/v1/chat", json={"tenant": "exo", "message": "SSO"}, headers={"Accept-Language": "en-GB,en"})
+    assert response.get_json()["lang"] == "en"
+
+
+@pytest.mark.parametrize("body, status, code", [
+    ({"message": "hi"}, 400, "invalid_tenant"),
+    ({"tenant": "exo"}, 400, "invalid_message"),
+    ({"tenant": 3, "message": "hi"}, 400, "invalid_tenant"),
+    ({"tenant": "exo", "message": ["hi"]}, 400, "invalid_message"),
+    ({"tenant": "nope", "message": "hi"}, 404, "unknown_tenant"),
+    ({"tenant": "../etc/passwd", "message": "hi"}, 404, "unknown_tenant"),
+    ({"tenant": "exo", "message": "hi", "lang": "de"}, 400, "invalid_lang"),
+    ({"tenant": "exo", "message": "hi", "session_id": "x" * 200}, 400, "invalid_session_id"),
+    ({"tenant": "exo", "message": "é" * 2001}, 413, "message_too_long"),
+])
+def test_bad_chat_bodies_get_json_errors(client, body, status, code):
+    response = chat(client, **body)
+    assert response.status_code == status
+    assert conforms(response, "/api/v1/chat", "post")["error"]["code"] == code
+
+
+def test_malformed_json_and_huge_bodies_are_refused(client):
+    assert client.post("/api/v1/chat", data="{not json", content_type="application/json").status_code == 400
+    huge = client.post("/api/v1/chat", data=json.dumps({"tenant": "exo", "message": "a" * 20000}),
+                       content_type="application/json")
+    assert huge.status_code == 413 and huge.get_json()["error"]["code"]
+
+
+def test_tenants_and_health(client):
+    tenants = conforms(client.get("/api/v1/tenants"), "/api/v1/tenants")
+    assert {t["id"]: t["actions"] for t in tenants}["exo"] == ["demo", "quote"]
+    assert conforms(client.get("/api/v1/health"), "/api/v1/health") == {"ok": True}
+
+
+def test_feedback_is_stored(client, fresh):
+    sid = chat(client, tenant="exo", message="combien dure l'essai ?").get_json()["session_id"]
+    conforms(client.post("/api/v1/feedback", json={"session_id": sid, "helpful": False, "comment": "bof"}),
+             "/api/v1/feedback", "post")
+    assert fresh.store.rows("feedback")[0]["comment"] == "bof"
+    missing = client.post("/api/v1/feedback", json={"session_id": "abcdefgh12345678", "helpful": True})
+    assert missing.status_code == 404
+    assert client.post("/api/v1/feedback", json={"session_id": sid, "helpful": "yes"}).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/lookup?q=refund", "/api/v1/requests", "/api/v1/unanswered",
+                                  "/api/v1/outbox", "/api/v1/ledger", "/api/v1/requests/QUO-XXXX"])
+def test_staff_endpoints_need_the_token(client, path):
+    assert client.get(path).status_code == 401
+    assert client.get(path, headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_staff_endpoints_with_the_token(client):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for words in ("je voudrais une démo", "Karim Benali, karim@exemple.dz", "Sonatrach", "oui"):
+        sid = chat(client, tenant="exo", message=words, **({"session_id": sid} if words != "je voudrais une démo" else {})).get_json()["session_id"]
+    chat(client, tenant="exo", message="une recette de crêpes ?")
+    rows = conforms(client.get("/api/v1/lookup?q=remboursement&tenant=exo&top=3", headers=auth), "/api/v1/lookup")
+    assert len(rows) == 3 and rows[0]["tenant"] == "exo"
+    [request] = conforms(client.get("/api/v1/requests", headers=auth), "/api/v1/requests")
+    detail = conforms(client.get(f"/api/v1/requests/{request['reference']}", headers=auth), "/api/v1/requests/{reference}")
+    assert detail["payload"]["company"] == "Sonatrach" and len(detail["notices"]) == 2
+    assert conforms(client.get("/api/v1/unanswered", headers=auth), "/api/v1/unanswered")[0]["count"] == 1
+    assert len(conforms(client.get("/api/v1/outbox", headers=auth), "/api/v1/outbox")) == 2
+    assert len(conforms(client.get("/api/v1/ledger", headers=auth), "/api/v1/ledger")) == 5
+    assert client.get("/api/v1/requests/NOPE", headers=auth).status_code == 404
+    assert client.get("/api/v1/lookup?q=", headers=auth).status_code == 400
+    assert client.get("/api/v1/unanswered?tenant=nope", headers=auth).status_code == 404
+
+
+def test_cors_answers_only_the_tenants_allowed_origins(client):
+    allowed = client.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"},
+                          headers={"Origin": "https://www.exo.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://www.exo.example"
+    other = client.post("/api/v1/chat", json={"tenant": "conex", "message": "bonjour"},
+                        headers={"Origin": "https://www.exo.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    stranger = client.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"},
+                           headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in stranger.headers
+    preflight = client.options("/api/v1/chat", headers={"Origin": "https://www.exo.example",
+                                                        "Access-Control-Request-Method": "POST"})
+    assert preflight.headers.get("Access-Control-Allow-Origin") == "https://www.exo.example"
+
+
+def test_the_chat_is_rate_limited_per_client(fresh):
+    client = make_app(fresh, **{}).test_client()
+    limited = create_app(Settings(staff_token=TOKEN, rate_limit="2 per minute"), assistant=fresh).test_client()
+    statuses = [limited.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert limited.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"}).get_json()["error"]["code"]
+    assert client.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"}).status_code == 200
+
+
+def test_the_openapi_document_is_served(client):
+    served = client.get("/api/v1/openapi.json").get_json()
+    assert served["openapi"].startswith("3.") and "/api/v1/chat" in served["paths"]
