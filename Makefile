@@ -4,9 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install check eval bench clean
+.PHONY: run chat test install check eval bench clean
 
 run: $(STAMP)
+	$(BIN)/assistant serve --host 127.0.0.1 --port 8000
+
+chat: $(STAMP)
 	$(BIN)/assistant chat --tenant exo
 
 test: $(STAMP)

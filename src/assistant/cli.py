@@ -132,6 +132,20 @@ def _evaluate_scenarios(scenarios, failures):
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+def serve(host, port, workers):
+    """Serve the API, the widget, the demo site, the staff page and the webhooks with gunicorn.
+
+    Configuration comes from ASSISTANT_CONFIG (a YAML file) and ASSISTANT_* variables; without
+    ASSISTANT_STAFF_TOKEN, a random token is generated on first run and printed.
+    """
+    from .channels.serve import serve as run
+    run(host, port, workers)
+
+
+@cli.command()
 def check():
     """Validate all knowledge and intents; each problem names its file and line."""
     from .check import check_project

@@ -1,0 +1,134 @@
+"""What the chat-platform channels (Slack, Mattermost) share: which tenant a workspace is, a stable
+conversation per user, one guarded call into the core, the help text and the background work."""
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from ..assistant import Assistant
+from ..errors import AssistantError
+
+log = logging.getLogger(__name__)
+
+# The Store shares one SQLite connection between threads, and a reply opens a transaction on it;
+# two replies at once on that connection would collide ("transaction within a transaction").
+# The channels run replies in background threads, so they take turns through this lock.
+CORE = threading.Lock()
+
+LABELS = {
+    "fr": {"helpful": "Utile", "unhelpful": "Pas utile", "thanks": "Merci pour votre avis !",
+           "unknown": "Je n'ai pas retrouvé cette conversation ; votre avis n'a pas été enregistré.",
+           "usage": "Usage : `{command} votre question`"},
+    "en": {"helpful": "Helpful", "unhelpful": "Not helpful", "thanks": "Thanks for your feedback!",
+           "unknown": "I could not find that conversation; your feedback was not recorded.",
+           "usage": "Usage: `{command} your question`"},
+}
+
+
+@dataclass
+class Answer:
+    """A reply as a chat platform shows it: the text, its sources, and the conversation to vote on
+    (``None`` when there is nothing to vote on, e.g. an error message)."""
+    text: str
+    lang: str
+    sources: list[str] = field(default_factory=list)
+    session_id: str | None = None
+
+
+def tenant_for(teams: dict[str, str], default: str, *keys: str | None) -> str:
+    """The tenant of the first key the mapping knows (team id, team domain…), else the default."""
+    for key in keys:
+        if key and key in teams:
+            return teams[key]
+    return default
+
+
+def session_for(prefix: str, tenant: str, *parts: str | None) -> str:
+    """A stable session id per tenant and user, so that a user's conversation continues from one
+    message to the next. Hashed: platform ids need not fit the session pattern, nor be stored as is.
+    The tenant is part of it because a session belongs to one tenant."""
+    digest = hashlib.sha256("\x1f".join([tenant, *(p or "" for p in parts)]).encode()).hexdigest()
+    return f"{prefix}-{digest[:40]}"
+
+
+def source_line(source) -> str:
+    return " — ".join(part for part in (source.document, source.section, source.question) if part)
+
+
+def ask(assistant: Assistant, tenant: str, session_id: str, text: str) -> Answer:
+    """One turn of the conversation. An error the core explains (message too long, unknown tenant)
+    becomes the answer: a chat platform shows a message, not an HTTP status."""
+    try:
+        with CORE:
+            reply = assistant.reply(tenant, session_id, text)
+    except AssistantError as e:
+        log.warning("chat channel: %s for tenant %r", e.code, tenant)
+        return Answer(e.message, "en")
+    # A vote is about an answer: a fallback is already logged as unanswered, small talk needs none.
+    voted = reply.type == "answer"
+    return Answer(reply.reply, reply.lang, [source_line(s) for s in reply.sources],
+                  reply.session_id if voted else None)
+
+
+def feedback(assistant: Assistant, session_id: str, helpful: bool) -> str | None:
+    """Store a vote; the conversation's language (for the thanks), or None for an unknown session."""
+    try:
+        with CORE:
+            assistant.feedback(session_id, helpful)
+            session = assistant.store.get("sessions", session_id)
+    except KeyError:
+        return None
+    return (session or {}).get("lang") or "en"
+
+
+def help_text(assistant: Assistant, tenant: str, command: str | None = None) -> str:
+    """Both languages: nothing has been said yet to tell which one the user speaks. ``command`` (a
+    slash command or trigger word) adds how to use it."""
+    try:
+        t = assistant.tenant(tenant)
+    except AssistantError as e:
+        return e.message
+    topics = ", ".join(sorted({e.topic for e in t.entries.values()}))
+    parts = []
+    for lang in ("fr", "en"):
+        usage = "\n" + LABELS[lang]["usage"].format(command=command) if command else ""
+        parts.append(assistant.response("utter_help", lang, t, topics=topics) + usage)
+    return "\n\n".join(parts)
+
+
+def label(lang: str, key: str) -> str:
+    return LABELS.get(lang, LABELS["en"])[key]
+
+
+# -- background work ------------------------------------------------------------------------------
+
+_running: set[threading.Thread] = set()
+_running_lock = threading.Lock()
+
+
+def background(work, *args) -> threading.Thread:
+    """Run ``work(*args)`` in a daemon thread, logged if it fails; ``wait_idle`` joins them all."""
+    thread = threading.Thread(target=_run, args=(work, args), daemon=True, name=f"chatops-{work.__name__}")
+    with _running_lock:
+        _running.add(thread)
+    thread.start()
+    return thread
+
+
+def _run(work, args) -> None:
+    try:
+        work(*args)
+    except Exception:  # a background failure has no client to answer: the log is all there is
+        log.exception("chat channel: background work %s failed", work.__name__)
+    finally:
+        with _running_lock:
+            _running.discard(threading.current_thread())
+
+
+def wait_idle(timeout: float = 10.0) -> bool:
+    """Wait for the background work started so far (tests, and a clean shutdown); True if all ended."""
+    with _running_lock:
+        threads = list(_running)
+    for thread in threads:
+        thread.join(timeout)
+    return not any(t.is_alive() for t in threads)
