@@ -4,8 +4,10 @@ backend stubs, their outbox, unanswered questions, feedback, and the stub's cust
 WAL mode lets several server processes read while one writes; every write that must not be half
 done (a request and its notifications) happens in one transaction.
 """
+import itertools
 import json
 import sqlite3
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,16 +42,32 @@ def to_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+_MEMORY = itertools.count()
+
+
 class Store:
+    """One database; each thread gets its own connection (a connection shared by threads would
+    interleave their transactions)."""
+
     def __init__(self, path: Path | str):
-        if str(path) != ":memory:":
+        if str(path) == ":memory:":  # one in-memory database shared by this store's threads
+            self.path, self.uri = f"file:assistant-{next(_MEMORY)}?mode=memory&cache=shared", True
+        else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
-        self.db = sqlite_utils.Database(conn)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=30000")
+            self.path, self.uri = str(path), False
+        self._local = threading.local()
+        self._keep = self.db  # keeps a shared in-memory database alive
         self._create()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, uri=self.uri)
+            db = self._local.db = sqlite_utils.Database(conn)
+            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+                db.execute(f"PRAGMA {pragma}")
+        return db
 
     def _create(self) -> None:
         for name, (columns, pk) in SCHEMA.items():

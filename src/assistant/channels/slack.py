@@ -99,7 +99,10 @@ def events():
     if data.get("type") == "url_verification":
         return jsonify({"challenge": data.get("challenge", "")})
     event = data.get("event") if data.get("type") == "event_callback" else None
-    if isinstance(event, dict) and wanted(event) and first_time(data.get("event_id"), message_key(event)):
+    # Keyed by event id (Slack's retries), and by message: a mention in a direct message arrives
+    # twice, as app_mention and as message, with two event ids.
+    if isinstance(event, dict) and wanted(event) and first_time(data.get("event_id"),
+                                                                f"{event['channel']}:{event.get('ts')}"):
         chatops.background(answer_event, assistant(), settings(), data.get("team_id") or event.get("team"), event)
     return "", 200  # at once: Slack retries what is not acknowledged within 3 s
 
@@ -110,11 +113,6 @@ def wanted(event: dict) -> bool:
     if event.get("bot_id") or event.get("subtype") or not event.get("user") or not event.get("channel"):
         return False
     return event.get("type") == "app_mention" or (event.get("type") == "message" and event.get("channel_type") == "im")
-
-
-def message_key(event: dict) -> str:
-    # A mention in a direct message arrives twice (app_mention and message), with two event ids.
-    return f"{event.get('channel')}:{event.get('ts')}"
 
 
 def first_time(*keys: str | None) -> bool:
@@ -185,10 +183,16 @@ def escape(text: str) -> str:
 
 def mrkdwn(text: str, limit: int = SECTION_LIMIT) -> str:
     escaped = escape(text)
-    while len(escaped) > limit:  # cut the text, not its escaped form, so no &amp; is cut in half
-        text = text[:max(0, len(text) - (len(escaped) - limit) - 1)]
-        escaped = escape(text) + "…"
-    return escaped
+    if len(escaped) <= limit:
+        return escaped
+    kept, size = [], 0
+    for char in text:  # escaped one character at a time, so that no "&amp;" is cut in half
+        part = escape(char)
+        if size + len(part) > limit - 1:
+            break
+        kept.append(part)
+        size += len(part)
+    return "".join(kept) + "…"
 
 
 def plain(text: str) -> dict:

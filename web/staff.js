@@ -1,0 +1,429 @@
+/* The staff console: answer lookup and the back office over the staff API.
+   The token lives in sessionStorage (this tab only) and is sent as "Authorization: Bearer …";
+   a 401 brings the sign-in form back. Every value from the server is rendered as text. */
+(function () {
+  "use strict";
+  var KEY = "assistant-staff-token";
+  var LANGS = ["fr", "en"];
+  var memoryToken = "";
+  var $ = function (selector, root) { return (root || document).querySelector(selector); };
+  var $$ = function (selector, root) { return [].slice.call((root || document).querySelectorAll(selector)); };
+
+  var login = $("#login"), loginForm = $("#login-form"), loginMessage = $("#login-message");
+  var tokenInput = $(".staff-token"), app = $("#app"), logout = $(".staff-logout");
+  var tenantSelect = $("#tenant"), search = $(".staff-search"), copyLang = $("#copy-lang"), topSelect = $("#top");
+  var results = $("#results"), lookupStatus = $("#lookup-status");
+  var tabs = $$(".staff-tab");
+  var state = { view: "lookup", tenants: {}, seq: 0, rows: [], query: "", controller: null, timer: 0, selected: null };
+
+  // -- helpers ----------------------------------------------------------------------------------------
+
+  /** An element: attrs may hold class, text, on<event> handlers and plain attributes; kids are nodes or strings. */
+  function h(tag, attrs, kids) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value == null || value === false) return;
+      if (name === "class") node.className = value;
+      else if (name === "text") node.textContent = value;
+      else if (name.slice(0, 2) === "on") node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? "" : value);
+    });
+    [].concat(kids == null ? [] : kids).forEach(function (kid) {
+      if (kid == null || kid === false) return;
+      node.appendChild(typeof kid === "object" ? kid : document.createTextNode(String(kid)));
+    });
+    return node;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
+  function when(iso) { return iso ? String(iso).slice(0, 16).replace("T", " ") + " UTC" : "—"; }
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function tenantName(id) { return state.tenants[id] ? state.tenants[id].name : id; }
+  function setStatus(node, text, error) {
+    node.textContent = text || "";
+    node.classList.toggle("status-error", !!error);
+  }
+  function statusOf(view) { return $("#panel-" + view + " .status"); }
+
+  function getToken() {
+    try { return sessionStorage.getItem(KEY) || ""; } catch (e) { return memoryToken; }
+  }
+  function setToken(value) {
+    memoryToken = value;
+    try { value ? sessionStorage.setItem(KEY, value) : sessionStorage.removeItem(KEY); } catch (e) { /* private mode */ }
+  }
+
+  /** GET a staff endpoint; rejects with {auth: true} after a 401 (the sign-in form is then shown). */
+  function api(path, signal) {
+    return fetch("/api/v1/" + path, {
+      headers: { Authorization: "Bearer " + getToken(), Accept: "application/json" }, signal: signal
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (body) {
+        if (response.status === 401) {
+          signOut("The token was refused. Please check it and sign in again.");
+          throw { auth: true };
+        }
+        if (!response.ok) {
+          var message = body && body.error && body.error.message;
+          throw new Error(message || "The server answered " + response.status + ".");
+        }
+        return body;
+      });
+    }, function (error) {
+      if (error && error.name === "AbortError") throw { aborted: true };
+      throw new Error("The server cannot be reached. Check the connection and try again.");
+    });
+  }
+  function failed(node) {
+    return function (error) {
+      if (error && (error.auth || error.aborted)) return;
+      setStatus(node, (error && error.message) || "Something went wrong.", true);
+    };
+  }
+
+  // -- sign in and out ----------------------------------------------------------------------------------
+
+  function showLogin(message) {
+    app.hidden = true;
+    logout.hidden = true;
+    login.hidden = false;
+    loginMessage.hidden = !message;
+    loginMessage.textContent = message || "";
+    tokenInput.value = "";
+    tokenInput.focus();
+  }
+  function signOut(message) {
+    setToken("");
+    state.rows = [];
+    state.selected = null;
+    clear(results);
+    $$(".view, .detail").forEach(clear);
+    showLogin(message);
+  }
+  function enter() {
+    login.hidden = true;
+    loginMessage.hidden = true;
+    app.hidden = false;
+    logout.hidden = false;
+    loadTenants();
+    activate(tabs.filter(function (t) { return t.dataset.view === state.view; })[0] || tabs[0], false);
+    if (state.view === "lookup") search.focus();
+  }
+  loginForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var value = tokenInput.value.trim();
+    if (!value) {
+      loginMessage.hidden = false;
+      loginMessage.textContent = "Enter the staff token.";
+      tokenInput.focus();
+      return;
+    }
+    setToken(value);
+    $(".staff-login").disabled = true;
+    api("ledger").then(enter, function (error) {
+      if (error && error.auth) return;
+      setToken("");
+      loginMessage.hidden = false;
+      loginMessage.textContent = (error && error.message) || "Sign-in failed.";
+    }).then(function () { $(".staff-login").disabled = false; });
+  });
+  logout.addEventListener("click", function () { signOut(""); });
+
+  // -- tenants ------------------------------------------------------------------------------------------
+
+  function loadTenants() {
+    if (Object.keys(state.tenants).length) return;
+    api("tenants").then(function (list) {
+      var current = tenantSelect.value;
+      list.forEach(function (t) {
+        state.tenants[t.id] = t;
+        tenantSelect.appendChild(h("option", { value: t.id, text: t.name + " (" + t.id + ")" }));
+      });
+      tenantSelect.value = current;
+      if (state.rows.length) renderResults();
+    }, failed(lookupStatus));
+  }
+  tenantSelect.addEventListener("change", function () {
+    if (state.view === "lookup") runSearch();
+    else load(state.view);
+  });
+
+  // -- tabs ---------------------------------------------------------------------------------------------
+
+  function activate(tab, focus) {
+    tabs.forEach(function (t) {
+      var on = t === tab;
+      t.setAttribute("aria-selected", on ? "true" : "false");
+      t.tabIndex = on ? 0 : -1;
+      document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+    });
+    if (focus) tab.focus();
+    state.view = tab.dataset.view;
+    if (state.view !== "lookup") load(state.view);
+  }
+  tabs.forEach(function (tab, index) {
+    tab.addEventListener("click", function () { activate(tab, false); });
+    tab.addEventListener("keydown", function (event) {
+      var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      activate(tabs[(next + tabs.length) % tabs.length], true);
+    });
+  });
+  $$(".staff-refresh").forEach(function (button) {
+    button.addEventListener("click", function () { load(button.dataset.view); });
+  });
+
+  // -- lookup -------------------------------------------------------------------------------------------
+
+  search.addEventListener("input", function () {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(runSearch, 200);
+  });
+  $("#search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(state.timer);
+    runSearch();
+  });
+  topSelect.addEventListener("change", runSearch);
+  copyLang.addEventListener("change", function () { if (state.rows.length) renderResults(); });
+
+  function runSearch() {
+    var query = search.value.trim(), seq = ++state.seq;
+    if (state.controller) state.controller.abort();
+    state.controller = null;
+    if (!query) {
+      state.rows = [];
+      clear(results);
+      setStatus(lookupStatus, "Type a question to search every tenant's answers.");
+      return;
+    }
+    var params = new URLSearchParams({ q: query, top: topSelect.value });
+    if (tenantSelect.value) params.set("tenant", tenantSelect.value);
+    state.controller = window.AbortController ? new AbortController() : null;
+    setStatus(lookupStatus, "Searching…");
+    api("lookup?" + params.toString(), state.controller && state.controller.signal).then(function (rows) {
+      if (seq !== state.seq) return;
+      state.rows = rows;
+      state.query = query;
+      renderResults();
+    }, function (error) { if (seq === state.seq) failed(lookupStatus)(error); });
+  }
+
+  function renderResults() {
+    var lang = copyLang.value, order = [lang].concat(LANGS.filter(function (l) { return l !== lang; }));
+    clear(results);
+    setStatus(lookupStatus, state.rows.length ? plural(state.rows.length, "result") + " for “" + state.query + "”."
+      : "No answer matches “" + state.query + "”.");
+    state.rows.forEach(function (row) {
+      var score = Math.max(0, Math.min(1, Number(row.score) || 0));
+      var bar = h("span", { class: "score-bar", "aria-hidden": "true" }, h("span"));
+      bar.firstChild.style.width = Math.round(score * 100) + "%";
+      var copyButton = h("button", { type: "button", class: "btn btn-small staff-copy", text: "Copy answer (" + lang.toUpperCase() + ")" });
+      copyButton.addEventListener("click", function () {
+        var text = (row.answer && row.answer[lang]) || "";
+        copy(text, copyButton).then(function () {
+          copyButton.textContent = "Copied ✓";
+          setStatus(lookupStatus, "The " + lang.toUpperCase() + " answer to “" + (row.question[lang] || row.id) + "” was copied.");
+          setTimeout(function () { copyButton.textContent = "Copy answer (" + lang.toUpperCase() + ")"; }, 1600);
+        }, function () {
+          setStatus(lookupStatus, "Copying failed: select the answer and copy it by hand.", true);
+        });
+      });
+      var source = row.source || {};
+      results.appendChild(h("article", { class: "staff-result", "aria-label": (row.question && row.question[lang]) || row.id }, [
+        h("div", { class: "result-head" }, [
+          h("span", { class: "badge", text: tenantName(row.tenant) }),
+          h("span", { class: "topic", text: row.topic }),
+          h("code", { class: "entry-id", text: row.tenant + "." + row.id }),
+          h("span", { class: "score" }, [bar, h("span", { text: "score " + score.toFixed(2) })])
+        ]),
+        h("div", { class: "result-langs" }, order.filter(function (l) {
+          return (row.question && row.question[l]) || (row.answer && row.answer[l]);
+        }).map(function (l) {
+          return h("div", { class: "result-lang" + (l === lang ? " is-selected" : ""), lang: l }, [
+            h("span", { class: "lang-tag", text: l.toUpperCase() }),
+            h("p", { class: "question", text: row.question[l] || "" }),
+            h("p", { class: "answer", text: (row.answer && row.answer[l]) || "" })
+          ]);
+        })),
+        h("div", { class: "result-foot" }, [
+          h("p", { class: "source" }, [h("span", { class: "label", text: "Source: " }),
+            [source.document, source.section, source.question].filter(Boolean).join(" — ")]),
+          copyButton
+        ])
+      ]));
+    });
+  }
+
+  function copy(text, focusBack) {
+    function fallback() {
+      var area = h("textarea", { readonly: true, "aria-hidden": "true", class: "offscreen" });
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (focusBack) focusBack.focus();
+      return ok ? Promise.resolve() : Promise.reject(new Error("copy"));
+    }
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text).catch(fallback);
+    return fallback();
+  }
+
+  // -- back-office views ----------------------------------------------------------------------------------
+
+  var VIEWS = {
+    unanswered: { path: "unanswered", noun: "group", render: renderUnanswered, empty: "No unanswered question." },
+    requests: { path: "requests", noun: "request", render: renderRequests, empty: "No request yet." },
+    outbox: { path: "outbox", noun: "message", render: renderOutbox, empty: "The outbox is empty." },
+    ledger: { path: "ledger", noun: "account", render: renderLedger, empty: "No account in the ledger." }
+  };
+
+  function load(view) {
+    var spec = VIEWS[view], status = statusOf(view), target = $("#view-" + view);
+    if (!spec) return;
+    setStatus(status, "Loading…");
+    var path = spec.path + (tenantSelect.value ? "?tenant=" + encodeURIComponent(tenantSelect.value) : "");
+    api(path).then(function (rows) {
+      clear(target);
+      setStatus(status, rows.length ? plural(rows.length, spec.noun) + (tenantSelect.value ? " for " + tenantName(tenantSelect.value) : "") + "." : spec.empty);
+      if (rows.length) spec.render(rows, target);
+      if (view === "requests" && state.selected) showRequest(state.selected, false);
+    }, failed(status));
+  }
+
+  function table(caption, headers, rows, cells) {
+    return h("div", { class: "table-wrap", role: "region", "aria-label": caption, tabindex: "0" },
+      h("table", null, [
+        h("caption", { class: "visually-hidden", text: caption }),
+        h("thead", null, h("tr", null, headers.map(function (name) { return h("th", { scope: "col", text: name }); }))),
+        h("tbody", null, rows.map(function (row) { return cells(row); }))
+      ]));
+  }
+  function td(value, cls) {
+    return h("td", { class: cls }, typeof value === "object" && value !== null ? value : String(value == null ? "—" : value));
+  }
+  function list(items) {
+    return h("ul", { class: "plain" }, (items || []).map(function (item) { return h("li", { text: item }); }));
+  }
+  function yesNo(value) { return h("span", { class: "pill " + (value ? "pill-ok" : "pill-no"), text: value ? "yes" : "no" }); }
+
+  function renderUnanswered(rows, target) {
+    target.appendChild(table("Unanswered questions", ["Count", "Tenant", "Question", "Languages", "Reasons", "Examples", "Last seen"], rows,
+      function (row) {
+        return h("tr", null, [
+          td(row.count, "num"), td(tenantName(row.tenant)), td(row.question, "wide"),
+          td((row.languages || []).join(", ").toUpperCase()), td((row.reasons || []).join(", ")),
+          td(list(row.examples), "wide"), td(when(row.last), "nowrap")
+        ]);
+      }));
+  }
+
+  function renderRequests(rows, target) {
+    target.appendChild(table("Requests", ["Reference", "Tenant", "Kind", "Status", "Created", "Lang"], rows, function (row) {
+      var button = h("button", { type: "button", class: "link staff-request", text: row.reference,
+        "aria-controls": "request-detail" });
+      button.addEventListener("click", function () { showRequest(row.reference, true); });
+      var tr = h("tr", { "data-reference": row.reference, class: row.reference === state.selected ? "is-current" : null }, [
+        td(button, "nowrap"), td(tenantName(row.tenant)), td(row.kind), td(h("span", { class: "pill", text: row.status })),
+        td(when(row.created), "nowrap"), td((row.lang || "").toUpperCase())
+      ]);
+      tr.addEventListener("click", function (event) { if (event.target !== button) button.click(); });
+      return tr;
+    }));
+  }
+
+  function showRequest(reference, focus) {
+    var detail = $("#request-detail"), status = statusOf("requests");
+    state.selected = reference;
+    $$("#view-requests tr[data-reference]").forEach(function (tr) {
+      var on = tr.getAttribute("data-reference") === reference;
+      tr.classList.toggle("is-current", on);
+      var button = $("button", tr);
+      if (on) button.setAttribute("aria-current", "true"); else button.removeAttribute("aria-current");
+    });
+    clear(detail).appendChild(h("p", { class: "muted", text: "Loading " + reference + "…" }));
+    api("requests/" + encodeURIComponent(reference)).then(function (row) {
+      clear(detail);
+      var notices = row.notices || [];
+      detail.appendChild(h("div", { class: "detail-card" }, [
+        h("h3", { text: row.reference }),
+        h("dl", { class: "meta" }, [
+          ["Tenant", tenantName(row.tenant)], ["Kind", row.kind], ["Status", row.status], ["Created", when(row.created)],
+          ["Language", (row.lang || "").toUpperCase()], ["Session", row.session_id]
+        ].map(pair).reduce(flat, [])),
+        h("h4", { text: "Payload" }),
+        payload(row.payload || {}),
+        h("h4", { text: "Notices (" + notices.length + ")" }),
+        notices.length ? h("div", { class: "notices" }, notices.map(notice)) : h("p", { class: "muted", text: "No notice was sent." })
+      ]));
+      if (focus) detail.focus();
+    }, function (error) {
+      clear(detail);
+      failed(status)(error);
+    });
+  }
+  function pair(kv) { return [h("dt", { text: kv[0] }), h("dd", { text: kv[1] == null || kv[1] === "" ? "—" : String(kv[1]) })]; }
+  function flat(all, items) { return all.concat(items); }
+  function payload(data) {
+    return h("dl", { class: "meta" }, Object.keys(data).map(function (key) {
+      var value = data[key];
+      if (key === "transcript" && Array.isArray(value)) {
+        return [h("dt", { text: key }), h("dd", null, h("ol", { class: "transcript" }, value.map(function (turn) {
+          return h("li", null, [
+            turn.user ? h("p", null, [h("strong", { text: "Visitor: " }), turn.user]) : null,
+            turn.assistant ? h("p", null, [h("strong", { text: "Assistant: " }), turn.assistant]) : null
+          ]);
+        })))];
+      }
+      if (value !== null && typeof value === "object") {
+        return [h("dt", { text: key }), h("dd", null, h("pre", { text: JSON.stringify(value, null, 2) }))];
+      }
+      return pair([key, value]);
+    }).reduce(flat, []));
+  }
+  function notice(n) {
+    return h("article", { class: "notice-card" }, [
+      h("p", { class: "notice-subject", text: n.subject }),
+      h("p", { class: "muted small", text: "To " + (n.recipient || "—") + " · " + when(n.created) }),
+      h("pre", { class: "body", text: n.body })
+    ]);
+  }
+
+  function renderOutbox(rows, target) {
+    target.appendChild(h("div", { class: "mails" }, rows.map(function (m) {
+      return h("details", { class: "mail" }, [
+        h("summary", null, [
+          h("span", { class: "mail-subject", text: m.subject }),
+          h("span", { class: "muted small", text: "to " + (m.recipient || "—") + " · " + tenantName(m.tenant) + " · " + when(m.created) })
+        ]),
+        h("p", { class: "muted small", text: "Message " + m.id + (m.reference ? " · request " + m.reference : "") }),
+        h("pre", { class: "body", text: m.body })
+      ]);
+    })));
+  }
+
+  function renderLedger(rows, target) {
+    target.appendChild(table("Grace-call ledger", ["Account", "Tenant", "Seats", "Subscription", "Active", "Eligible",
+      "Allowance", "Used", "Remaining", "Year start", "Renewal"], rows, function (r) {
+      return h("tr", null, [
+        td(h("code", { text: r.account })), td(tenantName(r.tenant)), td(r.seats, "num"), td(r.subscription),
+        td(yesNo(r.active)), td(yesNo(r.eligible)), td(r.allowance, "num"), td(r.used, "num"),
+        td(r.remaining, "num" + (r.remaining === 0 ? " is-zero" : "")), td(r.year_start, "nowrap"), td(r.renewal, "nowrap")
+      ]);
+    }));
+  }
+
+  // -- start --------------------------------------------------------------------------------------------
+
+  if (getToken()) {
+    api("ledger").then(enter, function (error) {
+      if (error && error.auth) return;
+      showLogin((error && error.message) || "Sign-in failed.");
+    });
+  } else {
+    showLogin("");
+  }
+})();
