@@ -33,6 +33,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/reply_latency.py
+	$(BIN)/python bench/clinc150.py
 
 clean:
 	rm -rf $(VENV) data/cache
