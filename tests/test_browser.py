@@ -138,3 +138,7 @@ def test_the_staff_page_searches_as_you_type(page, site):
     page.locator(".staff-search").fill("remboursement")
     expect(page.locator(".staff-result").first).to_be_visible(timeout=10000)
     shot(page, "staff-lookup")
+    page.locator("#tab-ledger").click()
+    expect(page.locator("#panel-ledger")).to_contain_text("SX-1005", timeout=10000)
+    expect(page.locator("#panel-ledger tbody tr")).to_have_count(5)
+    shot(page, "staff-ledger")
