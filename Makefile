@@ -34,6 +34,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/reply_latency.py
 	$(BIN)/python bench/clinc150.py
+	$(BIN)/python bench/scaling.py
 
 clean:
 	rm -rf $(VENV) data/cache

@@ -1,0 +1,62 @@
+"""How the cost of matching grows with the size of a knowledge base: synthetic bases of 1k, 10k
+and 100k example phrases (CLINC150's utterances, varied by shuffling words and adding a word
+from the vocabulary), 150 intents, the product's matcher; p50/p99 of one query, training time
+and the size of what is trained.
+
+    python bench/scaling.py [--sizes 1000 10000 100000]
+"""
+import argparse
+import json
+import pickle
+import random
+import statistics
+import time
+from pathlib import Path
+
+from assistant import lexicon
+from assistant.matching import Matcher
+from assistant.normalise import Normaliser
+
+SPLITS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "clinc150" / "train_val.json"
+
+
+def synthetic(train: list, size: int, rng: random.Random) -> list:
+    """``size`` labelled phrases: the originals first, then varied copies of them."""
+    vocabulary = sorted({w for text, _ in train for w in text.split()})
+    phrases = list(train[:size])
+    while len(phrases) < size:
+        text, intent = train[rng.randrange(len(train))]
+        words = text.split()
+        rng.shuffle(words)
+        phrases.append((" ".join(words + [rng.choice(vocabulary)]), intent))
+    return phrases
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--queries", type=int, default=500)
+    args = parser.parse_args()
+    data = json.loads(SPLITS.read_text())
+    rng = random.Random(150)
+    normaliser = Normaliser({"en": lexicon.compile_tables("en", [t for t, _ in data["train"]], {})})
+    queries = [normaliser.tokens(t, "en") for t, _ in rng.sample(data["val"], args.queries)]
+    print(f"{'phrases':>8}{'train s':>9}{'model MB':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    for size in args.sizes:
+        phrases = synthetic(data["train"], size, rng)
+        start = time.perf_counter()
+        matcher = Matcher.train([(normaliser.tokens(t, "en"), i) for t, i in phrases])
+        training = time.perf_counter() - start
+        megabytes = len(pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL)) / 1e6
+        timings = []
+        for tokens in queries:
+            begin = time.perf_counter()
+            matcher.rank(tokens)
+            timings.append((time.perf_counter() - begin) * 1000)
+        timings.sort()
+        print(f"{size:>8}{training:>9.1f}{megabytes:>10.1f}{statistics.median(timings):>9.3f}"
+              f"{timings[int(0.99 * len(timings))]:>9.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
