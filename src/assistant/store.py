@@ -8,6 +8,7 @@ import itertools
 import json
 import sqlite3
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -65,15 +66,31 @@ class Store:
         if db is None:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, uri=self.uri)
             db = self._local.db = sqlite_utils.Database(conn)
-            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
-                db.execute(f"PRAGMA {pragma}")
+            db.execute("PRAGMA busy_timeout=30000")
+            db.execute("PRAGMA synchronous=NORMAL")
         return db
 
     def _create(self) -> None:
-        for name, (columns, pk) in SCHEMA.items():
-            self.db[name].create(columns, pk=pk, if_not_exists=True)
-        for table, columns, unique in INDEXES:
-            self.db[table].create_index(columns, unique=unique, if_not_exists=True)
+        """The tables, once, even when several server processes start on a new file together."""
+        for attempt in range(50):
+            try:
+                self._switch_to_wal()
+                with self.transaction():
+                    for name, (columns, pk) in SCHEMA.items():
+                        self.db[name].create(columns, pk=pk, if_not_exists=True)
+                    for table, columns, unique in INDEXES:
+                        self.db[table].create_index(columns, unique=unique, if_not_exists=True)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or attempt == 49:
+                    raise
+                time.sleep(0.1)
+
+    def _switch_to_wal(self) -> None:
+        # WAL lets readers and one writer work together; the mode is kept in the file. Changing it
+        # does not wait for other connections, hence the retries around it.
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.db.execute("PRAGMA journal_mode=WAL")
 
     def transaction(self):
         """``with store.transaction():`` — all or nothing, serialised with other writers."""
