@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/reply_latency.py
 	$(BIN)/python bench/clinc150.py
 	$(BIN)/python bench/scaling.py
+	$(BIN)/python bench/http_load.py
 
 clean:
 	rm -rf $(VENV) data/cache
