@@ -200,7 +200,7 @@ class Assistant:
         text = clean(query)
         lang = self.models.detector.detect(text, explicit=lang)
         scope = [self.tenant(tenant)] if tenant else list(self.tenants.values())
+        tokens = self.models.normaliser.tokens(text, lang)
         matches = [Match(t.id, t.entries[c.intent], c.confidence)
-                   for t in scope for c in self.models.matchers[t.id].rank(
-                       self.models.normaliser.tokens(text, lang), top=top + 10) if is_entry(c.intent)]
+                   for t in scope for c in self.models.matchers[t.id].rank(tokens, top=top + 10) if is_entry(c.intent)]
         return sorted(matches, key=lambda m: -m.score)[:top]
