@@ -32,7 +32,7 @@ def load(args) -> tuple[list, list, list]:
 
 
 def predict(matcher, normaliser, text, threshold):
-    decision = decide(matcher.rank(normaliser.tokens(text, "en")), threshold=threshold, margin=0.0)
+    decision = decide(matcher.rank(normaliser.tokens(text, "en"), text=text), threshold=threshold, margin=0.0)
     return OUT_OF_SCOPE if decision.kind == "fallback" else decision.best.intent
 
 
@@ -46,7 +46,7 @@ def main() -> None:
 
     start = time.perf_counter()
     normaliser = Normaliser({"en": lexicon.compile_tables("en", [t for t, _ in train], {})})
-    matcher = Matcher.train([(normaliser.tokens(t, "en"), label(i)) for t, i in train])
+    matcher = Matcher.train([(normaliser.tokens(t, "en"), label(i)) for t, i in train], texts=[t for t, _ in train])
     training = time.perf_counter() - start
 
     timings, right, caught = [], 0, 0

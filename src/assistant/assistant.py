@@ -97,7 +97,7 @@ class Assistant:
         return self._for_intent(turn)
 
     def rank(self, tenant: str, text: str, lang: str):
-        return self.models.matchers[tenant].rank(self.models.normaliser.tokens(text, lang))
+        return self.models.matchers[tenant].rank(self.models.normaliser.tokens(text, lang), text=text)
 
     def read_intent(self, tenant: str, text: str, lang: str):
         """The ranked intents of a message. When the whole message reads as small talk or as
@@ -202,5 +202,5 @@ class Assistant:
         scope = [self.tenant(tenant)] if tenant else list(self.tenants.values())
         tokens = self.models.normaliser.tokens(text, lang)
         matches = [Match(t.id, t.entries[c.intent], c.confidence)
-                   for t in scope for c in self.models.matchers[t.id].rank(tokens, top=top + 10) if is_entry(c.intent)]
+                   for t in scope for c in self.models.matchers[t.id].rank(tokens, top + 10, text) if is_entry(c.intent)]
         return sorted(matches, key=lambda m: -m.score)[:top]

@@ -2,8 +2,9 @@
 
 Generic on purpose: it trains from any labelled set of (tokens, intent), the vendors' knowledge
 or a public benchmark alike. Two signals are combined:
-- a linear classifier over TF-IDF features (a linear SVM, whose scores a softmax turns into
-  probabilities), which weighs the words that tell intents apart;
+- a linear classifier (a linear SVM, whose scores a softmax turns into probabilities) over TF-IDF
+  features, which weigh the words that tell intents apart, and over the message's sentence vector
+  (vectors.py), which carries what it means when its words are new;
 - the cosine similarity to the nearest training example of that intent, which says whether the
   message resembles anything known at all (the classifier alone is sure of itself everywhere).
 """
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from . import vectors
 from .features import Vectorizer
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -38,7 +40,8 @@ class Matcher:
                  examples_t, example_intent: np.ndarray, blend: float = 0.5, temperature: float = 1.0):
         self.vectorizer = vectorizer
         self.intents = intents
-        self.coef = coef            # features x intents, float32
+        # features x intents, float32: the sparse features' rows, then the sentence vector's
+        self.coef, self.dense_coef = coef[:vectorizer.size], coef[vectorizer.size:]
         self.intercept = intercept
         # The training examples by feature (a CSR matrix's three arrays, features x examples), kept
         # as plain numpy so that answering never imports scipy.
@@ -54,23 +57,28 @@ class Matcher:
 
     @classmethod
     def train(cls, examples: Sequence[tuple[Sequence[str], str]], weights: Sequence[float] | None = None,
-              c: float = C, blend: float = BLEND, temperature: float = TEMPERATURE) -> "Matcher":
-        from sklearn.svm import LinearSVC  # build time only
+              texts: Sequence[str] | None = None, c: float = C, blend: float = BLEND,
+              temperature: float = TEMPERATURE) -> "Matcher":
+        """``texts`` are the examples as written, for their sentence vectors (their tokens if absent)."""
+        from scipy import sparse  # build time only
+        from sklearn.svm import LinearSVC
 
         docs = [list(tokens) for tokens, _ in examples]
         labels = [intent for _, intent in examples]
         vectorizer = Vectorizer(docs)
         x = vectorizer.matrix(docs)
+        dense = vectors.matrix(list(texts) if texts is not None else [" ".join(d) for d in docs])
         intents = sorted(set(labels))
         index = {intent: i for i, intent in enumerate(intents)}
         y = np.array([index[label] for label in labels])
-        model = LinearSVC(C=c).fit(x, y, sample_weight=None if weights is None else np.asarray(weights))
+        model = LinearSVC(C=c).fit(sparse.hstack([x, sparse.csr_matrix(dense)]).tocsr(), y,
+                                   sample_weight=None if weights is None else np.asarray(weights))
         coef = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
         return cls(vectorizer, intents, coef, model.intercept_.astype(np.float32),
                    x.T.tocsr(), y.astype(np.int32), blend, temperature)
 
-    def probabilities(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        scores = (weights @ self.coef[cols] + self.intercept) * self.temperature
+    def probabilities(self, cols: np.ndarray, weights: np.ndarray, dense: np.ndarray) -> np.ndarray:
+        scores = (weights @ self.coef[cols] + dense @ self.dense_coef + self.intercept) * self.temperature
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
 
@@ -97,11 +105,12 @@ class Matcher:
             corrected.append(token)
         return corrected
 
-    def rank(self, tokens: Sequence[str], top: int = 5) -> list[Candidate]:
+    def rank(self, tokens: Sequence[str], top: int = 5, text: str | None = None) -> list[Candidate]:
+        """The ``top`` intents for a message's tokens; ``text``, as written, gives its sentence vector."""
         cols, weights, coverage = self.vectorizer.vector(self.correct(tokens))
         if not len(cols):
             return []
-        prob = self.probabilities(cols, weights)
+        prob = self.probabilities(cols, weights, vectors.vector(" ".join(tokens) if text is None else text))
         sim = self.similarities(cols, weights, coverage)
         confidence = prob ** (1 - self.blend) * sim ** self.blend
         order = np.argsort(-confidence)[:top]

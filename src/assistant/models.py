@@ -69,18 +69,21 @@ def other_tenants_examples(tenant: Tenant, intents: IntentData) -> list[tuple[st
 
 
 def train_tenant(tenant: Tenant, intents: IntentData, normaliser: Normaliser) -> Matcher:
-    labelled = [(normaliser.tokens(t, lang), intent) for t, lang, intent in tenant_examples(tenant, intents)]
-    negatives = [(normaliser.tokens(t, lang), intent) for t, lang, intent in other_tenants_examples(tenant, intents)]
-    kept = unlike(negatives, [tokens for tokens, intent in labelled if intent != OUT_OF_SCOPE])
+    labelled = [(normaliser.tokens(t, lang), intent, t) for t, lang, intent in tenant_examples(tenant, intents)]
+    negatives = [(normaliser.tokens(t, lang), intent, t) for t, lang, intent in other_tenants_examples(tenant, intents)]
+    kept = unlike(negatives, [tokens for tokens, intent, _ in labelled if intent != OUT_OF_SCOPE])
     log.info("%s: %d examples, %d of %d other tenants' phrases as negatives",
              tenant.id, len(labelled), len(kept), len(negatives))
-    return Matcher.train(labelled + kept, weights=[1.0] * len(labelled) + [NEGATIVE_WEIGHT] * len(kept))
+    examples = labelled + kept
+    return Matcher.train([(tokens, intent) for tokens, intent, _ in examples],
+                         weights=[1.0] * len(labelled) + [NEGATIVE_WEIGHT] * len(kept),
+                         texts=[text for _, _, text in examples])
 
 
-def unlike(candidates: list[tuple[list[str], str]], own: list[list[str]]) -> list[tuple[list[str], str]]:
+def unlike(candidates: list[tuple[list[str], str, str]], own: list[list[str]]) -> list[tuple[list[str], str, str]]:
     """The candidates that resemble none of ``own`` (cosine below NEGATIVE_MAX_SIMILARITY)."""
     vectorizer = Vectorizer(own)
-    similarity = vectorizer.matrix([tokens for tokens, _ in candidates]) @ vectorizer.matrix(own).T
+    similarity = vectorizer.matrix([c[0] for c in candidates]) @ vectorizer.matrix(own).T
     best = np.asarray(similarity.max(axis=1).todense()).ravel()
     return [c for c, b in zip(candidates, best) if c[0] and b < NEGATIVE_MAX_SIMILARITY]
 

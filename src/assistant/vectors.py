@@ -1,0 +1,49 @@
+"""Sentence vectors from pretrained static token vectors: what a message means beyond its words.
+
+Word overlap (features.py) cannot tell that "get my money back" asks for a refund; token vectors
+learnt on large corpora can. WordLlama ships, inside its wheel, 256-dimension vectors for the 32,000
+tokens of the Llama 2 tokenizer (16 MB, French and English alike). We read those two files
+directly — its own loader looks for a tokenizer on the network, and nothing may be downloaded at run
+time — and pool them: no model runs, only a lookup and two reductions (mean and max), each
+L2-normalised, so a message is a 512-dimension vector in a few microseconds.
+"""
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+
+import numpy as np
+
+WEIGHTS = ("weights", "l2_supercat_256.safetensors")
+TOKENIZER = ("tokenizers", "l2_supercat_tokenizer_config.json")
+SIZE = 512
+
+
+@cache
+def tables():
+    """The tokenizer and the token vectors (float16, as shipped), loaded once per process."""
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer
+
+    # Where the package lies, without importing it (its __init__ alone takes a quarter of a second).
+    root = Path(find_spec("wordllama").submodule_search_locations[0])
+    vectors = load_file(str(root.joinpath(*WEIGHTS)))["embedding.weight"]
+    return Tokenizer.from_file(str(root.joinpath(*TOKENIZER))), vectors
+
+
+def pooled(ids: list[int], vectors: np.ndarray) -> np.ndarray:
+    if not ids:
+        return np.zeros(SIZE, dtype=np.float32)
+    rows = vectors[ids].astype(np.float32)
+    mean, top = rows.mean(axis=0), rows.max(axis=0)
+    return np.concatenate([mean / (np.linalg.norm(mean) or 1.0), top / (np.linalg.norm(top) or 1.0)])
+
+
+def vector(text: str) -> np.ndarray:
+    tokenizer, vectors = tables()
+    return pooled(tokenizer.encode(text.lower(), add_special_tokens=False).ids, vectors)
+
+
+def matrix(texts: list[str]) -> np.ndarray:
+    tokenizer, vectors = tables()
+    encoded = tokenizer.encode_batch([t.lower() for t in texts], add_special_tokens=False)
+    return np.vstack([pooled(e.ids, vectors) for e in encoded]) if texts else np.zeros((0, SIZE), np.float32)
