@@ -195,11 +195,13 @@ class Assistant:
     def feedback(self, session_id: str, helpful: bool, comment: str | None = None) -> dict:
         return self.backoffice.feedback(session_id, helpful, comment)
 
-    def lookup(self, query: str, tenant: str | None = None, lang: str | None = None, top: int = 5) -> list[Match]:
-        """The entries that best answer a query, over one tenant or all, for staff."""
+    def lookup(self, query: str, tenant: str | list[str] | None = None, lang: str | None = None,
+               top: int = 5) -> list[Match]:
+        """The entries that best answer a query, over one tenant, several or all, for staff."""
         text = clean(query)
         lang = self.models.detector.detect(text, explicit=lang)
-        scope = [self.tenant(tenant)] if tenant else list(self.tenants.values())
+        chosen = [tenant] if isinstance(tenant, str) else tenant
+        scope = [self.tenant(t) for t in chosen] if chosen else list(self.tenants.values())
         tokens = self.models.normaliser.tokens(text, lang)
         matches = [Match(t.id, t.entries[c.intent], c.confidence)
                    for t in scope for c in self.models.matchers[t.id].rank(tokens, top + 10, text) if is_entry(c.intent)]

@@ -1,5 +1,6 @@
 """Configuration in one place: a YAML file (ASSISTANT_CONFIG), then environment variables prefixed
 ASSISTANT_ (which win). Secrets come from here only, never from the code."""
+import hmac
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,10 @@ ENV = {  # environment variable -> setting
     "ASSISTANT_SLACK_API_URL": "slack_api_url",
     "ASSISTANT_MATTERMOST_TOKEN": "mattermost_token",
     "ASSISTANT_RATE_LIMIT": "rate_limit",
+    "ASSISTANT_RATE_LIMIT_STORAGE": "rate_limit_storage",
+    "ASSISTANT_STAFF_TOKENS": "staff_tokens",
 }
+ALL_TENANTS = "*"
 
 
 @dataclass
@@ -28,6 +32,12 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     mattermost_token: str | None = None
     rate_limit: str = "60 per minute"
+    # Where the rate limit counts (flask-limiter's storage URI): "memory://" counts per worker; a
+    # shared store such as "redis://host:6379" makes the limit hold across workers and machines.
+    rate_limit_storage: str = "memory://"
+    # Staff tokens scoped to tenants: {token: [tenant, ...]} in the file, or in the environment
+    # "exo,conex:TOKEN1 *:TOKEN2" (tenants, a colon, the token; "*" for all). staff_token sees all.
+    staff_tokens: dict[str, list[str]] | str = field(default_factory=dict)
     allowed_origins: dict[str, list[str]] = field(default_factory=dict)   # tenant -> origins
     slack_teams: dict[str, str] = field(default_factory=dict)            # Slack team id -> tenant
     mattermost_teams: dict[str, str] = field(default_factory=dict)       # Mattermost team -> tenant
@@ -44,5 +54,30 @@ class Settings:
         known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
+    def staff_scope(self, given: str) -> set[str] | None:
+        """The tenants a staff token may see ({"*"} for all), or None if the token is not valid."""
+        found = None
+        for token, tenants in self.scoped_tokens().items():
+            # Every token is compared, in constant time, so that timing tells nothing.
+            if hmac.compare_digest(given.encode(), token.encode()):
+                found = set(tenants)
+        return found
+
+    def scoped_tokens(self) -> dict[str, list[str]]:
+        tokens = dict(self.staff_tokens) if isinstance(self.staff_tokens, dict) else parse_tokens(self.staff_tokens)
+        if self.staff_token:
+            tokens[self.staff_token] = [ALL_TENANTS]
+        return {token: list(tenants) for token, tenants in tokens.items() if token}
+
     def database(self) -> Path:
         return Path(self.db) if self.db else config.data_dir(config.project_root()) / "assistant.db"
+
+
+def parse_tokens(text: str) -> dict[str, list[str]]:
+    """ "exo,conex:TOKEN1 *:TOKEN2" -> {"TOKEN1": ["exo", "conex"], "TOKEN2": ["*"]}"""
+    tokens = {}
+    for item in text.split():
+        tenants, _, token = item.partition(":")
+        if token:
+            tokens[token] = [t for t in tenants.split(",") if t]
+    return tokens

@@ -1,15 +1,15 @@
 """The HTTP API under /api/v1/: the public chat for the widget, and staff views behind a token."""
-import hmac
 import json
 import re
 from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from .. import staff
 from ..language import hint_from_header
 from ..lookup import lookup_rows
+from ..settings import ALL_TENANTS
 from .errors import ApiError
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -103,12 +103,15 @@ def openapi():
 # -- staff ----------------------------------------------------------------------------------------------
 
 def staff_only(view):
+    """A view for staff: a valid token is required, and what it returns is limited to the tenants
+    that token may see (its scope, in ``g.scope``)."""
     @wraps(view)
     def checked(*args, **kwargs):
-        token = settings().staff_token
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if not token or not hmac.compare_digest(given.encode(), token.encode()):
+        scope = settings().staff_scope(given) if given else None
+        if not scope:
             raise ApiError(401, "unauthorized", "A valid staff token is required (Authorization: Bearer …).")
+        g.scope = set(assistant().tenants) if ALL_TENANTS in scope else scope & set(assistant().tenants)
         return view(*args, **kwargs)
     return checked
 
@@ -117,7 +120,13 @@ def tenant_arg() -> str | None:
     tenant = request.args.get("tenant") or None
     if tenant is not None and tenant not in assistant().tenants:
         raise ApiError(404, "unknown_tenant", f"Unknown tenant; tenants: {', '.join(sorted(assistant().tenants))}.")
+    if tenant is not None and tenant not in g.scope:
+        raise ApiError(403, "forbidden_tenant", "This staff token does not give access to this tenant.")
     return tenant
+
+
+def in_scope(rows: list[dict]) -> list[dict]:
+    return [row for row in rows if row["tenant"] in g.scope]
 
 
 @api.get("/lookup")
@@ -132,7 +141,7 @@ def lookup():
     top = request.args.get("top", "5")
     if not top.isdigit() or not 1 <= int(top) <= 50:
         raise ApiError(400, "invalid_top", "'top' must be a number from 1 to 50.")
-    return jsonify(lookup_rows(assistant(), query, tenant=tenant_arg(), lang=lang, top=int(top)))
+    return jsonify(lookup_rows(assistant(), query, tenant=tenant_arg() or sorted(g.scope), lang=lang, top=int(top)))
 
 
 @api.get("/requests")
@@ -140,14 +149,14 @@ def lookup():
 def requests_list():
     kind = request.args.get("kind") or None
     status = request.args.get("status") or None
-    return jsonify(staff.requests(assistant().store, tenant_arg(), kind, status))
+    return jsonify(in_scope(staff.requests(assistant().store, tenant_arg(), kind, status)))
 
 
 @api.get("/requests/<reference>")
 @staff_only
 def requests_show(reference):
     row = staff.request(assistant().store, reference) if len(reference) <= 64 else None
-    if row is None:
+    if row is None or row["tenant"] not in g.scope:  # another tenant's request does not exist for this token
         raise ApiError(404, "unknown_request", "No request has this reference.")
     return jsonify(row)
 
@@ -155,19 +164,19 @@ def requests_show(reference):
 @api.get("/unanswered")
 @staff_only
 def unanswered():
-    return jsonify(staff.unanswered(assistant().store, tenant_arg()))
+    return jsonify(in_scope(staff.unanswered(assistant().store, tenant_arg())))
 
 
 @api.get("/outbox")
 @staff_only
 def outbox():
-    return jsonify(staff.outbox(assistant().store, tenant_arg()))
+    return jsonify(in_scope(staff.outbox(assistant().store, tenant_arg())))
 
 
 @api.get("/ledger")
 @staff_only
 def ledger():
-    return jsonify(staff.ledger(assistant(), tenant_arg()))
+    return jsonify(in_scope(staff.ledger(assistant(), tenant_arg())))
 
 
 def openapi_document() -> dict:

@@ -1,0 +1,89 @@
+"""Tenants never see each other: answers come only from the asking tenant's document, a session id
+does not carry a conversation across tenants, and a staff token scoped to tenants sees only theirs."""
+import pytest
+
+from assistant.channels import create_app
+from assistant.settings import Settings, parse_tokens
+
+ALL, EXO_ONLY, CONEX_ONLY, SOLID_ONLY = "staff-all", "staff-exo", "staff-conex", "staff-solidxperts"
+
+
+def questions_of(tenant, per_language=12):
+    return [q for entry in list(tenant.entries.values())[:per_language] for q in entry.question.values()]
+
+
+@pytest.mark.parametrize("tenant_id", ["exo", "conex", "anvaigo", "solidxperts", "innovaphone"])
+def test_other_tenants_questions_are_never_answered_from_their_knowledge(assistant, tenant_id):
+    own = assistant.tenants[tenant_id]
+    for other in assistant.tenants.values():
+        if other.id == tenant_id:
+            continue
+        for question in questions_of(other):
+            reply = assistant.reply(tenant_id, None, question)
+            assert all(s.document == own.document for s in reply.sources), (question, reply.sources)
+            assert reply.intent is None or not reply.intent.startswith(other.id + "."), (question, reply.intent)
+
+
+def test_a_session_id_does_not_continue_under_another_tenant(fresh):
+    started = fresh.reply("exo", None, "je voudrais un devis")
+    assert started.action.status == "collecting"
+    elsewhere = fresh.reply("conex", started.session_id, "Jane Doe")
+    assert elsewhere.session_id != started.session_id and elsewhere.action is None
+    resumed = fresh.reply("exo", started.session_id, "Jane Doe")
+    assert resumed.session_id == started.session_id and resumed.action.status == "collecting"
+    tenants = {row["tenant"] for row in fresh.store.rows("turns", "session_id = ?", [started.session_id])}
+    assert tenants == {"exo"}
+
+
+def test_staff_tokens_are_read_from_the_environment_form():
+    assert parse_tokens("exo,conex:abc *:xyz broken") == {"abc": ["exo", "conex"], "xyz": ["*"]}
+    settings = Settings(staff_token="root", staff_tokens="exo:abc")
+    assert settings.staff_scope("abc") == {"exo"} and settings.staff_scope("root") == {"*"}
+    assert settings.staff_scope("abd") is None and settings.staff_scope("") is None
+
+
+@pytest.fixture
+def staff(fresh):
+    """Requests, unanswered questions and notices in two tenants, and a client with scoped tokens."""
+    app = create_app(Settings(staff_token=ALL, staff_tokens={EXO_ONLY: ["exo"], CONEX_ONLY: ["conex"], SOLID_ONLY: ["solidxperts"]},
+                              rate_limit="1000 per minute"), assistant=fresh)
+    client = app.test_client()
+    for tenant, messages in (("exo", ["je voudrais une démo", "Karim Benali, karim@exemple.dz", "Sonatrach", "oui"]),
+                             ("conex", ["I'd like a demo", "Jane Doe, jane@acme.com", "Acme", "yes"])):
+        session = None
+        for message in messages:
+            body = {"tenant": tenant, "message": message, **({"session_id": session} if session else {})}
+            session = client.post("/api/v1/chat", json=body).get_json()["session_id"]
+        client.post("/api/v1/chat", json={"tenant": tenant, "message": "une recette de crêpes ?"})
+    return client
+
+
+def get(client, path, token):
+    return client.get(path, headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.mark.parametrize("path", ["/api/v1/requests", "/api/v1/unanswered", "/api/v1/outbox", "/api/v1/ledger"])
+def test_a_scoped_token_sees_only_its_tenants(staff, path):
+    everything = get(staff, path, ALL).get_json()
+    assert everything
+    for token, tenant in ((EXO_ONLY, "exo"), (CONEX_ONLY, "conex"), (SOLID_ONLY, "solidxperts")):
+        assert get(staff, path, token).get_json() == [row for row in everything if row["tenant"] == tenant]
+
+
+def test_a_scoped_lookup_searches_only_its_tenants(staff):
+    for token, tenant in ((EXO_ONLY, "exo"), (CONEX_ONLY, "conex")):
+        rows = get(staff, "/api/v1/lookup?q=discount&top=10", token).get_json()
+        assert len(rows) == 10 and {row["tenant"] for row in rows} == {tenant}
+
+
+def test_a_scoped_token_cannot_ask_for_another_tenant(staff):
+    assert get(staff, "/api/v1/requests?tenant=conex", EXO_ONLY).status_code == 403
+    assert get(staff, "/api/v1/lookup?q=refund&tenant=conex", EXO_ONLY).status_code == 403
+    assert get(staff, "/api/v1/requests?tenant=exo", EXO_ONLY).status_code == 200
+
+
+def test_another_tenants_request_does_not_exist_for_a_scoped_token(staff):
+    conex = get(staff, "/api/v1/requests?tenant=conex", ALL).get_json()[0]["reference"]
+    assert get(staff, f"/api/v1/requests/{conex}", CONEX_ONLY).status_code == 200
+    hidden = get(staff, f"/api/v1/requests/{conex}", EXO_ONLY)
+    assert hidden.status_code == 404 and hidden.get_json()["error"]["code"] == "unknown_request"
