@@ -29,6 +29,8 @@ SCHEMA = {
     "accounts": ({"account": str, "tenant": str, "seats": int, "subscription": str, "active": int,
                   "anniversary": str, "manager_email": str, "customer_email": str}, "account"),
     "grace_uses": ({"id": int, "account": str, "reference": str, "used_at": str}, "id"),
+    # Slack event ids and request signatures already seen (retries and replays), with when.
+    "slack_events": ({"key": str, "seen": float}, "key"),
 }
 INDEXES = [("requests", ["key"], True), ("requests", ["tenant", "kind", "status"], False),
            ("turns", ["session_id"], False), ("grace_uses", ["account", "used_at"], False),

@@ -1,6 +1,7 @@
 """The application factory: one Flask app serving the API, the widget, the demo site, the staff
 page and the chat webhooks, all over the same ``Assistant``."""
 from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -15,6 +16,7 @@ PUBLIC_API = ("/api/v1/chat", "/api/v1/feedback", "/api/v1/tenants")
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> Flask:
     settings = settings or Settings.load()
     app = Flask(__name__, static_folder=None)
+    app.json = SafeJSON(app)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.json.ensure_ascii = False
     app.extensions["assistant_settings"] = settings
@@ -23,8 +25,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     from .api import api
     app.register_blueprint(api)
-    # The public chat is limited per client address; each app has its own limiter and counters.
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[])
+    # The public chat is limited per client address; counters live in settings.rate_limit_storage.
+    limiter = Limiter(get_remote_address, app=app, storage_uri=settings.rate_limit_storage, default_limits=[])
     app.view_functions["api.chat"] = limiter.limit(lambda: settings.rate_limit)(app.view_functions["api.chat"])
     for name in ("site", "staff", "slack", "mattermost"):
         module = __import__(f"{__package__}.{name}", fromlist=["blueprint"])
@@ -32,6 +34,17 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     app.after_request(lambda response: cors(response, settings))
     return app
+
+
+class SafeJSON(DefaultJSONProvider):
+    """JSON nested thousands deep exhausts Python's recursion before it fails to parse: read it
+    as the invalid JSON it is (a ValueError, which every reader of a body already refuses)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
 
 
 def cors(response, settings: Settings):

@@ -1,13 +1,12 @@
 """Slack: the /faq slash command with its feedback buttons, and the Events API (mentions of the app,
 direct messages). Every request must carry Slack's signature (HMAC-SHA256 of the raw body with the
 app's signing secret, at most 5 minutes old)."""
-import json
 import logging
 import re
 import threading
 import time
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
@@ -40,6 +39,12 @@ def verify() -> None:
     if not valid:
         log.warning("slack: rejected %s from %s: missing, forged or stale signature", request.path, request.remote_addr)
         raise ApiError(401, "invalid_signature", "This request is not signed by Slack.")
+    # A signature stays valid for five minutes: one seen before is a replay. (Slack's own retries
+    # of an event are told by their header and deduplicated by event id instead.)
+    if "X-Slack-Retry-Num" not in request.headers and \
+            not first_time("signature:" + request.headers.get("X-Slack-Signature", "")):
+        log.warning("slack: rejected a replayed request to %s from %s", request.path, request.remote_addr)
+        raise ApiError(401, "replayed_request", "This signed request was already received.")
 
 
 def tenant_of(team_id: str | None, config=None) -> str:
@@ -74,7 +79,7 @@ def commands():
 def interactions():
     verify()
     try:
-        payload = json.loads(request.form.get("payload", ""))
+        payload = current_app.json.loads(request.form.get("payload", ""))
     except ValueError:
         raise ApiError(400, "invalid_payload", "'payload' must hold JSON.") from None
     actions = payload.get("actions") if isinstance(payload, dict) else None
@@ -122,7 +127,6 @@ def first_time(*keys: str | None) -> bool:
     store = assistant().store
     with chatops.CORE:
         conn = store.db.conn
-        conn.execute("create table if not exists slack_events (key text primary key, seen real not null)")
         conn.execute("delete from slack_events where seen < ?", [now - SEEN_FOR])
         added = [conn.execute("insert or ignore into slack_events (key, seen) values (?, ?)", [k, now]).rowcount
                  for k in keys]
