@@ -22,7 +22,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 check: $(STAMP)
@@ -31,11 +31,10 @@ check: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/assistant eval tests/eval/single.jsonl
 
+# Every benchmark, then bench/RESULTS.md and its plots (wrk, Debian's package, for the HTTP part).
 bench: $(STAMP)
-	$(BIN)/python bench/reply_latency.py
-	$(BIN)/python bench/clinc150.py
-	$(BIN)/python bench/scaling.py
-	$(BIN)/python bench/http_load.py
+	.ci/apt wrk
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) data/cache

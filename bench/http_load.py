@@ -1,55 +1,47 @@
 """Throughput of the HTTP API under gunicorn on 127.0.0.1, measured with wrk (Debian's package):
 POST /api/v1/chat next to a trivial JSON endpoint of the same application (the floor), at 16 and
-64 connections. Every load is bounded in time; the server is stopped at the end.
+64 connections. The chat requests cycle through the ~960 messages of the evaluation sets, every
+tenant, so that no cache can flatter the result. Also: the server's time from start to its first
+chat reply, and the resident memory of each worker. Every load is bounded in time; the server is
+stopped at the end.
 
-    python bench/http_load.py [--seconds 10] [--workers 2]
+    python bench/http_load.py [--seconds 10] [--workers 2] [--json]
 """
 import argparse
-import os
+import json
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tqdm import tqdm
+
+from assistant import Assistant
+from server import ROOT, start_server, stop_server, worker_memory
+
 LUA = """wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-local questions = {"how long are backups kept?", "combien de temps dure l'essai ?", "can I get a refund?",
-                   "vous faites des remises aux associations ?", "do you offer 24/7 support?"}
+local bodies = {%s}
 local i = 0
 request = function()
   i = i + 1
-  return wrk.format(nil, nil, nil, '{"tenant": "exo", "message": "' .. questions[i % #questions + 1] .. '"}')
+  return wrk.format(nil, nil, nil, bodies[i %% #bodies + 1])
 end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, workers: int, folder: str) -> subprocess.Popen:
-    env = {**os.environ, "ASSISTANT_DB": f"{folder}/bench.db", "ASSISTANT_RATE_LIMIT": "100000000 per minute",
-           "ASSISTANT_STAFF_TOKEN": "bench"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "assistant.channels:create_app()"],
-                              cwd=ROOT, env=env, start_new_session=True)
-    for _ in range(300):  # the first start may train the models
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("the server did not start")
+def lua_script() -> str:
+    """wrk's request script, its bodies the evaluation messages as JSON strings quoted for Lua."""
+    bodies = []
+    for path in sorted((ROOT / "tests" / "eval").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line) if line.strip() else {}
+            if "message" in item:
+                body = json.dumps({"tenant": item["tenant"], "message": item["message"]})
+                bodies.append("[==[" + body + "]==]")
+    return LUA % ", ".join(bodies)
 
 
 def wrk(url: str, connections: int, seconds: int, script: str | None) -> dict:
@@ -72,26 +64,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the results")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian package wrk)")
+    Assistant.load()  # builds the model cache if the data changed: not part of the server's start
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "chat.lua"
-        script.write_text(LUA)
-        port = free_port()
-        server = start_server(port, args.workers, folder)
+        script.write_text(lua_script())
+        server, started = start_server(args.workers, folder)
         try:
-            print(f"gunicorn, {args.workers} sync workers, wrk {args.seconds} s per run")
-            print(f"{'endpoint':<10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
-            for connections in (16, 64):
-                floor = wrk(f"http://127.0.0.1:{port}/api/v1/health", connections, args.seconds, None)
-                chat = wrk(f"http://127.0.0.1:{port}/api/v1/chat", connections, args.seconds, str(script))
-                for name, r in (("floor", floor), ("chat", chat)):
-                    print(f"{name:<10}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}")
-                print(f"chat/floor at {connections} connections: {chat['rps'] / floor['rps']:.2f}")
+            runs = [(endpoint, connections) for connections in (16, 64) for endpoint in ("floor", "chat")]
+            results = {}
+            for endpoint, connections in tqdm(runs, desc="wrk runs", unit="run", file=sys.stderr):
+                path, lua = ("health", None) if endpoint == "floor" else ("chat", str(script))
+                results[f"{endpoint}_{connections}"] = wrk(f"{server.url}/api/v1/{path}",
+                                                           connections, args.seconds, lua)
+            memory = worker_memory(server)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            stop_server(server)
+    report(args, results, started, memory)
+
+
+def report(args, results: dict, started: float, memory: list[float]) -> None:
+    print(f"gunicorn, {args.workers} sync workers, wrk {args.seconds} s per run")
+    print(f"{'endpoint':<10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for name, r in results.items():
+        endpoint, connections = name.split("_")
+        print(f"{endpoint:<10}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}")
+    ratios = {c: round(results[f"chat_{c}"]["rps"] / results[f"floor_{c}"]["rps"], 2) for c in (16, 64)}
+    for connections, ratio in ratios.items():
+        print(f"chat/floor at {connections} connections: {ratio:.2f}")
+    print(f"server start to first chat reply: {started:.2f} s; resident memory per worker: "
+          + ", ".join(f"{m:.0f} MB" for m in memory))
+    if args.json:
+        print(json.dumps({"workers": args.workers, "seconds": args.seconds, "runs": results, "ratios": ratios,
+                          "start_s": round(started, 2), "worker_mb": [round(m) for m in memory]}))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Speed and memory of the core: `Assistant.reply` per message, `assistant ask` from a cold start.
 
-    python bench/reply_latency.py            # prints a table; nothing is asserted
+    python bench/reply_latency.py [--json]   # prints a table; nothing is asserted
 
 Goals (issue 2): reply p50 <= 1 ms and p99 <= 5 ms with all tenants loaded; `assistant ask` from a
 cold start <= 1.5 s; resident memory <= 200 MB.
 """
+import argparse
 import json
 import resource
 import statistics
@@ -12,6 +13,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tqdm import tqdm
 
 from assistant import Assistant
 
@@ -34,7 +37,7 @@ def messages():
 
 def reply_latencies(assistant, items):
     by_tenant: dict[str, list[float]] = {}
-    for _ in range(REPEAT):
+    for _ in tqdm(range(REPEAT), desc="reply passes", unit="pass", file=sys.stderr):
         for item in items:
             start = time.perf_counter()
             assistant.reply(item["tenant"], None, item["message"])
@@ -61,6 +64,9 @@ def cold_start(runs=5):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the results")
+    args = parser.parse_args()
     Assistant.load()  # builds the cache if the data changed: not what is measured here
     start = time.perf_counter()
     assistant = Assistant.load()
@@ -69,14 +75,18 @@ def main():
     assistant.reply("exo", None, "warm up")
     by_tenant = reply_latencies(assistant, items)
     every = [v for values in by_tenant.values() for v in values]
+    rows = {tenant: {"n": len(v), "p50_ms": round(percentile(v, .5), 3), "p99_ms": round(percentile(v, .99), 3)}
+            for tenant, v in sorted(by_tenant.items()) + [("all", every)]}
     print(f"Assistant.reply over {len(items)} evaluation messages x {REPEAT}, all {len(assistant.tenants)} tenants loaded")
     print(f"{'tenant':<14}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}")
-    for tenant, values in sorted(by_tenant.items()):
-        print(f"{tenant:<14}{len(values):>6}{percentile(values, .5):>9.3f}{percentile(values, .99):>9.3f}")
-    print(f"{'all':<14}{len(every):>6}{percentile(every, .5):>9.3f}{percentile(every, .99):>9.3f}")
+    for tenant, r in rows.items():
+        print(f"{tenant:<14}{r['n']:>6}{r['p50_ms']:>9.3f}{r['p99_ms']:>9.3f}")
     print(f"load from the cache: {load:.2f} s")
     wall, peak = cold_start()
     print(f"`assistant ask` cold start: median {wall:.2f} s, peak resident memory {peak:.0f} MB")
+    if args.json:
+        print(json.dumps({"reply": rows, "load_s": round(load, 2), "ask_cold_start_s": round(wall, 2),
+                          "ask_peak_mb": round(peak)}))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,73 @@
+"""Run every benchmark and write bench/RESULTS.md with its plots (what `make bench` does).
+
+    python bench/report.py [--seconds 10] [--quick]
+
+Each benchmark is its own script, run here in a fresh process with --json; its table goes to the
+terminal as it comes, its progress bars too, and its last line (the JSON) into the report, with
+the machine, the versions and the date. --quick runs shorter loads and smaller sizes, to try the
+report itself; its numbers are not the ones to publish.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import plots
+import results_md
+
+HERE = Path(__file__).resolve().parent
+PACKAGES = ["scikit-learn", "numpy", "rapidfuzz", "spacy", "wordllama", "Flask", "gunicorn", "sqlite-utils"]
+
+
+def run(script: str, *options: str) -> dict | list:
+    """Runs one benchmark, showing its output, and returns its last line read as JSON."""
+    command = [sys.executable, str(HERE / script), "--json", *options]
+    print(f"\n$ python bench/{script} {' '.join(options)}".rstrip(), flush=True)
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=HERE.parent)
+    lines = done.stdout.strip().splitlines()
+    print("\n".join(lines[:-1]), flush=True)
+    if done.returncode or not lines:
+        raise SystemExit(f"bench/{script} failed (exit {done.returncode})")
+    return json.loads(lines[-1])
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "system": platform.platform(),
+            "python": platform.python_version(),
+            "wrk": (wrk.stdout or wrk.stderr).split("[")[0].strip(),
+            "packages": {p: metadata.version(p) for p in PACKAGES},
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    parser.add_argument("--quick", action="store_true", help="short runs, to try the report")
+    args = parser.parse_args()
+    sizes = ["--sizes", "1000", "3000"] if args.quick else []
+    results = {"machine": machine(),
+               "reply": run("reply_latency.py"),
+               "clinc150": run("clinc150.py"),
+               "scaling": run("scaling.py", *sizes),
+               "http": run("http_load.py", "--seconds", str(2 if args.quick else args.seconds)),
+               "load": run("load.py", "--seconds", "10" if args.quick else "60"),
+               "crash": run("load.py", "--seconds", "10" if args.quick else "30", "--crash", "4" if args.quick else "10")}
+    (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    plots.scaling(results["scaling"], HERE / "plots" / "scaling.png")
+    plots.threshold(results["clinc150"], HERE / "plots" / "threshold.png")
+    (HERE / "RESULTS.md").write_text(results_md.render(results))
+    print(f"\nwrote {HERE / 'RESULTS.md'}, {HERE / 'results.json'} and bench/plots/")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""bench/RESULTS.md from the benchmarks' JSON results: tables, goals met or not, the plots."""
+
+PEERS = [("Rasa", 91.5, 45.3), ("DialogFlow", 91.7, 14.0), ("MLP on USE embeddings", 93.5, 47.4),
+         ("BERT", 96.9, 40.3), ("BERT with a threshold (best published OOS recall)", None, 52.3)]
+
+
+def met(value: float, goal: float, higher: bool = True) -> str:
+    return "yes" if (value >= goal if higher else value <= goal) else "**no**"
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join("" if c is None else str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine_section(m: dict) -> str:
+    packages = ", ".join(f"{name} {version}" for name, version in m["packages"].items())
+    return (f"Measured on {m['date']}: {m['cpu']}, {m['cores']} cores, {m['memory_mb']} MB of memory, "
+            f"{m['system']}, Python {m['python']}, {m['wrk']}.\n\nPackages: {packages}.\n")
+
+
+def clinc_section(c: dict) -> str:
+    ours = [f"**assistant** (threshold {c['threshold']}, validation split)", c["in_scope_accuracy"], c["oos_recall"]]
+    best = max((row for row in c["sweep"] if row[2] >= 55), key=lambda row: row[1], default=None)
+    rows = [ours] + ([[f"**assistant** (threshold {best[0]}, best accuracy with OOS recall ≥ 55)", best[1], best[2]]]
+                     if best else []) + [[name, a, r] for name, a, r in PEERS]
+    sweep = table(["threshold", "in-scope accuracy %", "out-of-scope recall %"], c["sweep"])
+    return f"""## 1. CLINC150
+
+`bench/clinc150.py` trains the product's own matcher (normalisation, TF-IDF and sentence vectors, linear
+SVM, the dialogue's fallback decision) on `train` + `oos_train` and scores `val` + `oos_val`. The peers'
+numbers are the published ones on the full **test** split; ours are on the validation split, the only
+one we have (`--data data_full.json` scores the test split).
+
+{table(["system", "in-scope accuracy %", "out-of-scope recall %"], rows)}
+
+| goal | measured | met |
+|---|---|---|
+| in-scope accuracy ≥ 93.5 % | {c['in_scope_accuracy']} % | {met(c['in_scope_accuracy'], 93.5)} |
+| out-of-scope recall ≥ 55 % | {c['oos_recall']} % | {met(c['oos_recall'], 55)} |
+| p99 ≤ 5 ms per query | {c['p99_ms']} ms (p50 {c['p50_ms']} ms) | {met(c['p99_ms'], 5, higher=False)} |
+
+Training: {c['training_s']} s.
+
+![accuracy and out-of-scope recall against the threshold](plots/threshold.png)
+
+{sweep}
+"""
+
+
+def latency_section(reply: dict, scaling: list) -> str:
+    rows = [[tenant, r["n"], r["p50_ms"], r["p99_ms"]] for tenant, r in reply["reply"].items()]
+    every = reply["reply"]["all"]
+    largest = scaling[-1]
+    return f"""## 2. Latency and scaling
+
+`Assistant.reply` over the evaluation messages (each conversation persisted to SQLite), all tenants loaded
+(`bench/reply_latency.py`):
+
+{table(["tenant", "replies", "p50 ms", "p99 ms"], rows)}
+
+Goals: p50 ≤ 1 ms: {met(every['p50_ms'], 1, higher=False)} ({every['p50_ms']} ms); p99 ≤ 5 ms:
+{met(every['p99_ms'], 5, higher=False)} ({every['p99_ms']} ms).
+
+Synthetic knowledge bases built from CLINC150's utterances, 150 intents (`bench/scaling.py`):
+
+{table(["example phrases", "training s", "model MB", "p50 ms", "p99 ms"],
+       [[r["phrases"], r["training_s"], r["model_mb"], r["p50_ms"], r["p99_ms"]] for r in scaling])}
+
+Goal p50 ≤ 10 ms at 100k phrases: {met(largest['p50_ms'], 10, higher=False) if largest['phrases'] >= 100000 else "not measured (quick run)"}.
+
+![cost against knowledge size](plots/scaling.png)
+"""
+
+
+def http_section(h: dict) -> str:
+    rows = [[name.split("_")[0], name.split("_")[1], round(r["rps"]), r["p50"], r["p99"], r["errors"]]
+            for name, r in h["runs"].items()]
+    ratios = ", ".join(f"{ratio} at {c} connections ({met(ratio, 0.5)})" for c, ratio in h["ratios"].items())
+    return f"""## 3. HTTP
+
+gunicorn with {h['workers']} sync workers on 127.0.0.1, wrk for {h['seconds']} s per run
+(`bench/http_load.py`); the chat requests cycle through the evaluation messages of every tenant, the
+floor is `GET /api/v1/health` of the same application. wrk runs on the same cores as the server.
+
+{table(["endpoint", "connections", "req/s", "p50 ms", "p99 ms", "errors"], rows)}
+
+Chat/floor (goal ≥ 0.5): {ratios}.
+"""
+
+
+def start_section(reply: dict, h: dict) -> str:
+    return f"""## 4. Cold start and memory
+
+| what | measured | goal |
+|---|---|---|
+| `assistant ask` from a cold start (model cache built) | {reply['ask_cold_start_s']} s | ≤ 1.5 s: {met(reply['ask_cold_start_s'], 1.5, higher=False)} |
+| `assistant ask` peak resident memory | {reply['ask_peak_mb']} MB | ≤ 200 MB: {met(reply['ask_peak_mb'], 200, higher=False)} |
+| server, start to its first chat reply ({h['workers']} workers) | {h['start_s']} s | |
+| resident memory per worker | {', '.join(f'{m} MB' for m in h['worker_mb'])} | |
+"""
+
+
+def load_section(load: dict, crash: dict) -> str:
+    rows = [[name, r["seconds"], r["clients"], r["confirmed"], r["requests_stored"], r["confirmed_missing"],
+             r["duplicate_keys"], r["integrity"], r["server_errors"], r["p50_ms"], r["p99_ms"]]
+            for name, r in (("steady", load), (f"kill -9 at {crash['crash']['after_s']} s", crash))]
+    return f"""## 5. Load with persistence, and a crash
+
+`bench/load.py`: {load['clients']} clients run quote conversations (three turns each, on keep-alive
+connections) against gunicorn with {load['workers']} workers on SQLite in WAL mode; then the database is
+audited. In the second run the server is killed with SIGKILL and started again on the same database
+(down {crash['crash']['down_s']} s); turns that got no answer are sent again with the same session id.
+
+{table(["run", "seconds", "clients", "confirmed to clients", "stored", "confirmed but missing",
+        "duplicate keys", "integrity_check", "5xx", "p50 ms", "p99 ms"], rows)}
+
+Goal ≥ 2,000 quote requests in 60 s: {met(load['confirmed'], 2000) if load['seconds'] >= 60 else "not measured (quick run)"}.
+Conversations open across the crash: {crash['spanning']}, of which ended with their reference:
+{crash['spanning_done']}; conversations that went wrong: {crash['broken']}.
+"""
+
+
+def render(results: dict) -> str:
+    return "\n".join([
+        "# Benchmark results\n",
+        "Written by `make bench` (`python bench/report.py`); every number below comes from that run.\n",
+        machine_section(results["machine"]),
+        clinc_section(results["clinc150"]),
+        latency_section(results["reply"], results["scaling"]),
+        http_section(results["http"]),
+        start_section(results["reply"], results["http"]),
+        load_section(results["load"], results["crash"]),
+    ])

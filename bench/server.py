@@ -1,0 +1,67 @@
+"""A gunicorn server of the application for the benchmarks: started on a free port of 127.0.0.1
+with its own database, measured, killed or stopped. Shared by http_load.py and load.py."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post_chat(url: str) -> None:
+    body = json.dumps({"tenant": "exo", "message": "how long are backups kept?"}).encode()
+    request = urllib.request.Request(f"{url}/api/v1/chat", body, {"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=5).read()
+
+
+def start_server(workers: int, folder: str, port: int | None = None) -> tuple[subprocess.Popen, float]:
+    """The server (its address in ``.url``) on the database ``folder``/bench.db, and the seconds from
+    its start to its first chat reply (the model cache already built)."""
+    port = port or free_port()
+    env = {**os.environ, "ASSISTANT_DB": f"{folder}/bench.db", "ASSISTANT_RATE_LIMIT": "100000000 per minute",
+           "ASSISTANT_STAFF_TOKEN": "bench"}
+    start = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                               "--log-level", "warning", "assistant.channels:create_app()"],
+                              cwd=ROOT, env=env, start_new_session=True)
+    server.url, server.port = f"http://127.0.0.1:{port}", port
+    for _ in range(600):
+        try:
+            post_chat(server.url)
+            return server, time.perf_counter() - start
+        except OSError:
+            time.sleep(0.05)
+    kill_server(server)
+    raise SystemExit("the server did not start")
+
+
+def worker_memory(server: subprocess.Popen) -> list[float]:
+    """Resident memory, in MB, of each gunicorn worker (the master's children)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024)
+    return sizes
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def kill_server(server: subprocess.Popen) -> None:
+    """kill -9 of the master and every worker at once: a crash, not a shutdown."""
+    os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=30)
