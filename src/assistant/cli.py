@@ -8,6 +8,8 @@
 """
 import csv
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -143,6 +145,36 @@ def serve(host, port, workers):
     """
     from .channels.serve import serve as run
     run(host, port, workers)
+
+
+@cli.command()
+@click.option("--pidfile", type=click.Path(dir_okay=False, path_type=Path),
+              help="The server's process id file (default: ASSISTANT_PIDFILE, else data/assistant.pid).")
+def reload(pidfile):
+    """Put changed knowledge and intents in service without stopping the server.
+
+    Checks the data first: a broken file is reported with its file and line and the server keeps
+    the knowledge it has. Otherwise builds the models (the slow part, done here rather than in the
+    server), then sends SIGHUP to the server: gunicorn starts new workers on the new knowledge and
+    lets the old ones finish their requests, so no request is dropped.
+    """
+    from . import models
+    from .config import data_dir, pid_file, project_root
+    root = project_root()
+    try:
+        models.load_bundle(root, data_dir(root) / "cache", keep_last_good=False)
+    except models.KnowledgeError as error:
+        click.echo(str(error))
+        click.echo("not reloaded: the server keeps its current knowledge", err=True)
+        sys.exit(1)
+    pidfile = pidfile or pid_file(root)
+    try:
+        pid = int(pidfile.read_text().strip())
+        os.kill(pid, signal.SIGHUP)
+    except (OSError, ValueError) as error:
+        click.echo(f"no running server found through {pidfile}: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"reloaded: new workers of server {pid} serve the knowledge as it is now")
 
 
 @cli.command()

@@ -19,3 +19,8 @@ def project_root() -> Path:
 def data_dir(root: Path) -> Path:
     """Where the assistant writes: ASSISTANT_DATA, or ``data/`` in the project."""
     return Path(os.environ.get("ASSISTANT_DATA") or root / "data")
+
+
+def pid_file(root: Path) -> Path:
+    """Where ``assistant serve`` writes the server's process id, for ``assistant reload``."""
+    return Path(os.environ.get("ASSISTANT_PIDFILE") or data_dir(root) / "assistant.pid")

@@ -115,18 +115,59 @@ def read_bundle(root: Path) -> Bundle:
     return Bundle(tenants, intent_data, forms, build(tenants, intent_data))
 
 
-def load_bundle(root: Path, cache_dir: Path) -> Bundle:
-    """The cached bundle for the data as it is now, built (and cached) when the data changed."""
+class KnowledgeError(Exception):
+    """The data does not build: each problem names its file and line."""
+
+    def __init__(self, problems: list):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def load_bundle(root: Path, cache_dir: Path, keep_last_good: bool = True) -> Bundle:
+    """The cached bundle for the data as it is now, built (and cached) when the data changed.
+
+    If the data changed and no longer builds, the last good bundle stays in service (a server
+    reloading must not lose its knowledge to a typo): the problems are logged with file and line.
+    """
     path = cache_dir / f"bundle-{fingerprint(root)}.pickle"
     if path.exists():
         try:
-            with open(path, "rb") as f:
-                return pickle.load(f)
+            return _read(path)
         except Exception:  # a cache from an interrupted write or an older version: rebuild it
             log.warning("ignoring unreadable cache %s", path)
-    bundle = read_bundle(root)
+    try:
+        bundle = build_checked(root)
+    except KnowledgeError as error:
+        last = last_good(cache_dir) if keep_last_good else None
+        if last is None:
+            raise
+        log.error("the knowledge does not build; the last good knowledge stays in service:\n%s", error)
+        return _read(last)
     _save(bundle, path)
     return bundle
+
+
+def build_checked(root: Path) -> Bundle:
+    """The bundle built from the data, after ``assistant check``'s validation."""
+    from .check import check_project  # build time only
+    try:
+        problems = check_project(root)
+    except Exception as error:  # what the checks themselves could not read
+        raise KnowledgeError([f"{root}: {error}"]) from error
+    if problems:
+        raise KnowledgeError(problems)
+    return read_bundle(root)
+
+
+def last_good(cache_dir: Path) -> Path | None:
+    """The bundle last built successfully (only the newest is kept)."""
+    found = sorted(cache_dir.glob("bundle-*.pickle"), key=lambda p: p.stat().st_mtime)
+    return found[-1] if found else None
+
+
+def _read(path: Path) -> Bundle:
+    with open(path, "rb") as f:
+        return pickle.load(f)
 
 
 def _save(bundle: Bundle, path: Path) -> None:

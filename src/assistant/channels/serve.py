@@ -49,5 +49,7 @@ def serve(host: str, port: int, workers: int) -> None:
     base = f"http://{host}:{port}"
     print(f"Demo site:  {base}/\nStaff page: {base}/staff  (token: {token})\n"
           f"API:        {base}/api/v1/openapi.json", flush=True)
+    # SIGHUP (or `assistant reload`) starts new workers on the knowledge as it is now and lets the
+    # old ones finish the requests they hold.
     Server({"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync", "timeout": 30,
-            "accesslog": "-", "graceful_timeout": 10}).run()
+            "accesslog": "-", "graceful_timeout": 10, "pidfile": str(config.pid_file(config.project_root()))}).run()

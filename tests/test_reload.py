@@ -1,0 +1,141 @@
+"""Reloading knowledge: `assistant reload` (or SIGHUP) puts changed data in service without dropping
+a request; a broken file is reported with its file and line, and the last good knowledge stays."""
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from assistant import models
+from assistant.config import data_dir, project_root
+
+ASSISTANT = str(Path(sys.executable).with_name("assistant"))
+BROKEN = "knowledge/exo/tenant.yml"
+
+
+@pytest.fixture
+def home(tmp_path, assistant):
+    """A copy of the project's data (same content, so the model cache already holds its bundle)."""
+    root = tmp_path / "home"
+    for folder in ("knowledge", "intents"):
+        shutil.copytree(project_root() / folder, root / folder)
+    return root
+
+
+def break_file(root: Path) -> None:
+    with open(root / BROKEN, "a", encoding="utf-8") as f:
+        f.write("\nactions: [unclosed\n")
+
+
+def test_a_broken_file_keeps_the_last_good_knowledge(home, tmp_path, caplog):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    good = data_dir(project_root()) / "cache" / f"bundle-{models.fingerprint(home)}.pickle"
+    shutil.copy(good, cache / good.name)
+    break_file(home)
+    with pytest.raises(models.KnowledgeError) as refused:
+        models.load_bundle(home, cache, keep_last_good=False)
+    assert f"{BROKEN}:" in str(refused.value)
+    with caplog.at_level(logging.ERROR):
+        bundle = models.load_bundle(home, cache)
+    assert set(bundle.tenants) == {"exo", "conex", "anvaigo", "solidxperts", "innovaphone"}
+    assert f"{BROKEN}:" in caplog.text and "last good knowledge" in caplog.text
+
+
+def test_no_good_knowledge_at_all_is_an_error(home, tmp_path):
+    break_file(home)
+    with pytest.raises(models.KnowledgeError):
+        models.load_bundle(home, tmp_path / "empty-cache")
+
+
+def ask(url: str) -> int:
+    body = json.dumps({"tenant": "exo", "message": "combien de temps dure l'essai ?"}).encode()
+    request = urllib.request.Request(f"{url}/api/v1/chat", body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def workers(pid: int) -> set[str]:
+    return set(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+
+
+@pytest.fixture
+def server(home, tmp_path):
+    """`assistant serve` on the copy, with its own database and pid file."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ASSISTANT_HOME": str(home), "ASSISTANT_DATA": str(data_dir(project_root())),
+           "ASSISTANT_DB": str(tmp_path / "served.db"), "ASSISTANT_PIDFILE": str(tmp_path / "served.pid"),
+           "ASSISTANT_STAFF_TOKEN": "reload-test", "ASSISTANT_RATE_LIMIT": "100000 per minute"}
+    process = subprocess.Popen([ASSISTANT, "serve", "--port", str(port), "--workers", "2"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if ask(url) == 200 and len(workers(process.pid)) == 2:
+                break
+        except OSError:
+            pass
+        time.sleep(0.1)
+    yield process, url, env
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def until(condition, seconds=30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_reload_under_load_drops_no_request_and_keeps_the_last_good_knowledge(server, home):
+    process, url, env = server
+    statuses, stop = [], threading.Event()
+
+    def visitor():
+        while not stop.is_set():
+            try:
+                statuses.append(ask(url))
+            except OSError as error:
+                statuses.append(repr(error))
+
+    threads = [threading.Thread(target=visitor) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        before = workers(process.pid)
+        done = subprocess.run([ASSISTANT, "reload"], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert until(lambda: len(workers(process.pid)) == 2 and not workers(process.pid) & before)
+
+        break_file(home)
+        refused = subprocess.run([ASSISTANT, "reload"], env=env, capture_output=True, text=True, timeout=120)
+        assert refused.returncode == 1 and f"{BROKEN}:" in refused.stdout
+        # A SIGHUP sent by hand despite the broken file: the new workers keep the last good knowledge.
+        before = workers(process.pid)
+        os.kill(process.pid, signal.SIGHUP)
+        assert until(lambda: len(workers(process.pid)) == 2 and not workers(process.pid) & before)
+        time.sleep(1)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert statuses and set(statuses) == {200}, [s for s in statuses if s != 200][:5]
+    assert ask(url) == 200
