@@ -199,3 +199,10 @@ def test_markup_in_the_demo_and_staff_pages_is_escaped(app_client):
     assert SCRIPT not in page
     staff = client.get("/staff?q=" + SCRIPT).get_data(as_text=True)
     assert SCRIPT not in staff
+
+
+def test_a_wrong_method_says_which_methods_are_allowed(app_client):
+    _, client = app_client
+    response = client.put("/api/v1/health")
+    assert response.status_code == 405 and response.get_json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in response.headers["Allow"]

@@ -31,7 +31,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
         code = (e.name or "error").lower().replace(" ", "_")
-        return error(e.code or 400, code, e.description or e.name)
+        body, status = error(e.code or 400, code, e.description or e.name)
+        if getattr(e, "valid_methods", None):  # a 405 says which methods the resource allows
+            body.headers["Allow"] = ", ".join(e.valid_methods)
+        return body, status
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):  # a bug: logged, and the client still gets JSON
