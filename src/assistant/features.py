@@ -3,6 +3,7 @@ character n-grams: the n-grams make a misspelt word still share most of its feat
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -15,12 +16,18 @@ def raw_features(tokens: Sequence[str]) -> Counter:
         feats["w:" + tok] += 1
         if i:
             feats["b:" + tokens[i - 1] + " " + tok] += 1
-        if len(tok) > 3 and not tok.startswith("#"):
-            padded = f"<{tok}>"
-            for n in CHAR_NGRAMS:
-                for j in range(len(padded) - n + 1):
-                    feats["c:" + padded[j:j + n]] += 0.5
+        for gram in char_ngrams(tok):
+            feats[gram] += 0.5
     return feats
+
+
+@lru_cache(maxsize=65536)
+def char_ngrams(token: str) -> tuple[str, ...]:
+    """A word's character n-grams, computed once per word: the same words come back all day."""
+    if len(token) <= 3 or token.startswith("#"):
+        return ()
+    padded = f"<{token}>"
+    return tuple("c:" + padded[j:j + n] for n in CHAR_NGRAMS for j in range(len(padded) - n + 1))
 
 
 class Vectorizer:
