@@ -37,7 +37,7 @@ class Settings:
     rate_limit_storage: str = "memory://"
     # Staff tokens scoped to tenants: {token: [tenant, ...]} in the file, or in the environment
     # "exo,conex:TOKEN1 *:TOKEN2" (tenants, a colon, the token; "*" for all). staff_token sees all.
-    staff_tokens: dict[str, list[str]] | str = field(default_factory=dict)
+    staff_tokens: dict[str, list[str]] = field(default_factory=dict)
     allowed_origins: dict[str, list[str]] = field(default_factory=dict)   # tenant -> origins
     slack_teams: dict[str, str] = field(default_factory=dict)            # Slack team id -> tenant
     mattermost_teams: dict[str, str] = field(default_factory=dict)       # Mattermost team -> tenant
@@ -54,6 +54,10 @@ class Settings:
         known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
+    def __post_init__(self):
+        if isinstance(self.staff_tokens, str):  # the environment's form
+            self.staff_tokens = parse_tokens(self.staff_tokens)
+
     def staff_scope(self, given: str) -> set[str] | None:
         """The tenants a staff token may see ({"*"} for all), or None if the token is not valid."""
         found = None
@@ -64,7 +68,7 @@ class Settings:
         return found
 
     def scoped_tokens(self) -> dict[str, list[str]]:
-        tokens = dict(self.staff_tokens) if isinstance(self.staff_tokens, dict) else parse_tokens(self.staff_tokens)
+        tokens = dict(self.staff_tokens)
         if self.staff_token:
             tokens[self.staff_token] = [ALL_TENANTS]
         return {token: list(tenants) for token, tenants in tokens.items() if token}

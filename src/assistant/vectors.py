@@ -7,7 +7,7 @@ directly — its own loader looks for a tokenizer on the network, and nothing ma
 time — and pool them: no model runs, only a lookup and two reductions (mean and max), each
 L2-normalised, so a message is a 512-dimension vector in a few microseconds.
 """
-from functools import cache
+from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -38,9 +38,13 @@ def pooled(ids: list[int], vectors: np.ndarray) -> np.ndarray:
     return np.concatenate([mean / (np.linalg.norm(mean) or 1.0), top / (np.linalg.norm(top) or 1.0)])
 
 
+# A staff lookup ranks the same text in every tenant: a few recent vectors are kept (read-only).
+@lru_cache(maxsize=8)
 def vector(text: str) -> np.ndarray:
     tokenizer, vectors = tables()
-    return pooled(tokenizer.encode(text.lower(), add_special_tokens=False).ids, vectors)
+    result = pooled(tokenizer.encode(text.lower(), add_special_tokens=False).ids, vectors)
+    result.setflags(write=False)  # shared by the callers the cache serves
+    return result
 
 
 def matrix(texts: list[str]) -> np.ndarray:
