@@ -8,17 +8,20 @@ from functools import lru_cache
 import numpy as np
 
 CHAR_NGRAMS = (3, 4, 5)
+WORD_CACHE = 100_000  # words whose features are kept
 
 
 def raw_features(tokens: Sequence[str]) -> Counter:
-    feats: Counter = Counter()
-    for i, tok in enumerate(tokens):
+    feats: Counter = Counter(word_pairs(tokens))
+    for tok in tokens:
         feats["w:" + tok] += 1
-        if i:
-            feats["b:" + tokens[i - 1] + " " + tok] += 1
         for gram in char_ngrams(tok):
             feats[gram] += 0.5
     return feats
+
+
+def word_pairs(tokens: Sequence[str]) -> list[str]:
+    return ["b:" + a + " " + b for a, b in zip(tokens, tokens[1:])]
 
 
 @lru_cache(maxsize=65536)
@@ -28,6 +31,17 @@ def char_ngrams(token: str) -> tuple[str, ...]:
         return ()
     padded = f"<{token}>"
     return tuple("c:" + padded[j:j + n] for n in CHAR_NGRAMS for j in range(len(padded) - n + 1))
+
+
+def summed(cols: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct columns, sorted, each with the sum of its counts (a sort beats np.unique here)."""
+    order = np.argsort(cols, kind="stable")
+    cols, counts = cols[order], counts[order]
+    first = np.empty(len(cols), dtype=bool)
+    first[0] = True
+    np.not_equal(cols[1:], cols[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return cols[starts], np.add.reduceat(counts, starts)
 
 
 class Vectorizer:
@@ -46,6 +60,9 @@ class Vectorizer:
     def size(self) -> int:
         return len(self.index)
 
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_words"}  # the cache is not saved
+
     def vector(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray, float]:
         """(column indices, L2-normalised weights) of one document's known features, and the
         share of its weight that is known at all (1.0 when every feature was seen in training).
@@ -53,17 +70,36 @@ class Vectorizer:
         The share lets similarity say that "quote in GBP" is not quite "quote": unknown features
         are weighted as if seen once.
         """
-        raw = raw_features(tokens)
-        pairs = [(self.index[f], c) for f, c in raw.items() if f in self.index]
-        if not pairs:
+        parts = [self.word_features(token) for token in tokens]
+        pairs = [(self.index.get(name, -1), name) for name in word_pairs(tokens)]
+        known_pairs = np.array([c for c, _ in pairs if c >= 0], dtype=np.int32)
+        cols = np.concatenate([p[0] for p in parts] + [known_pairs])
+        if not len(cols):
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), 0.0
-        cols = np.fromiter((p[0] for p in pairs), dtype=np.int32, count=len(pairs))
-        tf = np.fromiter((p[1] for p in pairs), dtype=np.float32, count=len(pairs))
+        cols, tf = summed(cols, np.concatenate([p[1] for p in parts] + [np.ones(len(known_pairs), np.float32)]))
         weights = (1 + np.log(tf)) * self.idf[cols]
-        unknown = np.asarray([c for f, c in raw.items() if f not in self.index], dtype=np.float32)
-        unseen = (1 + np.log(unknown)) * self.unseen_idf
+        unknown = Counter(name for c, name in pairs if c < 0)
+        for part in parts:
+            if part[2]:
+                unknown.update(part[2])
+        unseen = (1 + np.log(np.fromiter(unknown.values(), dtype=np.float32, count=len(unknown)))) * self.unseen_idf
         known = float(np.dot(weights, weights))
         return cols, weights / np.sqrt(known), float(np.sqrt(known / (known + np.dot(unseen, unseen))))
+
+    def word_features(self, token: str) -> tuple[np.ndarray, np.ndarray, dict]:
+        """One word's known feature columns with their counts, and its unknown features: computed
+        once per word, since a message's features are its words' plus its word pairs."""
+        words = self.__dict__.setdefault("_words", {})
+        found = words.get(token)
+        if found is None:
+            feats = raw_features([token])
+            known = [(self.index[f], c) for f, c in feats.items() if f in self.index]
+            found = (np.array([k for k, _ in known], dtype=np.int32), np.array([c for _, c in known], dtype=np.float32),
+                     {f: c for f, c in feats.items() if f not in self.index})
+            if len(words) >= WORD_CACHE:
+                words.clear()
+            words[token] = found
+        return found
 
     def matrix(self, docs: Sequence[Sequence[str]]):
         from scipy.sparse import csr_matrix
