@@ -135,7 +135,12 @@ def test_the_chat_is_rate_limited_per_client(fresh):
     limited = create_app(Settings(staff_token=TOKEN, rate_limit="2 per minute"), assistant=fresh).test_client()
     statuses = [limited.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
-    assert limited.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"}).get_json()["error"]["code"]
+    refused = limited.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"})
+    assert refused.get_json()["error"]["code"] == "too_many_requests"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    other_address = limited.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"},
+                                 environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other_address.status_code == 200
     assert client.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"}).status_code == 200
 
 

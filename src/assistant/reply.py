@@ -1,5 +1,5 @@
 """The reply contract: what every channel receives, exactly."""
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 TYPES = ("answer", "clarify", "form", "done", "fallback", "smalltalk", "handoff")
 ACTION_STATUSES = ("collecting", "confirming", "submitted", "refused", "cancelled")
@@ -32,6 +32,8 @@ class Reply:
     sources: list[Source] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["confidence"] = round(float(self.confidence), 4)
-        return data
+        """As JSON would have it; a shallow walk, since asdict's generic deep copy costs more than
+        a tenth of a millisecond on every reply."""
+        return {**vars(self), "confidence": round(float(self.confidence), 4),
+                "action": dict(vars(self.action)) if self.action else None,
+                "suggestions": list(self.suggestions), "sources": [dict(vars(s)) for s in self.sources]}

@@ -32,7 +32,7 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     mattermost_token: str | None = None
     rate_limit: str = "60 per minute"
-    # Where the rate limit counts (flask-limiter's storage URI): "memory://" counts per worker; a
+    # Where the rate limit counts (a storage URI of the `limits` library): "memory://" counts per worker; a
     # shared store such as "redis://host:6379" makes the limit hold across workers and machines.
     rate_limit_storage: str = "memory://"
     # Staff tokens scoped to tenants: {token: [tenant, ...]} in the file, or in the environment

@@ -53,6 +53,7 @@ def tenant_field(data: dict) -> str:
 
 @api.post("/chat")
 def chat():
+    current_app.extensions["chat_rate_limit"].check()
     data = body()
     tenant = tenant_field(data)
     message = text_field(data, "message")

@@ -2,12 +2,11 @@
 page and the chat webhooks, all over the same ``Assistant``."""
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 
 from ..assistant import Assistant
 from ..settings import Settings
 from . import errors
+from .ratelimit import RateLimit
 
 MAX_BODY = 16 * 1024
 PUBLIC_API = ("/api/v1/chat", "/api/v1/feedback", "/api/v1/tenants")
@@ -21,13 +20,11 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.json.ensure_ascii = False
     app.extensions["assistant_settings"] = settings
     app.extensions["assistant"] = assistant or Assistant.load(db=settings.database())
+    app.extensions["chat_rate_limit"] = RateLimit(settings.rate_limit, settings.rate_limit_storage)
     errors.register(app)
 
     from .api import api
     app.register_blueprint(api)
-    # The public chat is limited per client address; counters live in settings.rate_limit_storage.
-    limiter = Limiter(get_remote_address, app=app, storage_uri=settings.rate_limit_storage, default_limits=[])
-    app.view_functions["api.chat"] = limiter.limit(lambda: settings.rate_limit)(app.view_functions["api.chat"])
     for name in ("site", "staff", "slack", "mattermost"):
         module = __import__(f"{__package__}.{name}", fromlist=["blueprint"])
         app.register_blueprint(module.blueprint)

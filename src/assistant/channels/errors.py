@@ -32,8 +32,9 @@ def register(app: Flask) -> None:
     def http_error(e: HTTPException):
         code = (e.name or "error").lower().replace(" ", "_")
         body, status = error(e.code or 400, code, e.description or e.name)
-        if getattr(e, "valid_methods", None):  # a 405 says which methods the resource allows
-            body.headers["Allow"] = ", ".join(e.valid_methods)
+        for name, value in e.get_headers():  # a 405's Allow, a 429's Retry-After
+            if name != "Content-Type":
+                body.headers[name] = value
         return body, status
 
     @app.errorhandler(Exception)
