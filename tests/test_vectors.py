@@ -1,0 +1,32 @@
+"""Sentence vectors: token ids read word by word are those of the whole text."""
+import numpy as np
+import pytest
+
+from assistant import vectors
+
+
+@pytest.mark.parametrize("text", [
+    "Combien coûte la licence perpétuelle pour 12 utilisateurs ?",
+    "what's the refund policy, if I cancel after 30 days?",
+    "l'hébergement inclut-il les sauvegardes quotidiennes",
+    "SSO ?",
+])
+def test_word_by_word_ids_are_the_whole_text_ids(text):
+    tokenizer, _ = vectors.tables()
+    whole = tokenizer.encode(text.lower(), add_special_tokens=False).ids
+    assert vectors.token_ids(text) == whole
+    assert vectors.token_ids(text) == whole  # and again, from the words already seen
+
+
+def test_a_vector_is_the_normalised_mean_and_max_of_its_token_vectors():
+    _, table = vectors.tables()
+    rows = table[vectors.token_ids("backup retention")].astype(np.float32)
+    vector = vectors.vector("backup retention")
+    assert vector.shape == (vectors.SIZE,) and not vector.flags.writeable
+    assert np.allclose(vector[:256], rows.mean(0) / np.linalg.norm(rows.mean(0)), atol=1e-6)
+    assert np.allclose(vector[256:], rows.max(0) / np.linalg.norm(rows.max(0)), atol=1e-6)
+
+
+def test_spacing_does_not_change_a_vector():
+    assert np.array_equal(vectors.vector("backup  retention\t"), vectors.vector("backup retention"))
+    assert not vectors.vector("").any()
