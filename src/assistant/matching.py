@@ -74,8 +74,11 @@ class Matcher:
         model = LinearSVC(C=c).fit(sparse.hstack([x, sparse.csr_matrix(dense)]).tocsr(), y,
                                    sample_weight=None if weights is None else np.asarray(weights))
         coef = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
+        # Similarity looks for the nearest example: an example written twice (or normalised alike)
+        # is looked at once.
+        first = sorted({(tuple(doc), label): i for i, (doc, label) in reversed(list(enumerate(examples)))}.values())
         return cls(vectorizer, intents, coef, model.intercept_.astype(np.float32),
-                   x.T.tocsr(), y.astype(np.int32), blend, temperature)
+                   x[first].T.tocsr(), y[first].astype(np.int32), blend, temperature)
 
     def probabilities(self, cols: np.ndarray, weights: np.ndarray, dense: np.ndarray) -> np.ndarray:
         scores = (weights @ self.coef[cols] + dense @ self.dense_coef + self.intercept) * self.temperature
