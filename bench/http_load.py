@@ -1,7 +1,8 @@
 """Throughput of the HTTP API under gunicorn on 127.0.0.1, measured with wrk (Debian's package):
 POST /api/v1/chat next to a trivial JSON endpoint of the same application (the floor), at 16 and
 64 connections. The chat requests cycle through the ~960 messages of the evaluation sets, every
-tenant, so that no cache can flatter the result. Also: the server's time from start to its first
+tenant, so that no cache can flatter the result (what workers keep per word is warmed up first,
+as a server that has run for a while has it). Also: the server's time from start to its first
 chat reply, and the resident memory of each worker. Every load is bounded in time; the server is
 stopped at the end.
 
@@ -64,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=5, help="seconds of chat, unrecorded, before the runs")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the results")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -74,6 +76,9 @@ def main() -> None:
         script.write_text(lua_script())
         server, started = start_server(args.workers, folder)
         try:
+            # Workers learn each word's features once (features.py, vectors.py): a few seconds of
+            # chat first, unrecorded, so that the runs measure a server in its steady state.
+            wrk(f"{server.url}/api/v1/chat", 16, args.warmup, str(script))
             runs = [(endpoint, connections) for connections in (16, 64) for endpoint in ("floor", "chat")]
             results = {}
             for endpoint, connections in tqdm(runs, desc="wrk runs", unit="run", file=sys.stderr):
@@ -87,7 +92,7 @@ def main() -> None:
 
 
 def report(args, results: dict, started: float, memory: list[float]) -> None:
-    print(f"gunicorn, {args.workers} sync workers, wrk {args.seconds} s per run")
+    print(f"gunicorn, {args.workers} sync workers, wrk {args.seconds} s per run after {args.warmup} s of warm-up")
     print(f"{'endpoint':<10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for name, r in results.items():
         endpoint, connections = name.split("_")
@@ -98,7 +103,8 @@ def report(args, results: dict, started: float, memory: list[float]) -> None:
     print(f"server start to first chat reply: {started:.2f} s; resident memory per worker: "
           + ", ".join(f"{m:.0f} MB" for m in memory))
     if args.json:
-        print(json.dumps({"workers": args.workers, "seconds": args.seconds, "runs": results, "ratios": ratios,
+        print(json.dumps({"workers": args.workers, "seconds": args.seconds, "warmup_s": args.warmup,
+                          "runs": results, "ratios": ratios,
                           "start_s": round(started, 2), "worker_mb": [round(m) for m in memory]}))
 
 

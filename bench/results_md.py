@@ -80,9 +80,10 @@ def http_section(h: dict) -> str:
     ratios = ", ".join(f"{ratio} at {c} connections ({met(ratio, 0.5)})" for c, ratio in h["ratios"].items())
     return f"""## 3. HTTP
 
-gunicorn with {h['workers']} sync workers on 127.0.0.1, wrk for {h['seconds']} s per run
-(`bench/http_load.py`); the chat requests cycle through the evaluation messages of every tenant, the
-floor is `GET /api/v1/health` of the same application. wrk runs on the same cores as the server.
+gunicorn with {h['workers']} sync workers on 127.0.0.1, wrk for {h['seconds']} s per run after
+{h.get('warmup_s', 0)} s of chat to warm the workers' per-word caches (`bench/http_load.py`); the chat
+requests cycle through the evaluation messages of every tenant, the floor is `GET /api/v1/health` of
+the same application. wrk runs on the same cores as the server.
 
 {table(["endpoint", "connections", "req/s", "p50 ms", "p99 ms", "errors"], rows)}
 
