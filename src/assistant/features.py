@@ -1,11 +1,14 @@
 """Turning normalised tokens into weighted sparse features (TF-IDF over words, word pairs and
 character n-grams: the n-grams make a misspelt word still share most of its features)."""
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
+
+from .text import fold
 
 CHAR_NGRAMS = (3, 4, 5)
 WORD_CACHE = 100_000  # words whose features are kept
@@ -111,3 +114,61 @@ class Vectorizer:
             cols.extend(c.tolist())
             vals.extend(w.tolist())
         return csr_matrix((vals, (rows, cols)), shape=(len(docs), self.size), dtype=np.float32)
+
+
+# The message as written, beside its normalised tokens: stop words and word order carry meaning
+# that normalisation drops ("what is your name" / "who named you"), and character n-grams across
+# word boundaries ("my ba", "y bal") catch phrasing and typos. Two blocks, each L2-normalised.
+_RAW_WORD = re.compile(r"\w+")
+TEXT_CHAR_NGRAMS = (2, 3, 4, 5)
+
+
+def text_features(text: str) -> tuple[Counter, Counter]:
+    """(word unigrams and bigrams, character n-grams) of a message as written, case and accents folded."""
+    folded = " ".join(fold(text).split())
+    tokens = _RAW_WORD.findall(folded)
+    words: Counter = Counter("t:" + t for t in tokens)
+    words.update("u:" + a + " " + b for a, b in zip(tokens, tokens[1:]))
+    chars: Counter = Counter("k:" + folded[j:j + n] for n in TEXT_CHAR_NGRAMS for j in range(len(folded) - n + 1))
+    return words, chars
+
+
+class TextVectorizer:
+    """TF-IDF over ``text_features``: sublinear term frequency, each block L2-normalised."""
+
+    def __init__(self, texts: Iterable[str], min_df: int = 1):
+        counted = [text_features(t) for t in texts]
+        df: Counter = Counter(f for blocks in counted for block in blocks for f in block)
+        names = sorted(f for f, c in df.items() if c >= min_df)
+        self.index = {f: i for i, f in enumerate(names)}
+        n = len(counted)
+        self.idf = np.array([math.log((1 + n) / (1 + df[f])) + 1 for f in names], dtype=np.float32)
+
+    @property
+    def size(self) -> int:
+        return len(self.index)
+
+    def blocks(self, text: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(column indices, L2-normalised weights) of the words block, then of the characters block."""
+        out = []
+        for block in text_features(text):
+            pairs = [(self.index[f], c) for f, c in block.items() if f in self.index]
+            c = np.fromiter((p[0] for p in pairs), dtype=np.int32, count=len(pairs))
+            w = (1 + np.log(np.fromiter((p[1] for p in pairs), dtype=np.float32, count=len(pairs)))) * self.idf[c]
+            out.append((c, w / (np.sqrt(np.dot(w, w)) or 1.0)))
+        return out
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        (word_cols, word_weights), (char_cols, char_weights) = self.blocks(text)
+        return np.concatenate([word_cols, char_cols]), np.concatenate([word_weights, char_weights])
+
+    def matrix(self, texts: Sequence[str]):
+        from scipy.sparse import csr_matrix
+
+        rows, cols, vals = [], [], []
+        for r, text in enumerate(texts):
+            c, w = self.vector(text)
+            rows.extend([r] * len(c))
+            cols.extend(c.tolist())
+            vals.extend(w.tolist())
+        return csr_matrix((vals, (rows, cols)), shape=(len(texts), self.size), dtype=np.float32)

@@ -15,10 +15,11 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from . import vectors
-from .features import Vectorizer
+from .features import TextVectorizer, Vectorizer
 
 OUT_OF_SCOPE = "out_of_scope"
 C = 1.0             # SVM regularisation
+TEXT_MIN_DF = 2     # a feature of the text as written is kept if this many examples have it
 TEMPERATURE = 10.0  # SVM scores are small margins: scaled before the softmax
 BLEND = 0.7         # weight of nearest-example similarity against classifier probability
 # A word the examples never use is read as its closest known word when that one is this close
@@ -37,11 +38,15 @@ class Candidate:
 
 class Matcher:
     def __init__(self, vectorizer: Vectorizer, intents: list[str], coef: np.ndarray, intercept: np.ndarray,
-                 examples_t, example_intent: np.ndarray, blend: float = 0.5, temperature: float = 1.0):
+                 examples_t, example_intent: np.ndarray, blend: float = 0.5, temperature: float = 1.0,
+                 text_vectorizer: TextVectorizer | None = None):
         self.vectorizer = vectorizer
+        self.text_vectorizer = text_vectorizer
         self.intents = intents
-        # features x intents, float32: the sparse features' rows, then the sentence vector's
-        self.coef, self.dense_coef = coef[:vectorizer.size], coef[vectorizer.size:]
+        # features x intents, float32: the tokens' sparse features' rows, those of the text as
+        # written, then the sentence vector's
+        end = vectorizer.size + (text_vectorizer.size if text_vectorizer else 0)
+        self.coef, self.text_coef, self.dense_coef = coef[:vectorizer.size], coef[vectorizer.size:end], coef[end:]
         self.intercept = intercept
         # The training examples by feature (a CSR matrix's three arrays, features x examples), kept
         # as plain numpy so that answering never imports scipy.
@@ -65,23 +70,30 @@ class Matcher:
 
         docs = [list(tokens) for tokens, _ in examples]
         labels = [intent for _, intent in examples]
+        texts = list(texts) if texts is not None else [" ".join(d) for d in docs]
         vectorizer = Vectorizer(docs)
         x = vectorizer.matrix(docs)
-        dense = vectors.matrix(list(texts) if texts is not None else [" ".join(d) for d in docs])
+        text_vectorizer = TextVectorizer(texts, min_df=TEXT_MIN_DF)
+        dense = vectors.matrix(texts)
         intents = sorted(set(labels))
         index = {intent: i for i, intent in enumerate(intents)}
         y = np.array([index[label] for label in labels])
-        model = LinearSVC(C=c).fit(sparse.hstack([x, sparse.csr_matrix(dense)]).tocsr(), y,
+        features = sparse.hstack([x, text_vectorizer.matrix(texts), sparse.csr_matrix(dense)]).tocsr()
+        model = LinearSVC(C=c).fit(features, y,
                                    sample_weight=None if weights is None else np.asarray(weights))
         coef = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
         # Similarity looks for the nearest example: an example written twice (or normalised alike)
         # is looked at once.
         first = sorted({(tuple(doc), label): i for i, (doc, label) in reversed(list(enumerate(examples)))}.values())
         return cls(vectorizer, intents, coef, model.intercept_.astype(np.float32),
-                   x[first].T.tocsr(), y[first].astype(np.int32), blend, temperature)
+                   x[first].T.tocsr(), y[first].astype(np.int32), blend, temperature, text_vectorizer)
 
-    def probabilities(self, cols: np.ndarray, weights: np.ndarray, dense: np.ndarray) -> np.ndarray:
-        scores = (weights @ self.coef[cols] + dense @ self.dense_coef + self.intercept) * self.temperature
+    def probabilities(self, cols: np.ndarray, weights: np.ndarray, dense: np.ndarray,
+                      text_blocks: Sequence[tuple[np.ndarray, np.ndarray]] = ()) -> np.ndarray:
+        scores = weights @ self.coef[cols] + dense @ self.dense_coef + self.intercept
+        for text_cols, text_weights in text_blocks:
+            scores += text_weights @ self.text_coef[text_cols]
+        scores = scores * self.temperature
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
 
@@ -113,7 +125,9 @@ class Matcher:
         cols, weights, coverage = self.vectorizer.vector(self.correct(tokens))
         if not len(cols):
             return []
-        prob = self.probabilities(cols, weights, vectors.vector(" ".join(tokens) if text is None else text))
+        text = " ".join(tokens) if text is None else text
+        text_blocks = self.text_vectorizer.blocks(text) if self.text_vectorizer is not None else []
+        prob = self.probabilities(cols, weights, vectors.vector(text), text_blocks)
         sim = self.similarities(cols, weights, coverage)
         confidence = prob ** (1 - self.blend) * sim ** self.blend
         order = np.argsort(-confidence)[:top]
