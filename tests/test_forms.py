@@ -95,12 +95,12 @@ def test_a_product_is_matched_fuzzily_or_its_choices_are_offered(converse):
 
 
 def test_dinars_are_for_customers_in_algeria(converse):
-    # "send me a quote in DZD" alone is also the FAQ question about dinar quotes: the currency is given
-    # here among the details of a request already started.
+    # "send me a quote in DZD" alone is also the FAQ question about dinar quotes, in both languages:
+    # the currency is given here among the details of a request already started.
     replies = converse("conex", "I'd like a quote", "Jane Doe, jane@acme.com, 12 users, company Acme, paying in DZD")
     assert "DZD" in last(replies)["reply"] or "dinars" in last(replies)["reply"]
-    replies = converse("conex", "envoyez-moi un devis en DZD", "Karim Benali, karim@sonatrach.dz, 40 utilisateurs, société Sonatrach",
-                       "Conex Server")
+    replies = converse("conex", "je voudrais un devis", "Karim Benali, karim@sonatrach.dz, 40 utilisateurs, "
+                       "société Sonatrach, paiement en DZD", "Conex Server")
     assert last(replies)["action"]["status"] == "confirming" and "DZD" in last(replies)["reply"]
 
 

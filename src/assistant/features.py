@@ -1,17 +1,15 @@
 """Turning normalised tokens into weighted sparse features (TF-IDF over words, word pairs and
 character n-grams: the n-grams make a misspelt word still share most of its features)."""
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
 
-from .text import fold
 
 CHAR_NGRAMS = (3, 4, 5)
-WORD_CACHE = 100_000  # words whose features are kept
+CACHE_LIMIT = 20_000  # words (or pieces of text) whose features a process keeps
 
 
 def raw_features(tokens: Sequence[str]) -> Counter:
@@ -36,8 +34,27 @@ def char_ngrams(token: str) -> tuple[str, ...]:
     return tuple("c:" + padded[j:j + n] for n in CHAR_NGRAMS for j in range(len(padded) - n + 1))
 
 
+def remembered(store: dict, key, compute, limit: int = CACHE_LIMIT):
+    """``compute(key)``, kept in ``store``; a full store starts over (it only ever holds what a
+    few days of messages use, and a flood of random words must not grow it without end)."""
+    found = store.get(key)
+    if found is None:
+        if len(store) >= limit:
+            store.clear()
+        found = store[key] = compute(key)
+    return found
+
+
+def known_columns(index: dict[str, int], feats: Counter) -> tuple[np.ndarray, np.ndarray]:
+    """The columns of the features an index knows, and their counts."""
+    found = [(index[f], c) for f, c in feats.items() if f in index]
+    return np.array([i for i, _ in found], dtype=np.int32), np.array([c for _, c in found], dtype=np.float32)
+
+
 def summed(cols: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct columns, sorted, each with the sum of its counts (a sort beats np.unique here)."""
+    if not len(cols):
+        return cols, counts
     order = np.argsort(cols, kind="stable")
     cols, counts = cols[order], counts[order]
     first = np.empty(len(cols), dtype=bool)
@@ -52,12 +69,8 @@ class Vectorizer:
 
     def __init__(self, docs: Iterable[Sequence[str]], min_df: int = 1):
         counted = [raw_features(d) for d in docs]
-        df: Counter = Counter(f for feats in counted for f in feats)
-        names = sorted(f for f, c in df.items() if c >= min_df)
-        self.index = {f: i for i, f in enumerate(names)}
-        n = len(counted)
-        self.idf = np.array([math.log((1 + n) / (1 + df[f])) + 1 for f in names], dtype=np.float32)
-        self.unseen_idf = math.log(1 + n) + 1
+        self.index, self.idf = fit(counted, min_df)
+        self.unseen_idf = math.log(1 + len(counted)) + 1
 
     @property
     def size(self) -> int:
@@ -92,83 +105,32 @@ class Vectorizer:
     def word_features(self, token: str) -> tuple[np.ndarray, np.ndarray, dict]:
         """One word's known feature columns with their counts, and its unknown features: computed
         once per word, since a message's features are its words' plus its word pairs."""
-        words = self.__dict__.setdefault("_words", {})
-        found = words.get(token)
-        if found is None:
-            feats = raw_features([token])
-            known = [(self.index[f], c) for f, c in feats.items() if f in self.index]
-            found = (np.array([k for k, _ in known], dtype=np.int32), np.array([c for _, c in known], dtype=np.float32),
-                     {f: c for f, c in feats.items() if f not in self.index})
-            if len(words) >= WORD_CACHE:
-                words.clear()
-            words[token] = found
-        return found
+        return remembered(self.__dict__.setdefault("_words", {}), token, self._word_features)
+
+    def _word_features(self, token: str) -> tuple[np.ndarray, np.ndarray, dict]:
+        feats = raw_features([token])
+        cols, counts = known_columns(self.index, feats)
+        return cols, counts, {f: c for f, c in feats.items() if f not in self.index}
 
     def matrix(self, docs: Sequence[Sequence[str]]):
-        from scipy.sparse import csr_matrix
-
-        rows, cols, vals = [], [], []
-        for r, doc in enumerate(docs):
-            c, w, _ = self.vector(doc)
-            rows.extend([r] * len(c))
-            cols.extend(c.tolist())
-            vals.extend(w.tolist())
-        return csr_matrix((vals, (rows, cols)), shape=(len(docs), self.size), dtype=np.float32)
+        return sparse_rows([self.vector(doc)[:2] for doc in docs], self.size)
 
 
-# The message as written, beside its normalised tokens: stop words and word order carry meaning
-# that normalisation drops ("what is your name" / "who named you"), and character n-grams across
-# word boundaries ("my ba", "y bal") catch phrasing and typos. Two blocks, each L2-normalised.
-_RAW_WORD = re.compile(r"\w+")
-TEXT_CHAR_NGRAMS = (2, 3, 4, 5)
+def fit(counted: Sequence[Counter], min_df: int = 1) -> tuple[dict[str, int], np.ndarray]:
+    """A vocabulary (feature -> column) of the features in at least ``min_df`` documents, and their
+    smoothed inverse document frequencies."""
+    df: Counter = Counter(f for feats in counted for f in feats)
+    names = sorted(f for f, c in df.items() if c >= min_df)
+    n = len(counted)
+    return {f: i for i, f in enumerate(names)}, np.array([math.log((1 + n) / (1 + df[f])) + 1 for f in names],
+                                                         dtype=np.float32)
 
 
-def text_features(text: str) -> tuple[Counter, Counter]:
-    """(word unigrams and bigrams, character n-grams) of a message as written, case and accents folded."""
-    folded = " ".join(fold(text).split())
-    tokens = _RAW_WORD.findall(folded)
-    words: Counter = Counter("t:" + t for t in tokens)
-    words.update("u:" + a + " " + b for a, b in zip(tokens, tokens[1:]))
-    chars: Counter = Counter("k:" + folded[j:j + n] for n in TEXT_CHAR_NGRAMS for j in range(len(folded) - n + 1))
-    return words, chars
+def sparse_rows(rows: Sequence[tuple[np.ndarray, np.ndarray]], size: int):
+    """A CSR matrix (build time only) of documents given as (columns, weights)."""
+    from scipy.sparse import csr_matrix
 
-
-class TextVectorizer:
-    """TF-IDF over ``text_features``: sublinear term frequency, each block L2-normalised."""
-
-    def __init__(self, texts: Iterable[str], min_df: int = 1):
-        counted = [text_features(t) for t in texts]
-        df: Counter = Counter(f for blocks in counted for block in blocks for f in block)
-        names = sorted(f for f, c in df.items() if c >= min_df)
-        self.index = {f: i for i, f in enumerate(names)}
-        n = len(counted)
-        self.idf = np.array([math.log((1 + n) / (1 + df[f])) + 1 for f in names], dtype=np.float32)
-
-    @property
-    def size(self) -> int:
-        return len(self.index)
-
-    def blocks(self, text: str) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(column indices, L2-normalised weights) of the words block, then of the characters block."""
-        out = []
-        for block in text_features(text):
-            pairs = [(self.index[f], c) for f, c in block.items() if f in self.index]
-            c = np.fromiter((p[0] for p in pairs), dtype=np.int32, count=len(pairs))
-            w = (1 + np.log(np.fromiter((p[1] for p in pairs), dtype=np.float32, count=len(pairs)))) * self.idf[c]
-            out.append((c, w / (np.sqrt(np.dot(w, w)) or 1.0)))
-        return out
-
-    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        (word_cols, word_weights), (char_cols, char_weights) = self.blocks(text)
-        return np.concatenate([word_cols, char_cols]), np.concatenate([word_weights, char_weights])
-
-    def matrix(self, texts: Sequence[str]):
-        from scipy.sparse import csr_matrix
-
-        rows, cols, vals = [], [], []
-        for r, text in enumerate(texts):
-            c, w = self.vector(text)
-            rows.extend([r] * len(c))
-            cols.extend(c.tolist())
-            vals.extend(w.tolist())
-        return csr_matrix((vals, (rows, cols)), shape=(len(texts), self.size), dtype=np.float32)
+    indptr = np.concatenate([[0], np.cumsum([len(c) for c, _ in rows])])
+    cols = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int32)
+    vals = np.concatenate([w for _, w in rows]) if rows else np.zeros(0, np.float32)
+    return csr_matrix((vals.astype(np.float32), cols, indptr), shape=(len(rows), size))

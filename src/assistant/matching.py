@@ -2,9 +2,11 @@
 
 Generic on purpose: it trains from any labelled set of (tokens, intent), the vendors' knowledge
 or a public benchmark alike. Two signals are combined:
-- a linear classifier (a linear SVM, whose scores a softmax turns into probabilities) over TF-IDF
-  features, which weigh the words that tell intents apart, and over the message's sentence vector
-  (vectors.py), which carries what it means when its words are new;
+- a linear classifier (a linear SVM, whose scores a softmax turns into probabilities) over three
+  views of a message: TF-IDF over its normalised tokens (features.py), which weigh the words that
+  tell intents apart; TF-IDF over the text as written (surface.py), whose stop words, word order and
+  character n-grams carry its phrasing; and its sentence vector (vectors.py), which carries what it
+  means when its words are new;
 - the cosine similarity to the nearest training example of that intent, which says whether the
   message resembles anything known at all (the classifier alone is sure of itself everywhere).
 """
@@ -15,11 +17,12 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from . import vectors
-from .features import TextVectorizer, Vectorizer
+from .features import Vectorizer
+from .surface import SurfaceVectorizer
 
 OUT_OF_SCOPE = "out_of_scope"
 C = 1.0             # SVM regularisation
-TEXT_MIN_DF = 2     # a feature of the text as written is kept if this many examples have it
+SURFACE_MIN_DF = 2  # a feature of the text as written is kept if this many examples have it
 TEMPERATURE = 10.0  # SVM scores are small margins: scaled before the softmax
 BLEND = 0.7         # weight of nearest-example similarity against classifier probability
 # A word the examples never use is read as its closest known word when that one is this close
@@ -38,15 +41,16 @@ class Candidate:
 
 class Matcher:
     def __init__(self, vectorizer: Vectorizer, intents: list[str], coef: np.ndarray, intercept: np.ndarray,
-                 examples_t, example_intent: np.ndarray, blend: float = 0.5, temperature: float = 1.0,
-                 text_vectorizer: TextVectorizer | None = None):
+                 examples_t, example_intent: np.ndarray, surface: SurfaceVectorizer, blend: float = 0.5,
+                 temperature: float = 1.0):
         self.vectorizer = vectorizer
-        self.text_vectorizer = text_vectorizer
+        self.surface = surface
         self.intents = intents
-        # features x intents, float32: the tokens' sparse features' rows, those of the text as
-        # written, then the sentence vector's
-        end = vectorizer.size + (text_vectorizer.size if text_vectorizer else 0)
-        self.coef, self.text_coef, self.dense_coef = coef[:vectorizer.size], coef[vectorizer.size:end], coef[end:]
+        # features x intents: the tokens' sparse features' rows, those of the text as written, then
+        # the sentence vector's. The text's are the most numerous and are kept in half precision.
+        end = vectorizer.size + surface.size
+        self.coef, self.dense_coef = coef[:vectorizer.size], coef[end:]
+        self.surface_coef = coef[vectorizer.size:end].astype(np.float16)
         self.intercept = intercept
         # The training examples by feature (a CSR matrix's three arrays, features x examples), kept
         # as plain numpy so that answering never imports scipy.
@@ -73,12 +77,12 @@ class Matcher:
         texts = list(texts) if texts is not None else [" ".join(d) for d in docs]
         vectorizer = Vectorizer(docs)
         x = vectorizer.matrix(docs)
-        text_vectorizer = TextVectorizer(texts, min_df=TEXT_MIN_DF)
+        surface = SurfaceVectorizer(texts, min_df=SURFACE_MIN_DF)
         dense = vectors.matrix(texts)
         intents = sorted(set(labels))
         index = {intent: i for i, intent in enumerate(intents)}
         y = np.array([index[label] for label in labels])
-        features = sparse.hstack([x, text_vectorizer.matrix(texts), sparse.csr_matrix(dense)]).tocsr()
+        features = sparse.hstack([x, surface.matrix(texts), sparse.csr_matrix(dense)]).tocsr()
         model = LinearSVC(C=c).fit(features, y,
                                    sample_weight=None if weights is None else np.asarray(weights))
         coef = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
@@ -86,14 +90,13 @@ class Matcher:
         # is looked at once.
         first = sorted({(tuple(doc), label): i for i, (doc, label) in reversed(list(enumerate(examples)))}.values())
         return cls(vectorizer, intents, coef, model.intercept_.astype(np.float32),
-                   x[first].T.tocsr(), y[first].astype(np.int32), blend, temperature, text_vectorizer)
+                   x[first].T.tocsr(), y[first].astype(np.int32), surface, blend, temperature)
 
     def probabilities(self, cols: np.ndarray, weights: np.ndarray, dense: np.ndarray,
-                      text_blocks: Sequence[tuple[np.ndarray, np.ndarray]] = ()) -> np.ndarray:
-        scores = weights @ self.coef[cols] + dense @ self.dense_coef + self.intercept
-        for text_cols, text_weights in text_blocks:
-            scores += text_weights @ self.text_coef[text_cols]
-        scores = scores * self.temperature
+                      surface: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        surface_cols, surface_weights = surface
+        scores = (weights @ self.coef[cols] + surface_weights @ self.surface_coef[surface_cols]
+                  + dense @ self.dense_coef + self.intercept) * self.temperature
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
 
@@ -126,8 +129,7 @@ class Matcher:
         if not len(cols):
             return []
         text = " ".join(tokens) if text is None else text
-        text_blocks = self.text_vectorizer.blocks(text) if self.text_vectorizer is not None else []
-        prob = self.probabilities(cols, weights, vectors.vector(text), text_blocks)
+        prob = self.probabilities(cols, weights, vectors.vector(text), self.surface.vector(text))
         sim = self.similarities(cols, weights, coverage)
         confidence = prob ** (1 - self.blend) * sim ** self.blend
         order = np.argsort(-confidence)[:top]

@@ -1,0 +1,97 @@
+"""Surface features: the message as written, beside its normalised tokens (features.py).
+
+Normalisation drops what stop words and word order say ("what is your name" / "who named you"),
+and character n-grams read across word boundaries ("my ba", "y bal") catch phrasing and typos.
+Two TF-IDF blocks, each L2-normalised: the words and word pairs of the folded text, and its
+character 2- to 5-grams. On CLINC150 they take the matcher from 92.3 % to 94.1 % before rejection.
+
+A message's character n-grams are those starting in each of its space-separated pieces, and those
+depend only on the piece and the few characters after it: each such stretch of text is read once
+per process, as words are in features.py.
+"""
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from .features import fit, known_columns, remembered, sparse_rows, summed
+from .text import fold
+
+WORD = re.compile(r"\w+")
+CHAR_NGRAMS = (2, 3, 4, 5)
+REACH = max(CHAR_NGRAMS) - 1  # how far an n-gram starting in a piece reaches into what follows
+
+
+def surface(text: str) -> str:
+    """Folded (lower case, no accents), single spaces."""
+    return " ".join(fold(text).split())
+
+
+def words_and_pairs(folded: str) -> Counter:
+    tokens = WORD.findall(folded)
+    words = Counter("t:" + t for t in tokens)
+    words.update("u:" + a + " " + b for a, b in zip(tokens, tokens[1:]))
+    return words
+
+
+def pieces(folded: str) -> list[tuple[str, int]]:
+    """Each piece with its following space (``length`` characters) and the REACH characters after."""
+    out, start = [], 0
+    for part in folded.split(" "):
+        length = min(len(part) + 1, len(folded) - start)
+        out.append((folded[start:start + length + REACH], length))
+        start += len(part) + 1
+    return out
+
+
+def piece_ngrams(piece: tuple[str, int]) -> Counter:
+    stretch, length = piece
+    return Counter("k:" + stretch[j:j + n] for n in CHAR_NGRAMS for j in range(length) if j + n <= len(stretch))
+
+
+def text_features(text: str) -> tuple[Counter, Counter]:
+    """(words and word pairs, character n-grams) of a message as written."""
+    folded = surface(text)
+    chars: Counter = Counter()
+    for piece in pieces(folded):
+        chars.update(piece_ngrams(piece))
+    return words_and_pairs(folded), chars
+
+
+def tf_idf(cols: np.ndarray, tf: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    weights = (1 + np.log(tf)) * idf[cols]
+    return cols, weights / (np.sqrt(np.dot(weights, weights)) or 1.0)
+
+
+class SurfaceVectorizer:
+    """TF-IDF over ``text_features``, unknown features left out."""
+
+    def __init__(self, texts: Iterable[str], min_df: int = 1):
+        self.index, self.idf = fit([words + chars for words, chars in map(text_features, texts)], min_df)
+
+    @property
+    def size(self) -> int:
+        return len(self.index)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_pieces"}  # the cache is not saved
+
+    def blocks(self, text: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(column indices, L2-normalised weights) of the words block, then of the characters block."""
+        folded = surface(text)
+        words = known_columns(self.index, words_and_pairs(folded))
+        store = self.__dict__.setdefault("_pieces", {})
+        parts = [remembered(store, piece, self._piece_columns) for piece in pieces(folded)]
+        chars = summed(np.concatenate([c for c, _ in parts]), np.concatenate([n for _, n in parts]))
+        return [tf_idf(*words, self.idf), tf_idf(*chars, self.idf)]
+
+    def _piece_columns(self, piece: tuple[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        return known_columns(self.index, piece_ngrams(piece))
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        (word_cols, word_weights), (char_cols, char_weights) = self.blocks(text)
+        return np.concatenate([word_cols, char_cols]), np.concatenate([word_weights, char_weights])
+
+    def matrix(self, texts: Sequence[str]):
+        return sparse_rows([self.vector(t) for t in texts], self.size)
