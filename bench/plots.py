@@ -30,7 +30,7 @@ def threshold(clinc: dict, path: Path) -> None:
     figure, axes = plt.subplots(figsize=(7, 4.5))
     axes.plot(thresholds, accuracy, "o-", label="in-scope accuracy")
     axes.plot(thresholds, recall, "s-", label="out-of-scope recall")
-    axes.axvline(clinc["threshold"], color="grey", linestyle=":", label=f"product default ({clinc['threshold']})")
+    axes.axvline(clinc["threshold"], color="grey", linestyle=":", label=f"chosen on val ({clinc['threshold']})")
     axes.set(xlabel="confidence threshold", ylabel="%", ylim=(0, 100),
              title="CLINC150 validation: choosing the threshold")
     axes.grid(True, alpha=0.3)

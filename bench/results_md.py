@@ -21,17 +21,18 @@ def machine_section(m: dict) -> str:
 
 
 def clinc_section(c: dict) -> str:
-    ours = [f"**assistant** (threshold {c['threshold']}, validation split)", c["in_scope_accuracy"], c["oos_recall"]]
-    best = max((row for row in c["sweep"] if row[2] >= 55), key=lambda row: row[1], default=None)
-    rows = [ours] + ([[f"**assistant** (threshold {best[0]}, best accuracy with OOS recall ≥ 55)", best[1], best[2]]]
-                     if best else []) + [[name, a, r] for name, a, r in PEERS]
+    ours = [f"**assistant** (threshold {c['threshold']}, chosen on val; scored on {c.get('split', 'val')})",
+            c["in_scope_accuracy"], c["oos_recall"]]
+    rows = [ours] + [[name, a, r] for name, a, r in PEERS]
     sweep = table(["threshold", "in-scope accuracy %", "out-of-scope recall %"], c["sweep"])
     return f"""## 1. CLINC150
 
-`bench/clinc150.py` trains the product's own matcher (normalisation, TF-IDF and sentence vectors, linear
-SVM, the dialogue's fallback decision) on `train` + `oos_train` and scores `val` + `oos_val`. The peers'
-numbers are the published ones on the full **test** split; ours are on the validation split, the only
-one we have (`--data data_full.json` scores the test split).
+`bench/clinc150.py` trains the product's own matcher (normalisation; TF-IDF over the normalised tokens
+and over the text as written; sentence vectors; linear SVM; the dialogue's fallback decision) on `train`
++ `oos_train`. The fallback threshold is chosen on `val` + `oos_val`: the highest in-scope accuracy
+that still catches at least 55 % of out-of-scope queries. The peers' numbers are the published ones on
+the full **test** split; ours are on the validation split, the only one we have, which also chose the
+threshold: `--data data_full.json` chooses it on val and scores the test split, untouched.
 
 {table(["system", "in-scope accuracy %", "out-of-scope recall %"], rows)}
 
