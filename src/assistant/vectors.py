@@ -13,10 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .features import remembered
+
 WEIGHTS = ("weights", "l2_supercat_256.safetensors")
 TOKENIZER = ("tokenizers", "l2_supercat_tokenizer_config.json")
 SIZE = 512
-WORD_CACHE = 100_000
 _WORDS: dict[str, list[int]] = {}  # word -> its token ids
 
 
@@ -46,13 +47,12 @@ def token_ids(text: str) -> list[int]:
     evaluation sets and CLINC150 give the very ids of a whole-text encoding)."""
     ids: list[int] = []
     for word in text.lower().split():
-        found = _WORDS.get(word)
-        if found is None:
-            if len(_WORDS) >= WORD_CACHE:
-                _WORDS.clear()
-            found = _WORDS[word] = tables()[0].encode(word, add_special_tokens=False).ids
-        ids += found
+        ids += remembered(_WORDS, word, encode)
     return ids
+
+
+def encode(word: str) -> list[int]:
+    return tables()[0].encode(word, add_special_tokens=False).ids
 
 
 # A staff lookup ranks the same text in every tenant: a few recent vectors are kept (read-only).
