@@ -30,3 +30,14 @@ def test_a_vector_is_the_normalised_mean_and_max_of_its_token_vectors():
 def test_spacing_does_not_change_a_vector():
     assert np.array_equal(vectors.vector("backup  retention\t"), vectors.vector("backup retention"))
     assert not vectors.vector("").any()
+
+
+def test_a_mapped_tensor_is_the_one_safetensors_reads(tmp_path):
+    from safetensors.numpy import load_file, save_file
+    table = np.arange(24, dtype=np.float16).reshape(6, 4)
+    save_file({"embedding.weight": table, "other": np.ones(3, dtype=np.float32)}, str(tmp_path / "t.safetensors"))
+    mapped = vectors.mapped(tmp_path / "t.safetensors", "embedding.weight")
+    assert np.array_equal(mapped, load_file(str(tmp_path / "t.safetensors"))["embedding.weight"])
+    assert not mapped.flags.writeable
+    with pytest.raises(ValueError):
+        vectors.mapped(tmp_path / "t.safetensors", "other")

@@ -7,6 +7,7 @@ directly — its own loader looks for a tokenizer on the network, and nothing ma
 time — and pool them: no model runs, only a lookup and two reductions (mean and max), each
 L2-normalised, so a message is a 512-dimension vector in a few microseconds.
 """
+import json
 from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -23,14 +24,25 @@ _WORDS: dict[str, list[int]] = {}  # word -> its token ids
 
 @cache
 def tables():
-    """The tokenizer and the token vectors (float16, as shipped), loaded once per process."""
-    from safetensors.numpy import load_file
+    """The tokenizer and the token vectors (float16, as shipped), opened once per process."""
     from tokenizers import Tokenizer
 
     # Where the package lies, without importing it (its __init__ alone takes a quarter of a second).
     root = Path(find_spec("wordllama").submodule_search_locations[0])
-    vectors = load_file(str(root.joinpath(*WEIGHTS)))["embedding.weight"]
-    return Tokenizer.from_file(str(root.joinpath(*TOKENIZER))), vectors
+    return Tokenizer.from_file(str(root.joinpath(*TOKENIZER))), mapped(root.joinpath(*WEIGHTS), "embedding.weight")
+
+
+def mapped(path: Path, name: str) -> np.ndarray:
+    """A tensor of a safetensors file, mapped rather than read: a process holds only the pages of
+    the tokens it meets, and the server's workers share them. (The safetensors package copies what
+    it loads; its format is a little-endian header length, a JSON header, then the raw tensors.)"""
+    with path.open("rb") as f:
+        length = int.from_bytes(f.read(8), "little")
+        entry = json.loads(f.read(length))[name]
+    if entry["dtype"] != "F16":
+        raise ValueError(f"{path.name}: {name} is {entry['dtype']}, float16 expected")
+    begin, _ = entry["data_offsets"]
+    return np.memmap(path, dtype=np.float16, mode="r", offset=8 + length + begin, shape=tuple(entry["shape"]))
 
 
 def pooled(ids: list[int], vectors: np.ndarray) -> np.ndarray:
