@@ -68,7 +68,8 @@ class Matcher:
     def train(cls, examples: Sequence[tuple[Sequence[str], str]], weights: Sequence[float] | None = None,
               texts: Sequence[str] | None = None, c: float = C, blend: float = BLEND,
               temperature: float = TEMPERATURE) -> "Matcher":
-        """``texts`` are the examples as written, for their sentence vectors (their tokens if absent)."""
+        """``texts`` are the examples as written, for their surface features and sentence vectors
+        (their tokens joined if absent)."""
         from scipy import sparse  # build time only
         from sklearn.svm import LinearSVC
 
@@ -124,7 +125,8 @@ class Matcher:
         return corrected
 
     def rank(self, tokens: Sequence[str], top: int = 5, text: str | None = None) -> list[Candidate]:
-        """The ``top`` intents for a message's tokens; ``text``, as written, gives its sentence vector."""
+        """The ``top`` intents for a message's tokens; ``text``, as written, gives its surface features and
+        sentence vector."""
         cols, weights, coverage = self.vectorizer.vector(self.correct(tokens))
         if not len(cols):
             return []
