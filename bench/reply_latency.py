@@ -45,9 +45,11 @@ def reply_latencies(assistant, items):
     return by_tenant
 
 
-# The child reports its own peak memory: a forked child's counter would include this process's.
-ASK = ("import atexit, resource, sys\n"
-       "atexit.register(lambda: sys.stderr.write('maxrss %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+# The child reports its own peak memory, from its memory map's high-water mark (VmHWM): getrusage's
+# maxrss survives exec, so a child of a process that has just trained the models would report that.
+ASK = ("import atexit, re, sys\n"
+       "atexit.register(lambda: sys.stderr.write('peak %s\\n' % re.search(r'VmHWM:\\s+(\\d+)', "
+       "open('/proc/self/status').read()).group(1)))\n"
        "from assistant.cli import cli\n"
        "cli(['ask', '--tenant', 'exo', 'combien coûte le renouvellement ?'])\n")
 
@@ -59,7 +61,7 @@ def cold_start(runs=5):
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", ASK], capture_output=True, text=True, cwd=ROOT)
         times.append(time.perf_counter() - start)
-        peaks.append(int(done.stderr.split("maxrss")[-1]) / 1024)
+        peaks.append(int(done.stderr.split("peak")[-1]) / 1024)
     return statistics.median(times), max(peaks)
 
 
