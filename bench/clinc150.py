@@ -19,7 +19,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant import lexicon
-from assistant.dialogue import decide
+from assistant.dialogue import THRESHOLD, decide
 from assistant.matching import OUT_OF_SCOPE, Matcher
 from assistant.normalise import Normaliser
 
@@ -66,7 +66,7 @@ def rank_all(matcher: Matcher, normaliser: Normaliser, queries: list, desc: str)
     for text, _ in tqdm(queries, desc=desc, unit="q", file=sys.stderr):
         begin = time.perf_counter()
         ranked.append(matcher.rank(normaliser.tokens(text, "en"), text=text))
-        predict(ranked[-1], 0.3)
+        predict(ranked[-1], THRESHOLD)  # the decision costs the same at any threshold
         timings.append((time.perf_counter() - begin) * 1000)
     return ranked, sorted(timings)
 

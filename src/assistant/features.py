@@ -45,6 +45,23 @@ def remembered(store: dict, key, compute, limit: int = CACHE_LIMIT):
     return found
 
 
+class Remembers:
+    """A fitted object that keeps, per process, what it computed for a word or a piece of text: the
+    stores named in CACHES fill while answering and are not saved with the model."""
+    CACHES: tuple[str, ...] = ()
+
+    def remember(self, cache: str, key, compute):
+        return remembered(self.__dict__.setdefault(cache, {}), key, compute)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in self.CACHES}
+
+
+def weighted(tf: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """TF-IDF weights with a sublinear term frequency."""
+    return (1 + np.log(tf)) * idf
+
+
 def known_columns(index: dict[str, int], feats: Counter) -> tuple[np.ndarray, np.ndarray]:
     """The columns of the features an index knows, and their counts."""
     found = [(index[f], c) for f, c in feats.items() if f in index]
@@ -64,8 +81,9 @@ def summed(cols: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return cols[starts], np.add.reduceat(counts, starts)
 
 
-class Vectorizer:
+class Vectorizer(Remembers):
     """A fitted vocabulary with inverse document frequencies; vectors are L2-normalised."""
+    CACHES = ("_words",)
 
     def __init__(self, docs: Iterable[Sequence[str]], min_df: int = 1):
         counted = [raw_features(d) for d in docs]
@@ -75,9 +93,6 @@ class Vectorizer:
     @property
     def size(self) -> int:
         return len(self.index)
-
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_words"}  # the cache is not saved
 
     def vector(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray, float]:
         """(column indices, L2-normalised weights) of one document's known features, and the
@@ -93,19 +108,19 @@ class Vectorizer:
         if not len(cols):
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), 0.0
         cols, tf = summed(cols, np.concatenate([p[1] for p in parts] + [np.ones(len(known_pairs), np.float32)]))
-        weights = (1 + np.log(tf)) * self.idf[cols]
+        weights = weighted(tf, self.idf[cols])
         unknown = Counter(name for c, name in pairs if c < 0)
         for part in parts:
             if part[2]:
                 unknown.update(part[2])
-        unseen = (1 + np.log(np.fromiter(unknown.values(), dtype=np.float32, count=len(unknown)))) * self.unseen_idf
+        unseen = weighted(np.fromiter(unknown.values(), dtype=np.float32, count=len(unknown)), self.unseen_idf)
         known = float(np.dot(weights, weights))
         return cols, weights / np.sqrt(known), float(np.sqrt(known / (known + np.dot(unseen, unseen))))
 
     def word_features(self, token: str) -> tuple[np.ndarray, np.ndarray, dict]:
         """One word's known feature columns with their counts, and its unknown features: computed
         once per word, since a message's features are its words' plus its word pairs."""
-        return remembered(self.__dict__.setdefault("_words", {}), token, self._word_features)
+        return self.remember("_words", token, self._word_features)
 
     def _word_features(self, token: str) -> tuple[np.ndarray, np.ndarray, dict]:
         feats = raw_features([token])

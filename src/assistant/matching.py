@@ -90,7 +90,10 @@ class Matcher:
         coef = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
         # Similarity looks for the nearest example: an example written twice (or normalised alike)
         # is looked at once.
-        first = sorted({(tuple(doc), label): i for i, (doc, label) in reversed(list(enumerate(examples)))}.values())
+        seen: dict = {}
+        for i, (doc, label) in enumerate(examples):
+            seen.setdefault((tuple(doc), label), i)
+        first = sorted(seen.values())
         return cls(vectorizer, intents, coef, model.intercept_.astype(np.float32),
                    x[first].T.tocsr(), y[first].astype(np.int32), surface, blend, temperature)
 

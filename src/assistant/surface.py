@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .features import fit, known_columns, remembered, sparse_rows, summed
+from .features import Remembers, fit, known_columns, sparse_rows, summed, weighted
 from .text import fold
 
 WORD = re.compile(r"\w+")
@@ -60,12 +60,13 @@ def text_features(text: str) -> tuple[Counter, Counter]:
 
 
 def tf_idf(cols: np.ndarray, tf: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    weights = (1 + np.log(tf)) * idf[cols]
+    weights = weighted(tf, idf[cols])
     return cols, weights / (np.sqrt(np.dot(weights, weights)) or 1.0)
 
 
-class SurfaceVectorizer:
+class SurfaceVectorizer(Remembers):
     """TF-IDF over ``text_features``, unknown features left out."""
+    CACHES = ("_pieces",)
 
     def __init__(self, texts: Iterable[str], min_df: int = 1):
         self.index, self.idf = fit([words + chars for words, chars in map(text_features, texts)], min_df)
@@ -74,15 +75,11 @@ class SurfaceVectorizer:
     def size(self) -> int:
         return len(self.index)
 
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_pieces"}  # the cache is not saved
-
     def blocks(self, text: str) -> list[tuple[np.ndarray, np.ndarray]]:
         """(column indices, L2-normalised weights) of the words block, then of the characters block."""
         folded = surface(text)
         words = known_columns(self.index, words_and_pairs(folded))
-        store = self.__dict__.setdefault("_pieces", {})
-        parts = [remembered(store, piece, self._piece_columns) for piece in pieces(folded)]
+        parts = [self.remember("_pieces", piece, self._piece_columns) for piece in pieces(folded)]
         chars = summed(np.concatenate([c for c, _ in parts]), np.concatenate([n for _, n in parts]))
         return [tf_idf(*words, self.idf), tf_idf(*chars, self.idf)]
 
