@@ -114,7 +114,7 @@ class Vectorizer(Remembers):
             if part[2]:
                 unknown.update(part[2])
         unseen = weighted(np.fromiter(unknown.values(), dtype=np.float32, count=len(unknown)), self.unseen_idf)
-        known = float(np.dot(weights, weights))
+        known = np.dot(weights, weights)
         return cols, weights / np.sqrt(known), float(np.sqrt(known / (known + np.dot(unseen, unseen))))
 
     def word_features(self, token: str) -> tuple[np.ndarray, np.ndarray, dict]:
