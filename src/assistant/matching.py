@@ -23,8 +23,8 @@ from .surface import SurfaceVectorizer
 OUT_OF_SCOPE = "out_of_scope"
 C = 1.0             # SVM regularisation
 SURFACE_MIN_DF = 2  # a feature of the text as written is kept if this many examples have it
-TEMPERATURE = 10.0  # SVM scores are small margins: scaled before the softmax
-BLEND = 0.7         # weight of nearest-example similarity against classifier probability
+TEMPERATURE = 7.0   # SVM scores are small margins: scaled before the softmax
+BLEND = 0.2         # weight of nearest-example similarity against classifier probability
 # A word the examples never use is read as its closest known word when that one is this close
 # (rapidfuzz's normalised Indel similarity, 0..100) and long enough for a typo to be likely.
 CORRECTION_CUTOFF = 85
