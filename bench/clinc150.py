@@ -3,14 +3,19 @@ fallback decision as a vendor's tenant, trained on `train` (+ `oos_train` as out
 
     python bench/clinc150.py [--data PATH] [--json] [--threshold T]
 
-The fallback threshold is chosen on `val` + `oos_val`: the one giving the highest in-scope accuracy
-while catching at least MIN_OOS_RECALL % of out-of-scope queries (the best published recall, 52.3 %,
-is BERT's). Results are reported on `val` + `oos_val`, or with --data data_full.json (the public
-dataset) on its `test` + `oos_test`, which then play no part in any choice. It also prints accuracy
-and out-of-scope recall at thresholds 0 to 0.7, so that a vendor can choose.
+The goals are in-scope accuracy >= GOAL_ACCURACY and out-of-scope recall >= GOAL_OOS_RECALL (the
+best published peers but BERT reach 93.5 %; the best published recall is 52.3 %). The fallback
+threshold is chosen on `val` + `oos_val`: the one whose worse margin over the two goals is largest,
+each margin counted in standard errors of its sample. val has 100 out-of-scope queries, so 1 point of
+recall weighs as much as 0.09 points of accuracy over its 3,000 in-scope ones; a threshold that just
+reaches 55 % on val reaches it on another sample only half the time. Results are reported on `val` +
+`oos_val`, or with --data data_full.json (the public dataset) on its `test` + `oos_test`, which then
+play no part in any choice. It also prints accuracy and out-of-scope recall at thresholds 0 to 0.7,
+so that a vendor can choose.
 """
 import argparse
 import json
+import math
 import statistics
 import sys
 import time
@@ -24,7 +29,8 @@ from assistant.matching import OUT_OF_SCOPE, Matcher
 from assistant.normalise import Normaliser
 
 SPLITS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "clinc150" / "train_val.json"
-MIN_OOS_RECALL = 55.0
+GOAL_ACCURACY = 93.5
+GOAL_OOS_RECALL = 55.0
 SWEEP = [round(0.05 * i, 2) for i in range(15)]   # thresholds 0.00 .. 0.70, printed
 CHOICES = [round(0.01 * i, 2) for i in range(71)]  # thresholds 0.00 .. 0.70, tried on val
 
@@ -53,11 +59,19 @@ def score(ranked: list, in_scope: list, oos: list, threshold: float) -> tuple[fl
     return round(100 * right / len(in_scope), 2), round(100 * caught / len(oos), 2)
 
 
+def standard_error(percent: float, n: int) -> float:
+    """In points: how far a measured percentage strays from sample to sample, n items."""
+    return 100 * math.sqrt(percent / 100 * (1 - percent / 100) / n)
+
+
 def choose_threshold(ranked: list, in_scope: list, oos: list) -> float:
-    """The threshold of highest in-scope accuracy with out-of-scope recall >= MIN_OOS_RECALL."""
-    scores = [(t, *score(ranked, in_scope, oos, t)) for t in CHOICES]
-    eligible = [(accuracy, t) for t, accuracy, recall in scores if recall >= MIN_OOS_RECALL]
-    return max(eligible)[1] if eligible else CHOICES[-1]
+    """The threshold whose smaller margin over the goals, in standard errors, is largest (ties: the
+    more accurate one)."""
+    accuracy_se, recall_se = standard_error(GOAL_ACCURACY, len(in_scope)), standard_error(GOAL_OOS_RECALL, len(oos))
+    def margin(t: float) -> tuple[float, float]:
+        accuracy, recall = score(ranked, in_scope, oos, t)
+        return min((accuracy - GOAL_ACCURACY) / accuracy_se, (recall - GOAL_OOS_RECALL) / recall_se), accuracy
+    return max(CHOICES, key=margin)
 
 
 def rank_all(matcher: Matcher, normaliser: Normaliser, queries: list, desc: str) -> tuple[list, list]:
@@ -99,7 +113,7 @@ def main() -> None:
               "sweep": [[t, *score(ranked, in_scope, oos, t)] for t in SWEEP]}
     print(f"trained on {len(train)} utterances in {training:.1f} s; scored {len(in_scope)} in-scope and "
           f"{len(oos)} out-of-scope queries of {data['split']}")
-    how = "given" if args.threshold is not None else f"chosen on val for out-of-scope recall >= {MIN_OOS_RECALL:g} %"
+    how = "given" if args.threshold is not None else "chosen on val, the widest margin over both goals"
     print(f"at threshold {threshold} ({how}): in-scope accuracy {accuracy} %, out-of-scope recall {recall} %, "
           f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms per query")
     print("threshold  in-scope %  out-of-scope recall %")

@@ -29,8 +29,10 @@ def clinc_section(c: dict) -> str:
 
 `bench/clinc150.py` trains the product's own matcher (normalisation; TF-IDF over the normalised tokens
 and over the text as written; sentence vectors; linear SVM; the dialogue's fallback decision) on `train`
-+ `oos_train`. The fallback threshold is chosen on `val` + `oos_val`: the highest in-scope accuracy
-that still catches at least 55 % of out-of-scope queries. The peers' numbers are the published ones on
++ `oos_train`. The fallback threshold is chosen on `val` + `oos_val`: the one whose worse margin over
+the two goals below is largest, each margin counted in standard errors of its sample (val has only 100
+out-of-scope queries: a threshold that just reaches 55 % there is a coin toss on another sample). The
+peers' numbers are the published ones on
 the full **test** split; ours are on the validation split, the only one we have, which also chose the
 threshold: `--data data_full.json` chooses it on val and scores the test split, untouched.
 
@@ -88,8 +90,17 @@ the same application. wrk runs on the same cores as the server.
 
 {table(["endpoint", "connections", "req/s", "p50 ms", "p99 ms", "errors"], rows)}
 
-Chat/floor (goal ≥ 0.5): {ratios}.
+Chat/floor (goal ≥ 0.5): {ratios}.{bare_line(h)}
 """
+
+
+def bare_line(h: dict) -> str:
+    if "floor_vs_bare" not in h:
+        return ""
+    verdict = ("the application does not slow its own floor, which would flatter the ratio"
+               if h["floor_vs_bare"] >= 0.9 else "the application slows its own floor, which flatters the ratio")
+    return (f"\n\nThe `bare` row is a Flask application with nothing but that endpoint (`bench/bare_app.py`), "
+            f"served the same way: the assistant's floor is {h['floor_vs_bare']} of it, so {verdict}.")
 
 
 def start_section(reply: dict, h: dict) -> str:
