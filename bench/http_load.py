@@ -3,8 +3,9 @@ POST /api/v1/chat next to a trivial JSON endpoint of the same application (the f
 64 connections. The chat requests cycle through the ~960 messages of the evaluation sets, every
 tenant, so that no cache can flatter the result (what workers keep per word is warmed up first,
 as a server that has run for a while has it). Also: the server's time from start to its first
-chat reply, and the resident memory of each worker. Every load is bounded in time; the server is
-stopped at the end.
+chat reply, the resident memory of each worker, and the floor of a bare Flask application
+(bare_app.py) served the same way, which says whether the application slows its own floor. Every
+load is bounded in time; each server is stopped at the end.
 
     python bench/http_load.py [--seconds 10] [--workers 2] [--json]
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant import Assistant
-from server import ROOT, start_server, stop_server, worker_memory
+from server import ROOT, get_health, start_server, stop_server, worker_memory
 
 LUA = """wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -54,11 +55,11 @@ def wrk(url: str, connections: int, seconds: int, script: str | None) -> dict:
         found = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out)
         value, unit = float(found.group(1)), found.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": latency(50),
-            "p99": latency(99), "errors": int(errors.group(1)) if errors else 0 +
-            (sum(map(int, socket_errors.groups())) if socket_errors else 0)}
+            "p99": latency(99), "errors": errors}
 
 
 def main() -> None:
@@ -88,7 +89,17 @@ def main() -> None:
             memory = worker_memory(server)
         finally:
             stop_server(server)
+        results["bare_16"] = bare_floor(args.workers, folder, args.seconds)
     report(args, results, started, memory)
+
+
+def bare_floor(workers: int, folder: str, seconds: int) -> dict:
+    """The floor of a Flask application with nothing but that endpoint (bare_app.py), 16 connections."""
+    server, _ = start_server(workers, folder, app="bench.bare_app:app", ready=get_health)
+    try:
+        return wrk(f"{server.url}/api/v1/health", 16, seconds, None)
+    finally:
+        stop_server(server)
 
 
 def report(args, results: dict, started: float, memory: list[float]) -> None:
@@ -100,11 +111,13 @@ def report(args, results: dict, started: float, memory: list[float]) -> None:
     ratios = {c: round(results[f"chat_{c}"]["rps"] / results[f"floor_{c}"]["rps"], 2) for c in (16, 64)}
     for connections, ratio in ratios.items():
         print(f"chat/floor at {connections} connections: {ratio:.2f}")
+    bare = round(results["floor_16"]["rps"] / results["bare_16"]["rps"], 2)
+    print(f"the floor against a bare Flask application's (bare_app.py) at 16 connections: {bare:.2f}")
     print(f"server start to first chat reply: {started:.2f} s; resident memory per worker: "
           + ", ".join(f"{m:.0f} MB" for m in memory))
     if args.json:
         print(json.dumps({"workers": args.workers, "seconds": args.seconds, "warmup_s": args.warmup,
-                          "runs": results, "ratios": ratios,
+                          "runs": results, "ratios": ratios, "floor_vs_bare": bare,
                           "start_s": round(started, 2), "worker_mb": [round(m) for m in memory]}))
 
 

@@ -25,20 +25,25 @@ def post_chat(url: str) -> None:
     urllib.request.urlopen(request, timeout=5).read()
 
 
-def start_server(workers: int, folder: str, port: int | None = None) -> tuple[subprocess.Popen, float]:
+def get_health(url: str) -> None:
+    urllib.request.urlopen(f"{url}/api/v1/health", timeout=5).read()
+
+
+def start_server(workers: int, folder: str, port: int | None = None, app: str = "assistant.channels:create_app()",
+                 ready=post_chat) -> tuple[subprocess.Popen, float]:
     """The server (its address in ``.url``) on the database ``folder``/bench.db, and the seconds from
-    its start to its first chat reply (the model cache already built)."""
+    its start to its first answer to ``ready`` (a chat reply; the model cache already built)."""
     port = port or free_port()
     env = {**os.environ, "ASSISTANT_DB": f"{folder}/bench.db", "ASSISTANT_RATE_LIMIT": "100000000 per minute",
            "ASSISTANT_STAFF_TOKEN": "bench"}
     start = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "assistant.channels:create_app()"],
+                               "--log-level", "warning", app],
                               cwd=ROOT, env=env, start_new_session=True)
     server.url, server.port = f"http://127.0.0.1:{port}", port
     for _ in range(600):
         try:
-            post_chat(server.url)
+            ready(server.url)
             return server, time.perf_counter() - start
         except OSError:
             time.sleep(0.05)
