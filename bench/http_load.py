@@ -7,12 +7,13 @@ chat reply, the resident memory of each worker, and the floor of a bare Flask ap
 (bare_app.py) served the same way, which says whether the application slows its own floor. Every
 load is bounded in time; each server is stopped at the end.
 
-    python bench/http_load.py [--seconds 10] [--workers 2] [--json]
+    python bench/http_load.py [--seconds 10] [--rounds 3] [--workers 2] [--json]
 """
 import argparse
 import json
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -67,6 +68,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=5, help="seconds of chat, unrecorded, before the runs")
+    parser.add_argument("--rounds", type=int, default=3, help="short runs per measurement, the endpoints taking turns")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the results")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -76,34 +78,44 @@ def main() -> None:
         script = Path(folder) / "chat.lua"
         script.write_text(lua_script())
         server, started = start_server(args.workers, folder)
+        bare = None
         try:
+            bare, _ = start_server(args.workers, folder, app="bench.bare_app:app", ready=get_health)
             # Workers learn each word's features once (features.py, vectors.py): a few seconds of
             # chat first, unrecorded, so that the runs measure a server in its steady state.
             wrk(f"{server.url}/api/v1/chat", 16, args.warmup, str(script))
-            runs = [(endpoint, connections) for connections in (16, 64) for endpoint in ("floor", "chat")]
-            results = {}
-            for endpoint, connections in tqdm(runs, desc="wrk runs", unit="run", file=sys.stderr):
-                path, lua = ("health", None) if endpoint == "floor" else ("chat", str(script))
-                results[f"{endpoint}_{connections}"] = wrk(f"{server.url}/api/v1/{path}",
-                                                           connections, args.seconds, lua)
+            urls = {"floor": (f"{server.url}/api/v1/health", None), "chat": (f"{server.url}/api/v1/chat", str(script)),
+                    "bare": (f"{bare.url}/api/v1/health", None)}
+            results = measure(urls, args.seconds, args.rounds)
             memory = worker_memory(server)
         finally:
-            stop_server(server)
-        results["bare_16"] = bare_floor(args.workers, folder, args.seconds)
+            for running in (server, bare):
+                if running:
+                    stop_server(running)
     report(args, results, started, memory)
 
 
-def bare_floor(workers: int, folder: str, seconds: int) -> dict:
-    """The floor of a Flask application with nothing but that endpoint (bare_app.py), 16 connections."""
-    server, _ = start_server(workers, folder, app="bench.bare_app:app", ready=get_health)
-    try:
-        return wrk(f"{server.url}/api/v1/health", 16, seconds, None)
-    finally:
-        stop_server(server)
+PLAN = [("floor", 16), ("chat", 16), ("bare", 16), ("floor", 64), ("chat", 64)]
+
+
+def measure(urls: dict, seconds: int, rounds: int) -> dict:
+    """Each run of PLAN split into ``rounds`` short runs, the endpoints taking turns, so that the
+    machine's drift (runs vary by 15 % here) falls on all of them alike; per run, the medians of its
+    rounds and the sum of their errors."""
+    length = max(1, round(seconds / rounds))
+    samples: dict[str, list[dict]] = {f"{e}_{c}": [] for e, c in PLAN}
+    for _ in tqdm(range(rounds), desc="wrk rounds", unit="round", file=sys.stderr):
+        for endpoint, connections in PLAN:
+            url, lua = urls[endpoint]
+            samples[f"{endpoint}_{connections}"].append(wrk(url, connections, length, lua))
+    return {name: {"rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs),
+                   "p99": statistics.median(r["p99"] for r in runs), "errors": sum(r["errors"] for r in runs)}
+            for name, runs in samples.items()}
 
 
 def report(args, results: dict, started: float, memory: list[float]) -> None:
-    print(f"gunicorn, {args.workers} sync workers, wrk {args.seconds} s per run after {args.warmup} s of warm-up")
+    print(f"gunicorn, {args.workers} sync workers, wrk {args.seconds} s per run in {args.rounds} rounds (medians), "
+          f"after {args.warmup} s of warm-up")
     print(f"{'endpoint':<10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for name, r in results.items():
         endpoint, connections = name.split("_")
@@ -116,8 +128,8 @@ def report(args, results: dict, started: float, memory: list[float]) -> None:
     print(f"server start to first chat reply: {started:.2f} s; resident memory per worker: "
           + ", ".join(f"{m:.0f} MB" for m in memory))
     if args.json:
-        print(json.dumps({"workers": args.workers, "seconds": args.seconds, "warmup_s": args.warmup,
-                          "runs": results, "ratios": ratios, "floor_vs_bare": bare,
+        print(json.dumps({"workers": args.workers, "seconds": args.seconds, "rounds": args.rounds,
+                          "warmup_s": args.warmup, "runs": results, "ratios": ratios, "floor_vs_bare": bare,
                           "start_s": round(started, 2), "worker_mb": [round(m) for m in memory]}))
 
 

@@ -85,9 +85,11 @@ def http_section(h: dict) -> str:
     return f"""## 3. HTTP
 
 gunicorn with {h['workers']} sync workers on 127.0.0.1, wrk for {h['seconds']} s per run after
-{h.get('warmup_s', 0)} s of chat to warm the workers' per-word caches (`bench/http_load.py`); the chat
-requests cycle through the evaluation messages of every tenant, the floor is `GET /api/v1/health` of
-the same application. wrk runs on the same cores as the server.
+{h.get('warmup_s', 0)} s of chat to warm the workers' per-word caches (`bench/http_load.py`). Each run is
+{h.get('rounds', 1)} shorter runs, the endpoints taking turns so that the machine's drift falls on all of
+them alike; the table shows their medians. The chat requests cycle through the evaluation messages of
+every tenant; the floor is `GET /api/v1/health` of the same application. wrk runs on the same cores as
+the server.
 
 {table(["endpoint", "connections", "req/s", "p50 ms", "p99 ms", "errors"], rows)}
 
