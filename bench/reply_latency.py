@@ -6,7 +6,9 @@ Goals (issue 2): reply p50 <= 1 ms and p99 <= 5 ms with all tenants loaded; `ass
 cold start <= 1.5 s; resident memory <= 200 MB.
 """
 import argparse
+import cProfile
 import json
+import pstats
 import resource
 import statistics
 import subprocess
@@ -43,6 +45,34 @@ def reply_latencies(assistant, items):
             assistant.reply(item["tenant"], None, item["message"])
             by_tenant.setdefault(item["tenant"], []).append((time.perf_counter() - start) * 1000)
     return by_tenant
+
+
+# Where a reply's time goes: each stage's functions (file, name), timed by cProfile over one more pass.
+# The profiler slows every call, so only each stage's share of `Assistant.reply` is reported; the
+# shares leave out the dialogue, the answer's text and the glue between stages.
+STAGES = {
+    "language detection": [("language.py", "detect")],
+    "normalisation": [("normalise.py", "tokens")],
+    "token features (+ spelling)": [("features.py", "vector"), ("matching.py", "correct")],
+    "text as written": [("surface.py", "vector")],
+    "sentence vector": [("vectors.py", "vector")],
+    "classifier": [("matching.py", "probabilities")],
+    "nearest example": [("matching.py", "similarities")],
+    "conversation saved": [("sessions.py", "open"), ("sessions.py", "save")],
+}
+
+
+def stage_shares(assistant, items) -> dict[str, float]:
+    """Each stage's share of reply time, in %."""
+    profile = cProfile.Profile()
+    profile.runcall(lambda: [assistant.reply(item["tenant"], None, item["message"]) for item in items])
+    timings = pstats.Stats(profile).stats  # (file, line, function) -> (calls, ..., own time, cumulative time, ...)
+    def cumulative(file: str, function: str) -> float:
+        return sum(v[3] for (path, _, name), v in timings.items() if name == function
+                   and Path(path).name == file and Path(path).parent.name == "assistant")
+    total = cumulative("assistant.py", "reply")
+    return {stage: round(100 * sum(cumulative(f, n) for f, n in functions) / total, 1)
+            for stage, functions in STAGES.items()}
 
 
 # The child reports its own peak memory, from its memory map's high-water mark (VmHWM): getrusage's
@@ -83,11 +113,15 @@ def main():
     print(f"{'tenant':<14}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}")
     for tenant, r in rows.items():
         print(f"{tenant:<14}{r['n']:>6}{r['p50_ms']:>9.3f}{r['p99_ms']:>9.3f}")
+    shares = stage_shares(assistant, items)
+    print("share of reply time by stage (cProfile):")
+    for stage, share in shares.items():
+        print(f"  {stage:<30}{share:>6.1f} %")
     print(f"load from the cache: {load:.2f} s")
     wall, peak = cold_start()
     print(f"`assistant ask` cold start: median {wall:.2f} s, peak resident memory {peak:.0f} MB")
     if args.json:
-        print(json.dumps({"reply": rows, "load_s": round(load, 2), "ask_cold_start_s": round(wall, 2),
+        print(json.dumps({"reply": rows, "stages": shares, "load_s": round(load, 2), "ask_cold_start_s": round(wall, 2),
                           "ask_peak_mb": round(peak)}))
 
 

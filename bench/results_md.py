@@ -66,7 +66,7 @@ def latency_section(reply: dict, scaling: list) -> str:
 
 Goals: p50 ≤ 1 ms: {met(every['p50_ms'], 1, higher=False)} ({every['p50_ms']} ms); p99 ≤ 5 ms:
 {met(every['p99_ms'], 5, higher=False)} ({every['p99_ms']} ms).
-
+{stages_table(reply)}
 Synthetic knowledge bases built from CLINC150's utterances, 150 intents (`bench/scaling.py`):
 
 {table(["example phrases", "training s", "model MB", "p50 ms", "p99 ms"],
@@ -78,7 +78,20 @@ Goal p50 ≤ 10 ms at 100k phrases: {met(largest['p50_ms'], 10, higher=False) if
 """
 
 
-def http_section(h: dict) -> str:
+def stages_table(reply: dict) -> str:
+    if "stages" not in reply:
+        return ""
+    rows = [[stage, share] for stage, share in reply["stages"].items()]
+    rest = round(100 - sum(reply["stages"].values()), 1)
+    return f"""
+Where a reply's time goes, as shares measured by cProfile over one more pass (the profiler slows every
+call alike, so its absolute times are not shown):
+
+{table(["stage", "% of reply time"], rows + [["dialogue, answer text and the rest", rest]])}
+"""
+
+
+def http_section(h: dict, reply: dict, machine: dict) -> str:
     rows = [[name.split("_")[0], name.split("_")[1], round(r["rps"]), r["p50"], r["p99"], r["errors"]]
             for name, r in h["runs"].items()]
     ratios = ", ".join(f"{ratio} at {c} connections ({met(ratio, 0.5)})" for c, ratio in h["ratios"].items())
@@ -93,8 +106,17 @@ the server.
 
 {table(["endpoint", "connections", "req/s", "p50 ms", "p99 ms", "errors"], rows)}
 
-Chat/floor (goal ≥ 0.5): {ratios}.{bare_line(h)}
+Chat/floor (goal ≥ 0.5): {ratios}.{bare_line(h)}{budget_line(h, reply, machine)}
 """
+
+
+def budget_line(h: dict, reply: dict, machine: dict) -> str:
+    """What the ratio goal leaves the chat: the cores' time per floor request, against a reply's."""
+    floor, chat = (machine["cores"] * 1000 / h["runs"][f"{e}_16"]["rps"] for e in ("floor", "chat"))
+    return (f"\n\nAt 16 connections a floor request takes {floor:.2f} ms of the {machine['cores']} cores (server, "
+            f"wrk and the kernel together) and a chat request {chat:.2f} ms. A ratio of 0.5 leaves the chat "
+            f"{floor:.2f} ms of its own work per request; `Assistant.reply` alone takes {reply['reply']['all']['p50_ms']} ms "
+            f"at p50 (section 2).")
 
 
 def bare_line(h: dict) -> str:
@@ -147,7 +169,7 @@ def render(results: dict) -> str:
         machine_section(results["machine"]),
         clinc_section(results["clinc150"]),
         latency_section(results["reply"], results["scaling"]),
-        http_section(results["http"]),
+        http_section(results["http"], results["reply"], results["machine"]),
         start_section(results["reply"], results["http"]),
         load_section(results["load"], results["crash"]),
     ])
