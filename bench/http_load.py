@@ -129,7 +129,7 @@ def report(args, results: dict, started: float, memory: list[float]) -> None:
           + ", ".join(f"{m:.0f} MB" for m in memory))
     if args.json:
         print(json.dumps({"workers": args.workers, "seconds": args.seconds, "rounds": args.rounds,
-                          "warmup_s": args.warmup, "runs": results, "ratios": ratios, "floor_vs_bare": bare,
+                          "warmup_s": args.warmup, "runs": results, "ratios": ratios,
                           "start_s": round(started, 2), "worker_mb": [round(m) for m in memory]}))
 
 
