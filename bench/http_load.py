@@ -3,9 +3,10 @@ POST /api/v1/chat next to a trivial JSON endpoint of the same application (the f
 64 connections. The chat requests cycle through the ~960 messages of the evaluation sets, every
 tenant, so that no cache can flatter the result (what workers keep per word is warmed up first,
 as a server that has run for a while has it). Also: the server's time from start to its first
-chat reply, the resident memory of each worker, and the floor of a bare Flask application
-(bare_app.py) served the same way, which says whether the application slows its own floor. Every
-load is bounded in time; each server is stopped at the end.
+chat reply, the resident memory of each worker; the floor of a bare Flask application
+(bare_app.py) served the same way, which says whether the application slows its own floor; and the
+chat endpoint with its reply computed in advance (fixed_reply_app.py), which says what the endpoint
+costs around the reply. Every load is bounded in time; each server is stopped at the end.
 
     python bench/http_load.py [--seconds 10] [--rounds 3] [--workers 2] [--json]
 """
@@ -78,24 +79,32 @@ def main() -> None:
         script = Path(folder) / "chat.lua"
         script.write_text(lua_script())
         server, started = start_server(args.workers, folder)
-        bare = None
+        bare = fixed = None
         try:
             bare, _ = start_server(args.workers, folder, app="bench.bare_app:app", ready=get_health)
+            fixed, _ = start_server(args.workers, fixed_folder(folder), app="bench.fixed_reply_app:app")
             # Workers learn each word's features once (features.py, vectors.py): a few seconds of
             # chat first, unrecorded, so that the runs measure a server in its steady state.
             wrk(f"{server.url}/api/v1/chat", 16, args.warmup, str(script))
             urls = {"floor": (f"{server.url}/api/v1/health", None), "chat": (f"{server.url}/api/v1/chat", str(script)),
-                    "bare": (f"{bare.url}/api/v1/health", None)}
+                    "bare": (f"{bare.url}/api/v1/health", None), "fixed": (f"{fixed.url}/api/v1/chat", str(script))}
             results = measure(urls, args.seconds, args.rounds)
             memory = worker_memory(server)
         finally:
-            for running in (server, bare):
+            for running in (server, bare, fixed):
                 if running:
                     stop_server(running)
     report(args, results, started, memory)
 
 
-PLAN = [("floor", 16), ("chat", 16), ("bare", 16), ("floor", 64), ("chat", 64)]
+PLAN = [("floor", 16), ("chat", 16), ("bare", 16), ("fixed", 16), ("floor", 64), ("chat", 64)]
+
+
+def fixed_folder(folder: str) -> str:
+    """Its own database for the fixed-reply server (it saves nothing, but opens one)."""
+    path = Path(folder) / "fixed"
+    path.mkdir(exist_ok=True)
+    return str(path)
 
 
 def measure(urls: dict, seconds: int, rounds: int) -> dict:
@@ -125,6 +134,8 @@ def report(args, results: dict, started: float, memory: list[float]) -> None:
         print(f"chat/floor at {connections} connections: {ratio:.2f}")
     bare = round(results["floor_16"]["rps"] / results["bare_16"]["rps"], 2)
     print(f"the floor against a bare Flask application's (bare_app.py) at 16 connections: {bare:.2f}")
+    fixed = results["fixed_16"]["rps"] / results["floor_16"]["rps"]
+    print(f"the chat with its reply computed in advance (fixed_reply_app.py) against the floor: {fixed:.2f}")
     print(f"server start to first chat reply: {started:.2f} s; resident memory per worker: "
           + ", ".join(f"{m:.0f} MB" for m in memory))
     if args.json:

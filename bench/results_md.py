@@ -111,12 +111,23 @@ Chat/floor (goal ≥ 0.5): {ratios}.{bare_line(h)}{budget_line(h, reply, machine
 
 
 def budget_line(h: dict, reply: dict, machine: dict) -> str:
-    """What the ratio goal leaves the chat: the cores' time per floor request, against a reply's."""
-    floor, chat = (machine["cores"] * 1000 / h["runs"][f"{e}_16"]["rps"] for e in ("floor", "chat"))
-    return (f"\n\nAt 16 connections a floor request takes {floor:.2f} ms of the {machine['cores']} cores (server, "
+    """What the ratio goal leaves the chat: the cores' time per floor request, against a reply's; and,
+    from the chat with its reply computed in advance, what is left of it for the reply itself."""
+    cost = {e: machine["cores"] * 1000 / h["runs"][f"{e}_16"]["rps"] for e in ("floor", "chat", "fixed")
+            if f"{e}_16" in h["runs"]}
+    floor, chat = cost["floor"], cost["chat"]
+    line = (f"\n\nAt 16 connections a floor request takes {floor:.2f} ms of the {machine['cores']} cores (server, "
             f"wrk and the kernel together) and a chat request {chat:.2f} ms. A ratio of 0.5 leaves the chat "
             f"{floor:.2f} ms of its own work per request; `Assistant.reply` alone takes {reply['reply']['all']['p50_ms']} ms "
             f"at p50 (section 2).")
+    if "fixed" not in cost:
+        return line
+    fixed = cost["fixed"]
+    return line + (f"\n\nThe `fixed` row is the same chat endpoint with its reply computed in advance "
+                   f"(`bench/fixed_reply_app.py`): reading and checking the request, the rate limit and writing the "
+                   f"JSON. It serves {floor / fixed:.2f} of the floor, so a reply that cost nothing would stop there. "
+                   f"It takes {fixed:.2f} ms of the cores per request, which leaves the reply {2 * floor - fixed:.2f} ms "
+                   f"under this load for a ratio of 0.5; the reply takes {chat - fixed:.2f} ms there.")
 
 
 def bare_line(h: dict) -> str:
