@@ -43,17 +43,18 @@ def _log_probabilities(counts: Counter, total: int, vocabulary: int) -> tuple[di
 
 @dataclass
 class LanguageModel:
-    """Log-probabilities of one language's character n-grams and domain words."""
+    """Log-probabilities of one language's character n-grams, and the typography it hints at."""
     chars: dict[str, float]
     char_unseen: float
-    words: dict[str, float]
-    word_unseen: float
-    typography: list[tuple[str, float]]
+    typography: list[tuple[re.Pattern, float]]
 
 
 class LanguageDetector:
-    def __init__(self, models: dict[str, LanguageModel]):
+    def __init__(self, models: dict[str, LanguageModel], word_scores: dict[str, tuple[float, ...]]):
         self.models = models
+        # Each domain word with its log-probability in every language, in the order of ``models``:
+        # one look-up per word of a message, whatever the number of languages.
+        self.word_scores = word_scores
 
     @property
     def languages(self) -> list[str]:
@@ -62,30 +63,30 @@ class LanguageDetector:
     @classmethod
     def build(cls, texts_by_language: dict[str, list[str]]) -> "LanguageDetector":
         word_counts = {lang: Counter(w for t in texts for w in words(t, lang)) for lang, texts in texts_by_language.items()}
-        vocabulary = len(set().union(*word_counts.values()))
-        models = {}
+        vocabulary = set().union(*word_counts.values())
+        models, word_lps = {}, []
         for lang, counts in word_counts.items():
             profile = _profile(lang)
             grams = Counter(profile["freq"])
             chars, char_unseen = _log_probabilities(grams, sum(profile["n_words"]), len(grams))
-            word_lp, word_unseen = _log_probabilities(counts, sum(counts.values()), vocabulary)
-            typography = [(t["pattern"], t["weight"]) for t in langdata.load(lang, "language").get("typography", [])]
-            models[lang] = LanguageModel(chars, char_unseen, word_lp, word_unseen, typography)
-        return cls(models)
+            word_lps.append(_log_probabilities(counts, sum(counts.values()), len(vocabulary)))
+            typography = [(re.compile(t["pattern"]), t["weight"])
+                          for t in langdata.load(lang, "language").get("typography", [])]
+            models[lang] = LanguageModel(chars, char_unseen, typography)
+        word_scores = {w: tuple(lp.get(w, unseen) for lp, unseen in word_lps) for w in sorted(vocabulary)}
+        return cls(models, word_scores)
 
     def evidence(self, text: str) -> dict[str, float]:
         """Log-likelihood of the message in each language, from its own words and characters.
 
-        Character n-grams are only consulted when the words do not settle it: they cost most of
-        the time and matter only for messages made of words the knowledge never uses.
+        Only the words the knowledge uses count (an unknown word says nothing of this domain's
+        languages). Character n-grams are only consulted when the words do not settle it: they cost
+        most of the time and matter only for messages made of words the knowledge never uses.
         """
-        tokens = [w for w in words(text, DEFAULT_LANGUAGE) if not w.isdigit()]
-        known = [w for w in tokens if any(w in m.words for m in self.models.values())]
-        scores = {}
-        for lang, m in self.models.items():
-            word_score = sum(m.words.get(w, m.word_unseen) for w in known)
-            typography = sum(weight for pattern, weight in m.typography if re.search(pattern, text))
-            scores[lang] = WORD_WEIGHT * word_score + typography
+        known = [self.word_scores[w] for w in words(text, DEFAULT_LANGUAGE) if w in self.word_scores and not w.isdigit()]
+        totals = [sum(column) for column in zip(*known)] if known else [0.0] * len(self.models)
+        scores = {lang: WORD_WEIGHT * total + sum(weight for pattern, weight in m.typography if pattern.search(text))
+                  for total, (lang, m) in zip(totals, self.models.items())}
         if max(scores.values()) - min(scores.values()) < DECISIVE:
             grams = _grams(text)
             for lang, m in self.models.items():

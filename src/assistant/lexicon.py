@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import langdata
-from .normalise import LanguageTables, split, stop_word_adjustments, words
+from .normalise import LanguageTables, longest_first, split, stop_word_adjustments, words
 from .text import fold
 
 
@@ -34,7 +34,7 @@ def compile_tables(lang: str, corpus: Iterable[str], synonyms: dict[str, list[st
 
     ``synonyms`` maps a canonical word to its variants (words or phrases).
     """
-    contractions = langdata.load(lang, "language").get("contractions", {}) or {}
+    contractions = longest_first(langdata.load(lang, "language").get("contractions", {}) or {})
     full = _spacy_lemma_table(lang)
     written_out = (langdata.load(lang, "abbreviations").get("abbreviations") or {}).values()
     texts = list(corpus) + [v for variants in synonyms.values() for v in variants] + list(synonyms) + list(written_out)
@@ -53,7 +53,8 @@ def compile_tables(lang: str, corpus: Iterable[str], synonyms: dict[str, list[st
             key = tuple(_lemmatise_all(variant, lang, tables))
             if key and key != (target,):
                 tables.synonyms[key] = target
-    tables.longest_synonym = max((len(k) for k in tables.synonyms), default=1)
+    for key in tables.synonyms:
+        tables.synonym_starts[key[0]] = max(len(key), tables.synonym_starts.get(key[0], 0))
     return tables
 
 

@@ -22,13 +22,21 @@ class LanguageTables:
     lemmas: dict[str, str] = field(default_factory=dict)
     stop_words: frozenset[str] = frozenset()
     synonyms: dict[tuple[str, ...], str] = field(default_factory=dict)
-    contractions: dict[str, str] = field(default_factory=dict)
+    contractions: dict[str, str] = field(default_factory=dict)   # longest first
     abbreviations: dict[str, list[str]] = field(default_factory=dict)
-    longest_synonym: int = 1
+    # Each word that starts a synonym, with the length of the longest one it starts: the other
+    # words of a message are looked up once, not once per possible length.
+    synonym_starts: dict[str, int] = field(default_factory=dict)
+
+
+def longest_first(contractions: dict[str, str]) -> dict[str, str]:
+    """Contractions in the order they must be expanded: a longer one before a shorter one it holds."""
+    return dict(sorted(contractions.items(), key=lambda kv: -len(kv[0])))
 
 
 def expand_contractions(text: str, contractions: dict[str, str]) -> str:
-    for short, long in sorted(contractions.items(), key=lambda kv: -len(kv[0])):
+    """``contractions`` ordered by ``longest_first`` (sorted once, not on every message)."""
+    for short, long in contractions.items():
         text = text.replace(short, long)
     return text
 
@@ -72,7 +80,7 @@ class Normaliser:
     def _canonical(tokens: list[str], t: LanguageTables) -> list[str]:
         out, i = [], 0
         while i < len(tokens):
-            for n in range(min(t.longest_synonym, len(tokens) - i), 0, -1):
+            for n in range(min(t.synonym_starts.get(tokens[i], 0), len(tokens) - i), 0, -1):
                 canonical = t.synonyms.get(tuple(tokens[i:i + n]))
                 if canonical:
                     out.append(canonical)
