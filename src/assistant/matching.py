@@ -17,7 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from . import vectors
-from .features import Vectorizer
+from .features import Remembers, Vectorizer
 from .surface import SurfaceVectorizer
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -47,7 +47,9 @@ class Candidate:
     similarity: float
 
 
-class Matcher:
+class Matcher(Remembers):
+    CACHES = ("_corrections",)
+
     def __init__(self, vectorizer: Vectorizer, intents: list[str], coef: np.ndarray, intercept: np.ndarray,
                  examples_t, example_intent: np.ndarray, surface: SurfaceVectorizer, blend: float = 0.5,
                  temperature: float = 1.0):
@@ -129,13 +131,14 @@ class Matcher:
     def correct(self, tokens: Sequence[str]) -> list[str]:
         """Misspelt words replaced by the known word they most resemble ("remboursemnt")."""
         index = self.vectorizer.index
-        corrected = []
-        for token in tokens:
-            if len(token) >= CORRECTION_MIN_LENGTH and "w:" + token not in index and not token.startswith("#"):
-                best = process.extractOne(token, self.words, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF)
-                token = best[0] if best else token
-            corrected.append(token)
-        return corrected
+        return [self.remember("_corrections", token, self._closest_word)
+                if len(token) >= CORRECTION_MIN_LENGTH and "w:" + token not in index and not token.startswith("#")
+                else token for token in tokens]
+
+    def _closest_word(self, token: str) -> str:
+        """Searched once per unknown word and process: the same typos come back."""
+        best = process.extractOne(token, self.words, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF)
+        return best[0] if best else token
 
     def rank(self, tokens: Sequence[str], top: int = 5, text: str | None = None) -> list[Candidate]:
         """The ``top`` intents for a message's tokens; ``text``, as written, gives its surface features and
@@ -148,4 +151,5 @@ class Matcher:
         sim = self.similarities(cols, weights, coverage)
         confidence = prob ** (1 - self.blend) * sim ** self.blend
         order = np.argsort(-confidence)[:top]
-        return [Candidate(self.intents[i], float(confidence[i]), float(prob[i]), float(sim[i])) for i in order]
+        rows = zip(order.tolist(), confidence[order].tolist(), prob[order].tolist(), sim[order].tolist())
+        return [Candidate(self.intents[i], c, p, s) for i, c, p, s in rows]
