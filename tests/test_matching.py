@@ -37,5 +37,13 @@ def test_unknown_words_lower_the_similarity():
     assert diluted.similarity < known.similarity
 
 
+def test_a_misspelt_word_is_read_as_the_known_word_it_resembles():
+    import pickle
+    matcher = train()
+    assert matcher.correct(["forecastt", "weather", "zorblaxian"]) == ["forecast", "weather", "zorblaxian"]
+    assert matcher.correct(["forecastt"]) == ["forecast"]  # the second time from what the process kept
+    assert "_corrections" not in pickle.loads(pickle.dumps(matcher)).__dict__
+
+
 def test_nothing_known_gives_no_candidate():
     assert train().rank(["zzzz"]) == []

@@ -38,6 +38,16 @@ def test_synonyms_become_one_canonical_word(assistant):
     assert tokens(assistant, "money back", "en") == tokens(assistant, "refund", "en")
 
 
+def test_a_synonym_of_several_words_is_found_inside_a_sentence(assistant):
+    assert tokens(assistant, "can I get my money back please", "en") == tokens(assistant, "refund please", "en")
+    assert "money" in tokens(assistant, "money please", "en")  # its first word alone is no synonym
+
+
+def test_contractions_are_expanded_longest_first(assistant):
+    # "won't" is "will not", not "wo" and "n't"
+    assert assistant.models.normaliser.lemmas("I won't pay", "en")[:3] == ["i", "will", "not"]
+
+
 def test_numbers_become_one_feature_whatever_their_value(assistant):
     assert tokens(assistant, "8 sièges", "fr") == tokens(assistant, "huit sièges", "fr") == tokens(assistant, "20 sièges", "fr")
 
