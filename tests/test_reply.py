@@ -31,6 +31,14 @@ def test_a_new_session_id_is_given_and_then_kept(ask):
     assert again["session_id"] == first["session_id"]
 
 
+def test_new_session_ids_follow_time_and_stay_unguessable():
+    from assistant.sessions import new_id, valid_id
+    ids = [new_id() for _ in range(200)]
+    assert all(valid_id(i) for i in ids)
+    assert [i[:14] for i in ids] == sorted(i[:14] for i in ids)  # their time part grows
+    assert len({i[14:] for i in ids}) == 200 and all(len(i[14:]) == 20 for i in ids)  # 80 random bits each
+
+
 def test_a_session_never_crosses_tenants(ask):
     first = ask("exo", "bonjour")
     other = ask("conex", "bonjour", session=first["session_id"])
