@@ -147,3 +147,10 @@ def test_the_chat_is_rate_limited_per_client(fresh):
 def test_the_openapi_document_is_served(client):
     served = client.get("/api/v1/openapi.json").get_json()
     assert served["openapi"].startswith("3.") and "/api/v1/chat" in served["paths"]
+
+
+def test_a_serving_process_keeps_one_thread_of_linear_algebra(fresh):
+    from threadpoolctl import threadpool_info, threadpool_limits
+    threadpool_limits(limits=2, user_api="blas")
+    make_app(fresh)
+    assert [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"] == [1]
