@@ -31,9 +31,10 @@ check: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/assistant eval tests/eval/single.jsonl
 
-# Every benchmark, then bench/RESULTS.md and its plots (wrk, Debian's package, for the HTTP part).
+# Every benchmark, then bench/RESULTS.md and its plots (Debian's wrk for the HTTP part, valgrind to count instructions).
 bench: $(STAMP)
 	.ci/apt wrk
+	.ci/apt valgrind
 	$(BIN)/python bench/report.py
 
 clean:

@@ -57,6 +57,7 @@ def main() -> None:
     sizes = ["--sizes", "1000", "3000"] if args.quick else []
     results = {"machine": machine(),
                "reply": run("reply_latency.py"),
+               "instructions": run("reply_instructions.py", *(["--every", "32"] if args.quick else [])),
                "clinc150": run("clinc150.py"),
                "scaling": run("scaling.py", *sizes),
                "http": run("http_load.py", "--seconds", str(2 if args.quick else args.seconds)),
