@@ -11,8 +11,10 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
+import timeit
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -49,12 +51,20 @@ def machine() -> dict:
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
 
+def probe_ms() -> float:
+    """How fast this machine runs plain Python at the moment: the median of five runs of a fixed
+    loop. The same code's times drift here by 15-30 % from one hour to the next; taken before and
+    after the benchmarks, the probe tells a slow machine from slower code between two reports."""
+    return round(statistics.median(timeit.repeat("sum(i * i for i in range(200_000))", number=1, repeat=5)) * 1000, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
     parser.add_argument("--quick", action="store_true", help="short runs, to try the report")
     args = parser.parse_args()
     sizes = ["--sizes", "1000", "3000"] if args.quick else []
+    probe = probe_ms()
     results = {"machine": machine(),
                "reply": run("reply_latency.py"),
                "instructions": run("reply_instructions.py", *(["--every", "32"] if args.quick else [])),
@@ -63,6 +73,7 @@ def main() -> None:
                "http": run("http_load.py", "--seconds", str(2 if args.quick else args.seconds)),
                "load": run("load.py", "--seconds", "10" if args.quick else "60"),
                "crash": run("load.py", "--seconds", "10" if args.quick else "30", "--crash", "4" if args.quick else "10")}
+    results["machine"]["probe_ms"] = [probe, probe_ms()]
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     plots.scaling(results["scaling"], HERE / "plots" / "scaling.png")
     plots.threshold(results["clinc150"], HERE / "plots" / "threshold.png")

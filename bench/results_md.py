@@ -17,7 +17,17 @@ def table(header: list[str], rows: list[list]) -> str:
 def machine_section(m: dict) -> str:
     packages = ", ".join(f"{name} {version}" for name, version in m["packages"].items())
     return (f"Measured on {m['date']}: {m['cpu']}, {m['cores']} cores, {m['memory_mb']} MB of memory, "
-            f"{m['system']}, Python {m['python']}, {m['wrk']}.\n\nPackages: {packages}.\n")
+            f"{m['system']}, Python {m['python']}, {m['wrk']}.\n\nPackages: {packages}.\n{probe_line(m)}")
+
+
+def probe_line(m: dict) -> str:
+    """The machine's speed during the run, for comparing two reports."""
+    if "probe_ms" not in m:
+        return ""
+    before, after = m["probe_ms"]
+    return (f"\nMachine speed: a fixed loop of plain Python (`bench/report.py`, `probe_ms`) took {before} ms before "
+            f"the benchmarks and {after} ms after. The same code's times drift by 15-30 % on this machine from "
+            f"one hour to the next: compare this probe before comparing two reports' times.\n")
 
 
 def clinc_section(c: dict) -> str:
@@ -59,7 +69,7 @@ def instructions_line(counted: dict | None) -> str:
         return ""
     return (f"\nInstructions per reply, counted by valgrind over {counted['replies']} replies "
             f"(`bench/reply_instructions.py`): {counted['per_reply'] / 1e6:.2f} million. Unlike the times above, "
-            f"which drift by 15-30 % between runs on this machine, the count repeats within 0.01 %: "
+            f"which drift by 15-30 % between runs on this machine, the count repeats within 0.3 %: "
             f"it is the measure to compare two versions of the code.\n")
 
 
