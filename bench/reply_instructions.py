@@ -1,8 +1,8 @@
 """Instructions per `Assistant.reply`, counted by valgrind's callgrind (Debian's package valgrind).
 
 Seconds drift on this machine by 15-30 % from one hour to the next, for the same code. The number
-of instructions a reply executes does not: runs of the same code have counted the same within 0.3 %,
-so two versions of the code compare closely, whatever else the machine is doing.
+of instructions a reply executes does not: runs of the same code have counted the same within half
+a percent, so two versions of the code compare closely, whatever else the machine is doing.
 
 Two runs under valgrind, side by side: both load the assistant and answer every Nth evaluation
 message once (which fills the per-word caches, as a server that has run for a while has them); the

@@ -69,7 +69,7 @@ def instructions_line(counted: dict | None) -> str:
         return ""
     return (f"\nInstructions per reply, counted by valgrind over {counted['replies']} replies "
             f"(`bench/reply_instructions.py`): {counted['per_reply'] / 1e6:.2f} million. Unlike the times above, "
-            f"which drift by 15-30 % between runs on this machine, the count repeats within 0.3 %: "
+            f"which drift by 15-30 % between runs on this machine, the count repeats within half a percent: "
             f"it is the measure to compare two versions of the code.\n")
 
 
