@@ -153,4 +153,5 @@ def test_a_serving_process_keeps_one_thread_of_linear_algebra(fresh):
     from threadpoolctl import threadpool_info, threadpool_limits
     threadpool_limits(limits=2, user_api="blas")
     make_app(fresh)
-    assert [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"] == [1]
+    threads = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert threads and all(n == 1 for n in threads)  # numpy's OpenBLAS, and scipy's once training loaded it
