@@ -67,21 +67,22 @@ class Assistant:
         t = self.tenant(tenant)
         session = self.sessions.open(t.id, session_id)
         text = clean(message or "")
-        lang = self.models.detector.detect(without_contacts(text), explicit=lang, conversation=session.lang,
+        plain = without_contacts(text)  # what the message says, for its language and its meaning
+        lang = self.models.detector.detect(plain, explicit=lang, conversation=session.lang,
                                            hint=hint, settled=session.form is not None)
         if len(text) > MAX_MESSAGE:
             raise MessageTooLong("message_too_long", self.response("utter_too_long", lang, t, limit=MAX_MESSAGE))
-        result = self._respond(t, session, text, lang)
+        result = self._respond(t, session, text, plain, lang)
         session.lang, session.last_type = lang, result.type
         session.turns.append({"user": text, "assistant": result.reply, "type": result.type,
                               "intent": result.intent, "lang": lang})
         self.sessions.save(session)
         return result
 
-    def _respond(self, tenant: Tenant, session: Session, text: str, lang: str) -> Reply:
+    def _respond(self, tenant: Tenant, session: Session, text: str, plain: str, lang: str) -> Reply:
         if not text:
             return self._reply(session, lang, "smalltalk", self.response("utter_empty", lang, tenant))
-        candidates = self.read_intent(tenant.id, without_contacts(text), lang)
+        candidates = self.read_intent(tenant.id, plain, lang)
         best = candidates[0] if candidates and candidates[0].confidence >= THRESHOLD else None
         turn = Turn(tenant, session, text, lang, best.intent if best else None, best.confidence if best else 0.0)
         if session.form:

@@ -83,7 +83,8 @@ class LanguageDetector:
         languages). Character n-grams are only consulted when the words do not settle it: they cost
         most of the time and matter only for messages made of words the knowledge never uses.
         """
-        known = [self.word_scores[w] for w in words(text, DEFAULT_LANGUAGE) if w in self.word_scores and not w.isdigit()]
+        known = [self.word_scores[w] for w in words(text, DEFAULT_LANGUAGE)
+                 if w in self.word_scores and not w.isdigit()]
         totals = [sum(column) for column in zip(*known)] if known else [0.0] * len(self.models)
         scores = {lang: WORD_WEIGHT * total + sum(weight for pattern, weight in m.typography if pattern.search(text))
                   for total, (lang, m) in zip(totals, self.models.items())}

@@ -35,7 +35,6 @@ _CONTACTS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+|\+?\
                        r"|\b[A-Za-z]{2,4}-[A-Za-z0-9]{4,10}\b")
 
 
-@lru_cache(maxsize=1024)  # read by language detection, then by matching
 def without_contacts(text: str) -> str:
     """The message without emails, web addresses, phone numbers and account or request numbers
     (SX-1002, QUO-7K2M9X): they say nothing of its language or of what it asks, only of who asks."""
