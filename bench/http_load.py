@@ -23,7 +23,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant import Assistant
-from server import ROOT, get_health, start_server, stop_server, worker_memory
+from reply_latency import messages
+from server import get_health, start_server, stop_server, worker_memory
 
 LUA = """wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -38,14 +39,8 @@ end
 
 def lua_script() -> str:
     """wrk's request script, its bodies the evaluation messages as JSON strings quoted for Lua."""
-    bodies = []
-    for path in sorted((ROOT / "tests" / "eval").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            item = json.loads(line) if line.strip() else {}
-            if "message" in item:
-                body = json.dumps({"tenant": item["tenant"], "message": item["message"]})
-                bodies.append("[==[" + body + "]==]")
-    return LUA % ", ".join(bodies)
+    bodies = [json.dumps({"tenant": item["tenant"], "message": item["message"]}) for item in messages()]
+    return LUA % ", ".join("[==[" + body + "]==]" for body in bodies)
 
 
 def wrk(url: str, connections: int, seconds: int, script: str | None) -> dict:

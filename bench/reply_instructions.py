@@ -22,15 +22,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from reply_latency import messages
+
 HERE = Path(__file__).resolve()
-
-
-def messages(every: int) -> list[tuple[str, str]]:
-    items = []
-    for path in sorted((HERE.parents[1] / "tests" / "eval").glob("*.jsonl")):
-        items += [(item["tenant"], item["message"]) for line in path.read_text(encoding="utf-8").splitlines()
-                  if line.strip() and "message" in (item := json.loads(line))]
-    return items[::every]
 
 
 def answer(every: int, again: bool) -> None:
@@ -38,10 +32,10 @@ def answer(every: int, again: bool) -> None:
     from assistant import Assistant
 
     assistant = Assistant.load(db=Path(tempfile.mkdtemp()) / "instructions.db")
-    chosen = messages(every)
+    chosen = messages()[::every]
     for _ in range(2 if again else 1):
-        for tenant, message in chosen:
-            assistant.reply(tenant, None, message)
+        for item in chosen:
+            assistant.reply(item["tenant"], None, item["message"])
 
 
 def counted(every: int, again: bool) -> int:
@@ -72,7 +66,7 @@ def main() -> None:
     Assistant.load()  # builds the model cache if the data changed, outside valgrind
     with ThreadPoolExecutor(2) as pool:
         measured, baseline = pool.map(lambda again: counted(args.every, again), (True, False))
-    replies = len(messages(args.every))
+    replies = len(messages()[::args.every])
     per_reply = (measured - baseline) / replies
     print(f"callgrind: {measured:,} instructions with {replies} replies more than the {baseline:,} of loading "
           f"and warming up: {per_reply / 1e6:.3f} million instructions per reply")
