@@ -50,9 +50,8 @@ class Backoffice:
     def log_unanswered(self, tenant: str, lang: str, message: str, candidates, session_id: str,
                        reason: str = "fallback") -> None:
         best = [{"intent": c.intent, "confidence": round(c.confidence, 3)} for c in candidates[:3]]
-        self.store.db["unanswered"].insert({"tenant": tenant, "lang": lang, "message": message, "reason": reason,
-                                            "candidates": to_json(best), "session_id": session_id,
-                                            "created": now()})
+        self.store.insert("unanswered", {"tenant": tenant, "lang": lang, "message": message, "reason": reason,
+                                         "candidates": to_json(best), "session_id": session_id, "created": now()})
 
     def feedback(self, session_id: str, helpful: bool, comment: str | None = None) -> dict:
         """A vote on the last answer of a conversation; a 'not helpful' one joins the unanswered questions."""
