@@ -63,13 +63,16 @@ class Matcher(Remembers):
         self.coef, self.dense_coef = coef[:vectorizer.size], coef[end:]
         self.surface_coef, self.surface_scale = quantised(coef[vectorizer.size:end])
         self.intercept = intercept
-        # The training examples by feature (a CSR matrix's three arrays, features x examples), kept
-        # as plain numpy so that answering never imports scipy.
+        # The training examples by feature (a CSR matrix, features x examples), kept as plain numpy
+        # so that answering never imports scipy: its row pointers, and each entry's example and weight
+        # side by side, so that a message's entries are gathered at once.
         self.words = sorted(f[2:] for f in vectorizer.index if f.startswith("w:") and not f.startswith("w:#"))
         # Examples sorted by intent, so that the best example of each intent is one reduceat.
         order = np.argsort(example_intent, kind="stable")
         examples_t = examples_t.tocsc()[:, order].tocsr()
-        self.by_feature = (examples_t.indptr, examples_t.indices, examples_t.data.astype(np.float32))
+        postings = np.empty(examples_t.nnz, dtype=[("example", np.int32), ("weight", np.float32)])
+        postings["example"], postings["weight"] = examples_t.indices, examples_t.data
+        self.by_feature = (examples_t.indptr.astype(np.int32), postings)
         self.example_intent = np.asarray(example_intent)[order]
         self.intent_starts = np.searchsorted(self.example_intent, np.arange(len(intents)))
         self.blend = blend
@@ -120,10 +123,12 @@ class Matcher(Remembers):
         """Best cosine similarity to a training example, per intent, counting unknown words."""
         best = np.zeros(len(self.intents), dtype=np.float32)
         if len(cols):
-            indptr, indices, data = self.by_feature
-            starts, lengths = indptr[cols], indptr[cols + 1] - indptr[cols]
-            positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-            per_example = np.bincount(indices[positions], weights=data[positions] * np.repeat(weights, lengths),
+            indptr, postings = self.by_feature
+            starts = indptr[cols]
+            lengths = indptr[cols + 1] - starts
+            ends = np.cumsum(lengths)
+            found = postings.take(np.arange(ends[-1], dtype=np.int32) + np.repeat(starts - ends + lengths, lengths))
+            per_example = np.bincount(found["example"], weights=found["weight"] * np.repeat(weights, lengths),
                                       minlength=len(self.example_intent))
             best = np.maximum.reduceat(per_example, self.intent_starts).astype(np.float32)
         return best * coverage
