@@ -33,7 +33,9 @@ def _quantity_words() -> dict[str, tuple[str, ...]]:
     return {kind: tuple(sorted(w, key=len, reverse=True)) for kind, w in words.items()}
 
 
-@lru_cache(maxsize=4096)  # language detection, normalisation and slots all read the numbers
+# Language detection, normalisation and slots all read one reply's numbers; as for fold(), the
+# cache holds that reply's texts, not yesterday's messages.
+@lru_cache(maxsize=16)
 def to_digits(text: str, lang: str) -> str:
     """Write number words as digits ("huit sièges" -> "8 sièges")."""
     try:
