@@ -1,6 +1,31 @@
 """The text helpers every stage shares."""
+import pytest
+
 from assistant.numbers import to_digits
-from assistant.text import fold
+from assistant.text import fold, without_contacts
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("écrivez à sarah.miller+devis@exemple.fr svp", "écrivez à svp"),
+    ("see https://exo.example/pricing?x=1 or www.exo.example", "see or"),
+    ("call me on +33 6 12 34 56 78 tomorrow", "call me on tomorrow"),
+    ("grace call for SX-1002 please", "grace call for please"),
+    ("status of QUO-7K2M9X ?", "status of ?"),
+    ("ticket REF-ABCDE", "ticket"),
+])
+def test_contacts_are_taken_out_of_what_the_message_says(message, expected):
+    assert without_contacts(message) == expected
+
+
+@pytest.mark.parametrize("message", ["combien coûte la licence ?", "price for 25 users", "e-mail support",
+                                     "HTTP or www?"])
+def test_a_message_without_contacts_keeps_its_words(message):
+    assert without_contacts(f"  {message}  ") == message
+
+
+def test_folding_drops_case_and_accents_and_leaves_ascii_alone():
+    assert fold("Réduction ÉTUDIANT") == "reduction etudiant"
+    assert fold("Refund in 30 days?") == "refund in 30 days?"
 
 
 def test_the_per_message_caches_hold_one_reply_and_not_past_messages():
