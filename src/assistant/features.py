@@ -64,7 +64,7 @@ def weighted(tf: np.ndarray, idf: np.ndarray) -> np.ndarray:
 
 def known_columns(index: dict[str, int], feats: Counter) -> tuple[np.ndarray, np.ndarray]:
     """The columns of the features an index knows, and their counts."""
-    found = [(index[f], c) for f, c in feats.items() if f in index]
+    found = [(i, c) for f, c in feats.items() if (i := index.get(f)) is not None]
     return np.array([i for i, _ in found], dtype=np.int32), np.array([c for _, c in found], dtype=np.float32)
 
 

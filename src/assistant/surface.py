@@ -59,11 +59,6 @@ def text_features(text: str) -> tuple[Counter, Counter]:
     return words_and_pairs(folded), chars
 
 
-def tf_idf(cols: np.ndarray, tf: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    weights = weighted(tf, idf[cols])
-    return cols, weights / (np.sqrt(np.dot(weights, weights)) or 1.0)
-
-
 class SurfaceVectorizer(Remembers):
     """TF-IDF over ``text_features``, unknown features left out."""
     CACHES = ("_pieces",)
@@ -75,20 +70,34 @@ class SurfaceVectorizer(Remembers):
     def size(self) -> int:
         return len(self.index)
 
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(column indices, weights): the words block, then the characters block, each L2-normalised."""
+        return self._vector(text)[:2]
+
     def blocks(self, text: str) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(column indices, L2-normalised weights) of the words block, then of the characters block."""
-        folded = surface(text)
-        words = known_columns(self.index, words_and_pairs(folded))
+        """The vector's two blocks: (column indices, weights) of the words, then of the characters."""
+        cols, weights, split = self._vector(text)
+        return [(cols[:split], weights[:split]), (cols[split:], weights[split:])]
+
+    def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray, int]:
+        cols, tf, split = self._features(surface(text))
+        weights = weighted(tf, self.idf[cols])
+        for block in (weights[:split], weights[split:]):  # views: each block is normalised in place
+            norm = np.sqrt(np.dot(block, block))
+            if norm:
+                block /= norm
+        return cols, weights, split
+
+    def _features(self, folded: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """Known columns and their counts, words block first, and where the characters block starts."""
+        word_cols, word_counts = known_columns(self.index, words_and_pairs(folded))
         parts = [self.remember("_pieces", piece, self._piece_columns) for piece in pieces(folded)]
-        chars = summed(np.concatenate([c for c, _ in parts]), np.concatenate([n for _, n in parts]))
-        return [tf_idf(*words, self.idf), tf_idf(*chars, self.idf)]
+        char_cols, char_counts = summed(np.concatenate([c for c, _ in parts]), np.concatenate([n for _, n in parts]))
+        return (np.concatenate([word_cols, char_cols]), np.concatenate([word_counts, char_counts]),
+                len(word_cols))
 
     def _piece_columns(self, piece: tuple[str, int]) -> tuple[np.ndarray, np.ndarray]:
         return known_columns(self.index, piece_ngrams(piece))
-
-    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        (word_cols, word_weights), (char_cols, char_weights) = self.blocks(text)
-        return np.concatenate([word_cols, char_cols]), np.concatenate([word_weights, char_weights])
 
     def matrix(self, texts: Sequence[str]):
         return sparse_rows([self.vector(t) for t in texts], self.size)
