@@ -100,7 +100,8 @@ class Store:
 
     def insert(self, table: str, row: dict) -> None:
         """One row, in plain SQL: sqlite-utils' insert reads the table's schema first, which costs
-        twice the insert itself on the paths that run per message. Columns must be the schema's."""
+        more than twice the insert itself on the paths that run per message. Columns must be the
+        schema's."""
         unknown = set(row) - set(SCHEMA[table][0])
         if unknown:
             raise ValueError(f"{table} has no column {', '.join(sorted(unknown))}")
