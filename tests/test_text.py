@@ -2,7 +2,7 @@
 import pytest
 
 from assistant.numbers import to_digits
-from assistant.text import fold, without_contacts
+from assistant.text import fold, fold_term, without_contacts
 
 
 @pytest.mark.parametrize("message, expected", [
@@ -26,6 +26,13 @@ def test_a_message_without_contacts_keeps_its_words(message):
 def test_folding_drops_case_and_accents_and_leaves_ascii_alone():
     assert fold("Réduction ÉTUDIANT") == "reduction etudiant"
     assert fold("Refund in 30 days?") == "refund in 30 days?"
+
+
+def test_the_knowledge_words_fold_alike_and_stay_folded():
+    assert fold_term("Algérie") == fold("Algérie") == "algerie"
+    for i in range(200):
+        fold_term(f"Édition {i}")
+    assert fold_term.cache_info().currsize >= 200
 
 
 def test_the_per_message_caches_hold_one_reply_and_not_past_messages():

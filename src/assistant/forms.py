@@ -15,7 +15,7 @@ from .numbers import format_date, format_quantity
 from .reply import Action, Reply
 from .sessions import Session
 from .slots import Value, read_slots
-from .text import fold
+from .text import fold, fold_term
 
 QUESTION_WORDS = ("combien", "comment", "pourquoi", "quand", "quel", "quelle", "est-ce", "est ce", "puis-je",
                   "how", "what", "why", "when", "which", "can i", "can we", "do you", "is there", "are there")
@@ -129,7 +129,8 @@ class Forms:
 
     def _mentions_algeria(self, text: str) -> bool:
         words = self.intents.lookup_values("country").get("algeria", [])
-        return any(fold(w) in fold(text) for w in words)
+        folded = fold(text)
+        return any(fold_term(w) in folded for w in words)
 
     def _check_account(self, turn: Turn) -> Reply | None:
         """A grace call: eligibility is checked as soon as the account number is known."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .numbers import extract
-from .text import clean, fold
+from .text import clean, fold, fold_term
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 BROKEN_EMAIL = re.compile(r"\b[\w.+-]+(?:@|\s+at\s+)?[\w-]*\.(?:com|fr|dz|net|org|io|eu|be|ch|ca)\b", re.IGNORECASE)
@@ -100,10 +100,10 @@ def _choice(text, lang, slot, spec, catalogue, lookups, asked):
 def best_choice(text: str, choices: list[str]) -> str | None:
     """The catalogue item the message names: the longest one written out, else a close spelling."""
     folded = fold(text)
-    named = [c for c in choices if re.search(rf"\b{re.escape(fold(c))}\b", folded)]
+    named = [c for c in choices if re.search(rf"\b{re.escape(fold_term(c))}\b", folded)]
     if named:
         return max(named, key=len)
-    scored = sorted(((fuzz.partial_ratio(fold(c), folded), len(c), c) for c in choices), reverse=True)
+    scored = sorted(((fuzz.partial_ratio(fold_term(c), folded), len(c), c) for c in choices), reverse=True)
     if scored and scored[0][0] >= 88 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][2]
     return None
@@ -111,7 +111,7 @@ def best_choice(text: str, choices: list[str]) -> str | None:
 
 def _mentions(text: str, words: list[str]) -> bool:
     folded = f" {fold(text)} "
-    return any(re.search(rf"(?<![\w]){re.escape(fold(w))}(?![\w])", folded) for w in words)
+    return any(re.search(rf"(?<![\w]){re.escape(fold_term(w))}(?![\w])", folded) for w in words)
 
 
 def _flag(text, lang, slot, spec, catalogue, lookups, asked):
@@ -124,7 +124,7 @@ def _reference(text, lang, slot, spec, catalogue, lookups, asked):
 
 
 def _person(text, lang, slot, spec, catalogue, lookups, asked):
-    products = {fold(c) for c in catalogue}
+    products = {fold_term(c) for c in catalogue}
     found = [m.group(1) for m in (NAME_CUES.search(text), LEADING_NAME.search(text)) if m] + _listed_names(text)
     named = next((n for n in found if not _names_a_product(n, products)), None)
     if named:

@@ -27,12 +27,23 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _folded(text: str) -> str:
+    return strip_accents(clean(text).lower())
+
+
 # One message is folded by several stages of its reply. The cache holds a reply's texts and no
 # more: one that held thousands would also answer a benchmark's repeated messages from memory.
 @lru_cache(maxsize=16)
 def fold(text: str) -> str:
     """Lower case without accents: how words are compared everywhere."""
-    return strip_accents(clean(text).lower())
+    return _folded(text)
+
+
+@lru_cache(maxsize=4096)
+def fold_term(term: str) -> str:
+    """``fold`` for the knowledge's own words (catalogue items, lookup words), which form turns
+    compare each message with: there are a few hundred, so each is folded once per process."""
+    return _folded(term)
 
 
 _CONTACTS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+|\+?\d[\d .()-]{6,}\d"
