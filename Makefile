@@ -18,8 +18,8 @@ test: $(STAMP)
 
 install: $(STAMP)
 
-# Reinstall only when the project's dependencies change.
-$(STAMP): pyproject.toml
+# Reinstall only when the project's dependencies or its C loops change (pip compiles it with gcc).
+$(STAMP): pyproject.toml $(wildcard src/assistant/*.c)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,bench]'
@@ -38,4 +38,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/report.py
 
 clean:
-	rm -rf $(VENV) data/cache
+	rm -rf $(VENV) data/cache build src/assistant/*.so

@@ -41,3 +41,30 @@ def test_a_mapped_tensor_is_the_one_safetensors_reads(tmp_path):
     assert not mapped.flags.writeable
     with pytest.raises(ValueError):
         vectors.mapped(tmp_path / "t.safetensors", "other")
+
+
+def test_every_finite_half_float_is_converted_exactly():
+    # 256 consecutive bit patterns share an exponent: each row, normalised, keeps all its digits.
+    halves = np.arange(0x7C00, dtype=np.uint16).view(np.float16).reshape(-1, 256)
+    halves = np.concatenate([halves, -halves])
+    for row in range(len(halves)):
+        expected = halves[row].astype(np.float64)
+        if not expected.any():
+            continue
+        expected /= np.linalg.norm(expected)
+        pooled = vectors.pooled([row], halves)
+        assert np.allclose(pooled[:256], expected, rtol=1e-6, atol=0) and np.array_equal(pooled[:256], pooled[256:])
+
+
+def test_pooling_checks_its_arguments():
+    table = np.ones((4, 256), np.float16)
+    with pytest.raises(IndexError):
+        vectors.pooled([4], table)
+    with pytest.raises(IndexError):
+        vectors.pooled([-1], table)
+    with pytest.raises(TypeError):
+        vectors.pooled([0], table.astype(np.float32))
+    with pytest.raises(TypeError):
+        vectors.pooled(["0"], table)
+    with pytest.raises(TypeError):
+        vectors.pooled((0,), table)

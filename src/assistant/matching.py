@@ -17,6 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from . import vectors
+from ._nearest import best_per_intent
 from .features import Remembers, Vectorizer
 from .surface import SurfaceVectorizer
 
@@ -64,17 +65,16 @@ class Matcher(Remembers):
         self.surface_coef, self.surface_scale = quantised(coef[vectorizer.size:end])
         self.intercept = intercept
         # The training examples by feature (a CSR matrix, features x examples), kept as plain numpy
-        # so that answering never imports scipy: its row pointers, and each entry's example and weight
-        # side by side, so that a message's entries are gathered at once.
+        # so that answering never imports scipy: its row pointers, and each entry's example and weight,
+        # in the dtypes _nearest.c reads.
         self.words = sorted(f[2:] for f in vectorizer.index if f.startswith("w:") and not f.startswith("w:#"))
-        # Examples sorted by intent, so that the best example of each intent is one reduceat.
+        # Examples sorted by intent, so that those of each intent follow one another from intent_starts.
         order = np.argsort(example_intent, kind="stable")
         examples_t = examples_t.tocsc()[:, order].tocsr()
-        postings = np.empty(examples_t.nnz, dtype=[("example", np.int32), ("weight", np.float32)])
-        postings["example"], postings["weight"] = examples_t.indices, examples_t.data
-        self.by_feature = (examples_t.indptr.astype(np.int32), postings)
+        self.by_feature = (examples_t.indptr.astype(np.int32), examples_t.indices.astype(np.int32),
+                           examples_t.data.astype(np.float32))
         self.example_intent = np.asarray(example_intent)[order]
-        self.intent_starts = np.searchsorted(self.example_intent, np.arange(len(intents)))
+        self.intent_starts = np.searchsorted(self.example_intent, np.arange(len(intents))).astype(np.int64)
         self.blend = blend
         self.temperature = temperature
 
@@ -121,16 +121,8 @@ class Matcher(Remembers):
 
     def similarities(self, cols: np.ndarray, weights: np.ndarray, coverage: float = 1.0) -> np.ndarray:
         """Best cosine similarity to a training example, per intent, counting unknown words."""
-        best = np.zeros(len(self.intents), dtype=np.float32)
-        if len(cols):
-            indptr, postings = self.by_feature
-            starts = indptr[cols]
-            lengths = indptr[cols + 1] - starts
-            ends = np.cumsum(lengths)
-            found = postings.take(np.arange(ends[-1], dtype=np.int32) + np.repeat(starts - ends + lengths, lengths))
-            per_example = np.bincount(found["example"], weights=found["weight"] * np.repeat(weights, lengths),
-                                      minlength=len(self.example_intent))
-            best = np.maximum.reduceat(per_example, self.intent_starts).astype(np.float32)
+        best = np.empty(len(self.intents), dtype=np.float32)
+        best_per_intent(*self.by_feature, cols, weights, self.intent_starts, len(self.example_intent), best)
         return best * coverage
 
     def correct(self, tokens: Sequence[str]) -> list[str]:

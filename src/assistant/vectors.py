@@ -5,7 +5,7 @@ learnt on large corpora can. WordLlama ships, inside its wheel, 256-dimension ve
 tokens of the Llama 2 tokenizer (16 MB, French and English alike). We read those two files
 directly — its own loader looks for a tokenizer on the network, and nothing may be downloaded at run
 time — and pool them: no model runs, only a lookup and two reductions (mean and max), each
-L2-normalised, so a message is a 512-dimension vector in a few microseconds.
+L2-normalised, so a message is a 512-dimension vector in a few microseconds (a loop in _pooled.c).
 """
 import json
 from functools import cache, lru_cache
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._pooled import pool
 from .features import remembered
 
 WEIGHTS = ("weights", "l2_supercat_256.safetensors")
@@ -47,11 +48,11 @@ def mapped(path: Path, name: str) -> np.ndarray:
 
 
 def pooled(ids: list[int], vectors: np.ndarray) -> np.ndarray:
-    if not ids:
-        return np.zeros(SIZE, dtype=np.float32)
-    rows = np.take(vectors, ids, axis=0).astype(np.float32)
-    total, top = rows.sum(axis=0), rows.max(axis=0)  # the sum, normalised, is the normalised mean
-    return np.concatenate([total / (np.linalg.norm(total) or 1.0), top / (np.linalg.norm(top) or 1.0)])
+    """The rows' sum (normalised, it is their normalised mean) and element-wise max, each
+    L2-normalised, side by side (_pooled.c)."""
+    out = np.empty(SIZE, dtype=np.float32)
+    pool(ids, vectors, out)
+    return out
 
 
 def token_ids(text: str) -> list[int]:

@@ -1,0 +1,117 @@
+/* A sentence vector from token vectors, for vectors.py's pooled().
+ *
+ * The token vectors are float16, as WordLlama ships them and as the workers share them, mapped from
+ * the file. In numpy, pooling a message's rows takes a gather, a conversion to float32 (numpy
+ * converts half floats in software, a fifth of a reply's vector), a sum, a max, two norms and a
+ * concatenation. This loop reads each row once and converts through a table of the 65,536 half
+ * floats (256 KB, filled when the module is imported).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+static float from_half[65536];
+
+/* IEEE 754 half precision to single, exactly: every half float is a float. */
+static float half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff, bits;
+    float value;
+    if (exponent == 0) {  /* zero or subnormal: mantissa * 2^-24 */
+        value = (float)mantissa * 5.9604644775390625e-8f;
+        memcpy(&bits, &value, 4);
+        bits |= sign;
+    } else if (exponent == 31) {  /* infinity or NaN */
+        bits = sign | 0x7f800000u | (mantissa << 13);
+    } else {
+        bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    }
+    memcpy(&value, &bits, 4);
+    return value;
+}
+
+/* The ids of a list of ints, each checked against the table's rows; -1 on error. */
+static Py_ssize_t read_ids(PyObject *list, Py_ssize_t rows, Py_ssize_t *ids, Py_ssize_t capacity) {
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    for (Py_ssize_t i = 0; i < n && i < capacity; i++) {
+        Py_ssize_t id = PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
+        if (id == -1 && PyErr_Occurred()) return -1;
+        if (id < 0 || id >= rows) {
+            PyErr_Format(PyExc_IndexError, "pool: token id %zd outside the table's %zd rows", id, rows);
+            return -1;
+        }
+        ids[i] = id;
+    }
+    return n;
+}
+
+static void normalise(float *v, Py_ssize_t n) {
+    double total = 0.0;
+    for (Py_ssize_t j = 0; j < n; j++) total += (double)v[j] * v[j];
+    if (total > 0.0) {
+        float scale = (float)(1.0 / sqrt(total));
+        for (Py_ssize_t j = 0; j < n; j++) v[j] *= scale;
+    }
+}
+
+/* out[:d] = the rows' sum, out[d:] = their element-wise max, each L2-normalised; zeros if no id. */
+static void pool_rows(const uint16_t *table, Py_ssize_t d, const Py_ssize_t *ids, Py_ssize_t n, float *out) {
+    float *total = out, *top = out + d;
+    memset(out, 0, 2 * d * sizeof *out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const uint16_t *row = table + ids[i] * d;
+        for (Py_ssize_t j = 0; j < d; j++) {
+            float v = from_half[row[j]];
+            total[j] += v;
+            top[j] = i == 0 || v > top[j] ? v : top[j];
+        }
+    }
+    normalise(total, d);
+    normalise(top, d);
+}
+
+static PyObject *pool(PyObject *self, PyObject *args) {
+    PyObject *list, *table_obj, *out_obj;
+    Py_buffer table = {0}, out = {0};
+    Py_ssize_t stack[256], *ids = stack, n;
+    PyObject *result = NULL;
+    if (!PyArg_ParseTuple(args, "O!OO", &PyList_Type, &list, &table_obj, &out_obj)) return NULL;
+    if (PyObject_GetBuffer(table_obj, &table, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0
+        || PyObject_GetBuffer(out_obj, &out, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_WRITABLE) < 0)
+        goto done;
+    if (table.ndim != 2 || strcmp(table.format, "e") != 0 || out.ndim != 1 || strcmp(out.format, "f") != 0
+        || out.shape[0] != 2 * table.shape[1]) {
+        PyErr_SetString(PyExc_TypeError, "pool: a 2-D float16 table and a float32 out of twice its width expected");
+        goto done;
+    }
+    n = PyList_GET_SIZE(list);
+    if (n > (Py_ssize_t)(sizeof stack / sizeof *stack) && !(ids = PyMem_Malloc(n * sizeof *ids))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (read_ids(list, table.shape[0], ids, n) < 0) goto done;
+    pool_rows(table.buf, table.shape[1], ids, n, out.buf);
+    result = Py_NewRef(Py_None);
+done:
+    if (ids != stack) PyMem_Free(ids);
+    if (table.obj) PyBuffer_Release(&table);
+    if (out.obj) PyBuffer_Release(&out);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"pool", pool, METH_VARARGS,
+     "pool(ids, table, out)\n\n"
+     "Writes into out (float32, twice the table's width) the sum of the table's rows listed in ids (a\n"
+     "list of ints), then their element-wise max, each L2-normalised; zeros if ids is empty. The\n"
+     "table is a C-contiguous 2-D float16 array."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pooled", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__pooled(void) {
+    for (uint32_t h = 0; h < 65536; h++) from_half[h] = half_to_float((uint16_t)h);
+    return PyModule_Create(&module);
+}
