@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from assistant.features import Vectorizer, raw_features
+from assistant.features import Vectorizer, raw_features, tfidf
 
 DOCS = [["prix", "licence"], ["prix", "abonnement", "mensuel"], ["remboursement", "licence", "licence"]]
 
@@ -48,3 +48,34 @@ def test_the_word_cache_is_not_saved_with_the_model():
     vectorizer.vector(["prix", "licence"])
     assert "_words" not in pickle.loads(pickle.dumps(vectorizer)).__dict__
     assert np.array_equal(pickle.loads(pickle.dumps(vectorizer)).vector(["prix"])[0], vectorizer.vector(["prix"])[0])
+
+
+def test_tfidf_sums_weighs_and_normalises_each_block():
+    idf = np.array([1.0, 2.0, 3.0, 4.0], np.float32)
+    cols = np.array([2, 0, 2, 3, 1, 3], np.int32)
+    counts = np.array([1, 1, 1, 0.5, 1, 0.5], np.float32)
+    out_cols, weights, split, squares = tfidf(cols, counts, idf, 3)
+    first = [1.0, (1 + math.log(2)) * 3.0]    # column 0 once, column 2 twice
+    second = [2.0, (1 + math.log(1.0)) * 4.0]  # column 1 once, column 3 twice half
+    assert out_cols.tolist() == [0, 2, 1, 3] and split == 2
+    assert squares == pytest.approx((sum(w * w for w in first), sum(w * w for w in second)))
+    expected = [w / math.hypot(*first) for w in first] + [w / math.hypot(*second) for w in second]
+    assert weights.tolist() == pytest.approx(expected, rel=1e-6)
+
+
+def test_tfidf_of_nothing_is_empty():
+    out_cols, weights, split, squares = tfidf(np.zeros(0, np.int32), np.zeros(0, np.float32), np.ones(3, np.float32), 0)
+    assert len(out_cols) == len(weights) == split == 0 and squares == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("cols, counts, split", [
+    (np.array([3], np.int32), np.ones(1, np.float32), 1),    # past the idf table
+    (np.array([-1], np.int32), np.ones(1, np.float32), 1),   # negative
+    (np.array([0], np.int32), np.zeros(1, np.float32), 1),   # a count of zero
+    (np.array([0], np.int64), np.ones(1, np.float32), 1),    # wrong dtype
+    (np.array([0], np.int32), np.ones(2, np.float32), 1),    # sizes differ
+    (np.array([0], np.int32), np.ones(1, np.float32), 2),    # split past the end
+])
+def test_tfidf_refuses_what_it_cannot_read(cols, counts, split):
+    with pytest.raises((TypeError, ValueError)):
+        tfidf(cols, counts, np.ones(3, np.float32), split)

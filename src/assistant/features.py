@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import _tfidf
 
 CHAR_NGRAMS = (3, 4, 5)
 CACHE_LIMIT = 20_000  # words (or pieces of text) whose features a process keeps
@@ -57,28 +58,21 @@ class Remembers:
         return {k: v for k, v in self.__dict__.items() if k not in self.CACHES}
 
 
-def weighted(tf: np.ndarray, idf: np.ndarray) -> np.ndarray:
-    """TF-IDF weights with a sublinear term frequency."""
-    return (1 + np.log(tf)) * idf
+def tfidf(cols: np.ndarray, counts: np.ndarray, idf: np.ndarray, split: int
+          ) -> tuple[np.ndarray, np.ndarray, int, tuple[float, float]]:
+    """TF-IDF of two blocks of features, cols[:split] and cols[split:], a column possibly repeated:
+    each block summed by column, weighted ``(1 + log tf) * idf`` (a sublinear term frequency) and
+    L2-normalised (_tfidf.c). Returns the distinct columns, their weights, where the second block
+    starts, and each block's squared norm before normalising."""
+    out_cols, out_weights = np.empty(len(cols), np.int32), np.empty(len(cols), np.float32)
+    split, n, squares = _tfidf.tfidf(cols, counts, idf, split, out_cols, out_weights)
+    return out_cols[:n], out_weights[:n], split, squares
 
 
 def known_columns(index: dict[str, int], feats: Counter) -> tuple[np.ndarray, np.ndarray]:
     """The columns of the features an index knows, and their counts."""
     found = [(i, c) for f, c in feats.items() if (i := index.get(f)) is not None]
     return np.array([i for i, _ in found], dtype=np.int32), np.array([c for _, c in found], dtype=np.float32)
-
-
-def summed(cols: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct columns, sorted, each with the sum of its counts (a sort beats np.unique here)."""
-    if not len(cols):
-        return cols, counts
-    order = np.argsort(cols, kind="stable")
-    cols, counts = cols[order], counts[order]
-    first = np.empty(len(cols), dtype=bool)
-    first[0] = True
-    np.not_equal(cols[1:], cols[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    return cols[starts], np.add.reduceat(counts, starts)
 
 
 class Vectorizer(Remembers):
@@ -107,15 +101,14 @@ class Vectorizer(Remembers):
         cols = np.concatenate([p[0] for p in parts] + [known_pairs])
         if not len(cols):
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), 0.0
-        cols, tf = summed(cols, np.concatenate([p[1] for p in parts] + [np.ones(len(known_pairs), np.float32)]))
-        weights = weighted(tf, self.idf[cols])
+        counts = np.concatenate([p[1] for p in parts] + [np.ones(len(known_pairs), np.float32)])
+        cols, weights, _, (known, _) = tfidf(cols, counts, self.idf, len(cols))
         unknown = Counter(name for c, name in pairs if c < 0)
         for part in parts:
             if part[2]:
                 unknown.update(part[2])
-        unseen = weighted(np.fromiter(unknown.values(), dtype=np.float32, count=len(unknown)), self.unseen_idf)
-        known = np.dot(weights, weights)
-        return cols, weights / np.sqrt(known), float(np.sqrt(known / (known + np.dot(unseen, unseen))))
+        unseen = sum(((1 + math.log(tf)) * self.unseen_idf) ** 2 for tf in unknown.values())
+        return cols, weights, math.sqrt(known / (known + unseen))
 
     def word_features(self, token: str) -> tuple[np.ndarray, np.ndarray, dict]:
         """One word's known feature columns with their counts, and its unknown features: computed

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .features import Remembers, fit, known_columns, sparse_rows, summed, weighted
+from .features import Remembers, fit, known_columns, sparse_rows, tfidf
 from .text import fold
 
 WORD = re.compile(r"\w+")
@@ -80,21 +80,15 @@ class SurfaceVectorizer(Remembers):
         return [(cols[:split], weights[:split]), (cols[split:], weights[split:])]
 
     def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray, int]:
-        cols, tf, split = self._features(surface(text))
-        weights = weighted(tf, self.idf[cols])
-        for block in (weights[:split], weights[split:]):  # views: each block is normalised in place
-            norm = np.sqrt(np.dot(block, block))
-            if norm:
-                block /= norm
-        return cols, weights, split
+        cols, counts, split = self._features(surface(text))
+        return tfidf(cols, counts, self.idf, split)[:3]
 
     def _features(self, folded: str) -> tuple[np.ndarray, np.ndarray, int]:
         """Known columns and their counts, words block first, and where the characters block starts."""
         word_cols, word_counts = known_columns(self.index, words_and_pairs(folded))
         parts = [self.remember("_pieces", piece, self._piece_columns) for piece in pieces(folded)]
-        char_cols, char_counts = summed(np.concatenate([c for c, _ in parts]), np.concatenate([n for _, n in parts]))
-        return (np.concatenate([word_cols, char_cols]), np.concatenate([word_counts, char_counts]),
-                len(word_cols))
+        return (np.concatenate([word_cols, *(c for c, _ in parts)]),
+                np.concatenate([word_counts, *(n for _, n in parts)]), len(word_cols))
 
     def _piece_columns(self, piece: tuple[str, int]) -> tuple[np.ndarray, np.ndarray]:
         return known_columns(self.index, piece_ngrams(piece))
