@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import platform
+import sysconfig
 import statistics
 import subprocess
 import sys
@@ -44,9 +45,12 @@ def machine() -> dict:
     memory = next(int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
                   if line.startswith("MemTotal"))
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    compiler = sysconfig.get_config_var("CC") or "cc"  # what pip compiled the C loops with
+    gcc = subprocess.run([compiler.split()[0], "--version"], capture_output=True, text=True)
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "system": platform.platform(),
             "python": platform.python_version(),
             "wrk": (wrk.stdout or wrk.stderr).split("[")[0].strip(),
+            "compiler": (gcc.stdout.splitlines() or ["unknown"])[0],
             "packages": {p: metadata.version(p) for p in PACKAGES},
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 

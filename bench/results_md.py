@@ -17,7 +17,8 @@ def table(header: list[str], rows: list[list]) -> str:
 def machine_section(m: dict) -> str:
     packages = ", ".join(f"{name} {version}" for name, version in m["packages"].items())
     return (f"Measured on {m['date']}: {m['cpu']}, {m['cores']} cores, {m['memory_mb']} MB of memory, "
-            f"{m['system']}, Python {m['python']}, {m['wrk']}.\n\nPackages: {packages}.\n{probe_line(m)}")
+            f"{m['system']}, Python {m['python']}, {m['wrk']}, C loops compiled by {m.get('compiler', 'unknown')}."
+            f"\n\nPackages: {packages}.\n{probe_line(m)}")
 
 
 def probe_line(m: dict) -> str:
