@@ -68,3 +68,12 @@ def test_pooling_checks_its_arguments():
         vectors.pooled(["0"], table)
     with pytest.raises(TypeError):
         vectors.pooled((0,), table)
+
+
+def test_a_long_message_pools_like_a_short_one():
+    _, table = vectors.tables()
+    ids = list(range(100, 400)) + [100]  # more ids than the loop keeps on its stack, one repeated
+    rows = table[ids].astype(np.float32)
+    pooled = vectors.pooled(ids, table)
+    assert np.allclose(pooled[:256], rows.sum(0) / np.linalg.norm(rows.sum(0)), atol=1e-6)
+    assert np.allclose(pooled[256:], rows.max(0) / np.linalg.norm(rows.max(0)), atol=1e-6)
