@@ -18,7 +18,7 @@ test: $(STAMP)
 
 install: $(STAMP)
 
-# Reinstall only when the project's dependencies or its C loops change (pip compiles it with gcc).
+# Reinstall only when the project's dependencies or its C loops change (pip compiles them with gcc).
 $(STAMP): pyproject.toml $(wildcard src/assistant/*.c)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

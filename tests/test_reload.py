@@ -51,6 +51,17 @@ def test_a_broken_file_keeps_the_last_good_knowledge(home, tmp_path, caplog):
     assert f"{BROKEN}:" in caplog.text and "last good knowledge" in caplog.text
 
 
+def test_a_bundle_of_other_code_is_not_the_last_good_knowledge(home, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    good = data_dir(project_root()) / "cache" / f"bundle-{models.fingerprint(home)}.pickle"
+    data_part = good.name.split("-", 2)[2]
+    shutil.copy(good, cache / f"bundle-000000000000-{data_part}")  # as an older version left it
+    break_file(home)
+    with pytest.raises(models.KnowledgeError):
+        models.load_bundle(home, cache)
+
+
 def test_no_good_knowledge_at_all_is_an_error(home, tmp_path):
     break_file(home)
     with pytest.raises(models.KnowledgeError):

@@ -9,6 +9,7 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -98,15 +99,25 @@ def build(tenants: dict[str, Tenant], intents: IntentData) -> Models:
 
 
 def fingerprint(root: Path) -> str:
-    """A hash of everything a build depends on: the data and the code that reads it."""
-    digest = hashlib.sha256(str(FORMAT).encode())
+    """A hash of everything a build depends on: the code that reads the data, then the data."""
+    data = [*sorted((root / "knowledge").rglob("*.yml")), *sorted((root / "intents").rglob("*.yml"))]
+    return f"{code_fingerprint()}-{_digest(data)}"
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the package's code and language data: a bundle pickled by other code may not read."""
     package = Path(__file__).parent
-    paths = [*sorted((root / "knowledge").rglob("*.yml")), *sorted((root / "intents").rglob("*.yml")),
-             *sorted(package.rglob("*.yml")), *sorted(package.glob("*.py"))]
+    return _digest([*sorted(package.rglob("*.yml")), *sorted(package.glob("*.py")), *sorted(package.glob("*.c"))],
+                   str(FORMAT))
+
+
+def _digest(paths: list[Path], salt: str = "") -> str:
+    digest = hashlib.sha256(salt.encode())
     for path in paths:
         digest.update(str(path.relative_to(path.parents[1])).encode())
         digest.update(path.read_bytes())
-    return digest.hexdigest()[:20]
+    return digest.hexdigest()[:12]
 
 
 def read_bundle(root: Path) -> Bundle:
@@ -160,8 +171,9 @@ def build_checked(root: Path) -> Bundle:
 
 
 def last_good(cache_dir: Path) -> Path | None:
-    """The bundle last built successfully (only the newest is kept)."""
-    found = sorted(cache_dir.glob("bundle-*.pickle"), key=lambda p: p.stat().st_mtime)
+    """The bundle last built successfully by this code (only the newest is kept): one that older code
+    pickled would load, then fail on the first message."""
+    found = sorted(cache_dir.glob(f"bundle-{code_fingerprint()}-*.pickle"), key=lambda p: p.stat().st_mtime)
     return found[-1] if found else None
 
 
