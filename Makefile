@@ -19,7 +19,7 @@ test: $(STAMP)
 install: $(STAMP)
 
 # Reinstall only when the project's dependencies or its C loops change (pip compiles them with gcc).
-$(STAMP): pyproject.toml $(wildcard src/assistant/*.c)
+$(STAMP): pyproject.toml $(wildcard src/assistant/*.c src/assistant/*.h)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,bench]'

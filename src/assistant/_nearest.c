@@ -3,42 +3,29 @@
  * A message touches about nine thousand postings of the examples' sparse index (over twenty thousand
  * on CLINC150). In numpy that is a gather, a repeat, a weighted bincount and a reduceat: about 700
  * thousand instructions a message, most of them spent making and walking temporary arrays. This loop
- * walks the postings once, for about a quarter of that (callgrind). It takes numpy arrays through the buffer
- * protocol (so it needs no numpy headers to build), and checks their dtypes and sizes.
+ * walks the postings once, for about a quarter of that (callgrind), and checks every index it
+ * follows.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_arrays.h"
+
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
-typedef struct {
-    Py_buffer indptr, examples, weights, cols, query, starts, out;
-} Args;
+enum { INDPTR, EXAMPLES, WEIGHTS, COLS, QUERY, STARTS, OUT, N_ARRAYS };
 
-static void release(Args *a) {
-    Py_buffer *all[] = {&a->indptr, &a->examples, &a->weights, &a->cols, &a->query, &a->starts, &a->out};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        if (all[i]->obj) PyBuffer_Release(all[i]);
-}
+static const ArraySpec SPECS[N_ARRAYS] = {
+    {"indptr", "i", 4, 1, 0}, {"examples", "i", 4, 1, 0}, {"weights", "f", 4, 1, 0}, {"cols", "i", 4, 1, 0},
+    {"query", "f", 4, 1, 0}, {"starts", "l", 8, 1, 0}, {"out", "f", 4, 1, 1},
+};
 
-/* A C-contiguous buffer of obj whose items have one of the struct formats given ("i" int32, "f" float32,
- * "lq" int64), as numpy arrays of those dtypes are. */
-static int get(PyObject *obj, Py_buffer *b, const char *name, const char *formats, Py_ssize_t itemsize, int flags) {
-    if (PyObject_GetBuffer(obj, b, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | flags) < 0) return 0;
-    const char *f = b->format ? b->format : "B";
-    if (*f == '<' || *f == '=' || *f == '@') f++;
-    if (b->itemsize == itemsize && f[0] && !f[1] && strchr(formats, f[0])) return 1;
-    PyErr_Format(PyExc_TypeError, "best_per_intent: %s must be an array of %zd-byte '%s' items, not '%s'",
-                 name, itemsize, formats, b->format ? b->format : "B");
-    return 0;
-}
-
-/* Checks that every column's postings lie inside the postings arrays. */
-static int in_bounds(const Args *a, Py_ssize_t n_features, Py_ssize_t n_cols) {
-    const int32_t *indptr = a->indptr.buf, *cols = a->cols.buf;
-    Py_ssize_t nnz = a->examples.len / 4;
-    for (Py_ssize_t k = 0; k < n_cols; k++) {
+/* Every size agrees, and every column's postings lie inside the postings arrays. */
+static int consistent(const Py_buffer *b, Py_ssize_t n_examples) {
+    const int32_t *indptr = b[INDPTR].buf, *cols = b[COLS].buf;
+    Py_ssize_t n_features = b[INDPTR].shape[0] - 1, nnz = b[EXAMPLES].shape[0];
+    if (n_features < 0 || n_examples < 0 || b[WEIGHTS].shape[0] != nnz || b[QUERY].shape[0] != b[COLS].shape[0]
+        || b[OUT].shape[0] != b[STARTS].shape[0])
+        return 0;
+    for (Py_ssize_t k = 0; k < b[COLS].shape[0]; k++) {
         int32_t c = cols[k];
         if (c < 0 || c >= n_features || indptr[c] < 0 || indptr[c] > indptr[c + 1] || indptr[c + 1] > nnz)
             return 0;
@@ -47,10 +34,10 @@ static int in_bounds(const Args *a, Py_ssize_t n_features, Py_ssize_t n_cols) {
 }
 
 /* score[e] += query . example e, over the query's columns; 0 if an example number is out of range. */
-static int accumulate(const Args *a, Py_ssize_t n_cols, Py_ssize_t n_examples, double *score) {
-    const int32_t *indptr = a->indptr.buf, *examples = a->examples.buf, *cols = a->cols.buf;
-    const float *weights = a->weights.buf, *query = a->query.buf;
-    for (Py_ssize_t k = 0; k < n_cols; k++) {
+static int accumulate(const Py_buffer *b, Py_ssize_t n_examples, double *score) {
+    const int32_t *indptr = b[INDPTR].buf, *examples = b[EXAMPLES].buf, *cols = b[COLS].buf;
+    const float *weights = b[WEIGHTS].buf, *query = b[QUERY].buf;
+    for (Py_ssize_t k = 0; k < b[COLS].shape[0]; k++) {
         double w = query[k];
         for (int32_t p = indptr[cols[k]]; p < indptr[cols[k] + 1]; p++) {
             uint32_t e = (uint32_t)examples[p];
@@ -61,32 +48,11 @@ static int accumulate(const Args *a, Py_ssize_t n_cols, Py_ssize_t n_examples, d
     return 1;
 }
 
-static PyObject *best_per_intent(PyObject *self, PyObject *args) {
-    Args a = {0};
-    PyObject *o[7];
-    Py_ssize_t n_examples;
-    if (!PyArg_ParseTuple(args, "OOOOOOnO", &o[0], &o[1], &o[2], &o[3], &o[4], &o[5], &n_examples, &o[6]))
-        return NULL;
-    if (!get(o[0], &a.indptr, "indptr", "i", 4, 0) || !get(o[1], &a.examples, "examples", "i", 4, 0)
-        || !get(o[2], &a.weights, "weights", "f", 4, 0) || !get(o[3], &a.cols, "cols", "i", 4, 0)
-        || !get(o[4], &a.query, "query", "f", 4, 0) || !get(o[5], &a.starts, "starts", "lq", 8, 0)
-        || !get(o[6], &a.out, "out", "f", 4, PyBUF_WRITABLE))
-        goto fail;
-    Py_ssize_t n_features = a.indptr.len / 4 - 1, n_cols = a.cols.len / 4, n_intents = a.starts.len / 8;
-    if (a.examples.len != a.weights.len || a.query.len != a.cols.len || a.out.len / 4 != n_intents
-        || n_features < 0 || n_examples < 0 || !in_bounds(&a, n_features, n_cols)) {
-        PyErr_SetString(PyExc_ValueError, "best_per_intent: arrays of inconsistent sizes");
-        goto fail;
-    }
-    const int64_t *starts = a.starts.buf;
-    float *out = a.out.buf;
-    double *score = calloc(n_examples ? n_examples : 1, sizeof *score);
-    if (!score) { PyErr_NoMemory(); goto fail; }
-    if (!accumulate(&a, n_cols, n_examples, score)) {
-        free(score);
-        PyErr_SetString(PyExc_ValueError, "best_per_intent: an example number is out of range");
-        goto fail;
-    }
+/* out[i] = the best score among intent i's examples, [starts[i], starts[i + 1]); 0 if none. */
+static void best_of_each(const Py_buffer *b, const double *score, Py_ssize_t n_examples) {
+    const int64_t *starts = b[STARTS].buf;
+    float *out = b[OUT].buf;
+    Py_ssize_t n_intents = b[OUT].shape[0];
     for (Py_ssize_t i = 0; i < n_intents; i++) {
         Py_ssize_t begin = starts[i], end = i + 1 < n_intents ? starts[i + 1] : n_examples;
         double best = 0.0;
@@ -94,12 +60,36 @@ static PyObject *best_per_intent(PyObject *self, PyObject *args) {
             if (score[e] > best) best = score[e];
         out[i] = (float)best;
     }
+}
+
+static PyObject *run(const Py_buffer *b, Py_ssize_t n_examples) {
+    if (!consistent(b, n_examples)) {
+        PyErr_SetString(PyExc_ValueError, "best_per_intent: arrays of inconsistent sizes");
+        return NULL;
+    }
+    double *score = calloc(n_examples ? n_examples : 1, sizeof *score);
+    if (!score) return PyErr_NoMemory();
+    int ok = accumulate(b, n_examples, score);
+    if (ok) best_of_each(b, score, n_examples);
     free(score);
-    release(&a);
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "best_per_intent: an example number is out of range");
+        return NULL;
+    }
     Py_RETURN_NONE;
-fail:
-    release(&a);
-    return NULL;
+}
+
+static PyObject *best_per_intent(PyObject *self, PyObject *args) {
+    PyObject *o[N_ARRAYS];
+    Py_buffer b[N_ARRAYS] = {{0}};
+    Py_ssize_t n_examples;
+    PyObject *result = NULL;
+    if (!PyArg_ParseTuple(args, "OOOOOOnO", &o[INDPTR], &o[EXAMPLES], &o[WEIGHTS], &o[COLS], &o[QUERY],
+                          &o[STARTS], &n_examples, &o[OUT]))
+        return NULL;
+    if (get_arrays("best_per_intent", o, b, SPECS, N_ARRAYS)) result = run(b, n_examples);
+    release_arrays(b, N_ARRAYS);
+    return result;
 }
 
 static PyMethodDef methods[] = {

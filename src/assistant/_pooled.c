@@ -6,11 +6,14 @@
  * concatenation. This loop reads each row once and converts through a table of the 65,536 half
  * floats (256 KB, filled when the module is imported).
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_arrays.h"
+
 #include <math.h>
 #include <stdint.h>
-#include <string.h>
+
+enum { TABLE, OUT, N_ARRAYS };
+
+static const ArraySpec SPECS[N_ARRAYS] = {{"table", "e", 2, 2, 0}, {"out", "f", 4, 1, 1}};
 
 static float from_half[65536];
 
@@ -31,19 +34,18 @@ static float half_to_float(uint16_t h) {
     return value;
 }
 
-/* The ids of a list of ints, each checked against the table's rows; -1 on error. */
-static Py_ssize_t read_ids(PyObject *list, Py_ssize_t rows, Py_ssize_t *ids, Py_ssize_t capacity) {
-    Py_ssize_t n = PyList_GET_SIZE(list);
-    for (Py_ssize_t i = 0; i < n && i < capacity; i++) {
+/* The ids of a list of ints, each checked against the table's rows; 0 on error. */
+static int read_ids(PyObject *list, Py_ssize_t rows, Py_ssize_t *ids) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
         Py_ssize_t id = PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
-        if (id == -1 && PyErr_Occurred()) return -1;
+        if (id == -1 && PyErr_Occurred()) return 0;
         if (id < 0 || id >= rows) {
             PyErr_Format(PyExc_IndexError, "pool: token id %zd outside the table's %zd rows", id, rows);
-            return -1;
+            return 0;
         }
         ids[i] = id;
     }
-    return n;
+    return 1;
 }
 
 static void normalise(float *v, Py_ssize_t n) {
@@ -71,32 +73,29 @@ static void pool_rows(const uint16_t *table, Py_ssize_t d, const Py_ssize_t *ids
     normalise(top, d);
 }
 
-static PyObject *pool(PyObject *self, PyObject *args) {
-    PyObject *list, *table_obj, *out_obj;
-    Py_buffer table = {0}, out = {0};
-    Py_ssize_t stack[256], *ids = stack, n;
-    PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "O!OO", &PyList_Type, &list, &table_obj, &out_obj)) return NULL;
-    if (PyObject_GetBuffer(table_obj, &table, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0
-        || PyObject_GetBuffer(out_obj, &out, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_WRITABLE) < 0)
-        goto done;
-    if (table.ndim != 2 || strcmp(table.format, "e") != 0 || out.ndim != 1 || strcmp(out.format, "f") != 0
-        || out.shape[0] != 2 * table.shape[1]) {
-        PyErr_SetString(PyExc_TypeError, "pool: a 2-D float16 table and a float32 out of twice its width expected");
-        goto done;
+/* Pools the listed rows of b[TABLE] into b[OUT], ids on the stack unless there are many. */
+static PyObject *run(PyObject *list, const Py_buffer *b) {
+    Py_ssize_t stack[256], *ids = stack, n = PyList_GET_SIZE(list), width = b[TABLE].shape[1];
+    if (b[OUT].shape[0] != 2 * width) {
+        PyErr_SetString(PyExc_ValueError, "pool: out must be twice as wide as the table");
+        return NULL;
     }
-    n = PyList_GET_SIZE(list);
-    if (n > (Py_ssize_t)(sizeof stack / sizeof *stack) && !(ids = PyMem_Malloc(n * sizeof *ids))) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    if (read_ids(list, table.shape[0], ids, n) < 0) goto done;
-    pool_rows(table.buf, table.shape[1], ids, n, out.buf);
-    result = Py_NewRef(Py_None);
-done:
+    if (n > (Py_ssize_t)(sizeof stack / sizeof *stack) && !(ids = PyMem_Malloc(n * sizeof *ids)))
+        return PyErr_NoMemory();
+    int ok = read_ids(list, b[TABLE].shape[0], ids);
+    if (ok) pool_rows(b[TABLE].buf, width, ids, n, b[OUT].buf);
     if (ids != stack) PyMem_Free(ids);
-    if (table.obj) PyBuffer_Release(&table);
-    if (out.obj) PyBuffer_Release(&out);
+    if (!ok) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *pool(PyObject *self, PyObject *args) {
+    PyObject *list, *o[N_ARRAYS];
+    Py_buffer b[N_ARRAYS] = {{0}};
+    PyObject *result = NULL;
+    if (!PyArg_ParseTuple(args, "O!OO", &PyList_Type, &list, &o[TABLE], &o[OUT])) return NULL;
+    if (get_arrays("pool", o, b, SPECS, N_ARRAYS)) result = run(list, b);
+    release_arrays(b, N_ARRAYS);
     return result;
 }
 

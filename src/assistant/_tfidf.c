@@ -5,12 +5,18 @@
  * calls per block (a sort, fancy indexing, reduceat, log, dot...), each costing more than its few
  * hundred items; a reply does it for three blocks, and again for each clause of a long message.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_arrays.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
+
+enum { COLS, COUNTS, IDF, OUT_COLS, OUT_WEIGHTS, N_ARRAYS };
+
+static const ArraySpec SPECS[N_ARRAYS] = {
+    {"cols", "i", 4, 1, 0}, {"counts", "f", 4, 1, 0}, {"idf", "f", 4, 1, 0}, {"out_cols", "i", 4, 1, 1},
+    {"out_weights", "f", 4, 1, 1},
+};
 
 typedef struct {
     int32_t col;
@@ -46,19 +52,12 @@ static void scale(float *weights, Py_ssize_t n, double square) {
     for (Py_ssize_t i = 0; i < n; i++) weights[i] *= factor;
 }
 
-static int get(PyObject *obj, Py_buffer *b, const char *format, int flags) {
-    if (PyObject_GetBuffer(obj, b, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | flags) < 0) return 0;
-    if (b->ndim == 1 && strcmp(b->format, format) == 0) return 1;
-    PyErr_Format(PyExc_TypeError, "tfidf: 1-D arrays of '%s' items expected, not '%s'", format, b->format);
-    return 0;
-}
-
 /* Fills out_cols and out_weights; returns (where the second block starts, how many, squared norms). */
-static PyObject *run(Py_buffer *b, Py_ssize_t split) {
-    const int32_t *cols = b[0].buf;
-    const float *counts = b[1].buf, *idf = b[2].buf;
-    Py_ssize_t n = b[0].shape[0], features = b[2].shape[0];
-    if (b[1].shape[0] != n || b[3].shape[0] < n || b[4].shape[0] < n || split < 0 || split > n) {
+static PyObject *run(const Py_buffer *b, Py_ssize_t split) {
+    const int32_t *cols = b[COLS].buf;
+    const float *counts = b[COUNTS].buf, *idf = b[IDF].buf;
+    Py_ssize_t n = b[COLS].shape[0], features = b[IDF].shape[0];
+    if (b[COUNTS].shape[0] != n || b[OUT_COLS].shape[0] < n || b[OUT_WEIGHTS].shape[0] < n || split < 0 || split > n) {
         PyErr_SetString(PyExc_ValueError, "tfidf: arrays of inconsistent sizes");
         return NULL;
     }
@@ -72,8 +71,8 @@ static PyObject *run(Py_buffer *b, Py_ssize_t split) {
         }
         f[i] = (Feature){cols[i], counts[i]};
     }
-    int32_t *out_cols = b[3].buf;
-    float *out_weights = b[4].buf;
+    int32_t *out_cols = b[OUT_COLS].buf;
+    float *out_weights = b[OUT_WEIGHTS].buf;
     double first, second;
     Py_ssize_t k = weigh(f, split, idf, out_cols, out_weights, &first);
     Py_ssize_t m = weigh(f + split, n - split, idf, out_cols + k, out_weights + k, &second);
@@ -84,17 +83,14 @@ static PyObject *run(Py_buffer *b, Py_ssize_t split) {
 }
 
 static PyObject *tfidf(PyObject *self, PyObject *args) {
-    PyObject *o[5];
+    PyObject *o[N_ARRAYS];
+    Py_buffer b[N_ARRAYS] = {{0}};
     Py_ssize_t split;
-    Py_buffer b[5] = {{0}};
     PyObject *result = NULL;
-    if (!PyArg_ParseTuple(args, "OOOnOO", &o[0], &o[1], &o[2], &split, &o[3], &o[4])) return NULL;
-    const char *formats[5] = {"i", "f", "f", "i", "f"};
-    int ok = 1;
-    for (int i = 0; i < 5 && ok; i++) ok = get(o[i], &b[i], formats[i], i >= 3 ? PyBUF_WRITABLE : 0);
-    if (ok) result = run(b, split);
-    for (int i = 0; i < 5; i++)
-        if (b[i].obj) PyBuffer_Release(&b[i]);
+    if (!PyArg_ParseTuple(args, "OOOnOO", &o[COLS], &o[COUNTS], &o[IDF], &split, &o[OUT_COLS], &o[OUT_WEIGHTS]))
+        return NULL;
+    if (get_arrays("tfidf", o, b, SPECS, N_ARRAYS)) result = run(b, split);
+    release_arrays(b, N_ARRAYS);
     return result;
 }
 
