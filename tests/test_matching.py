@@ -1,5 +1,9 @@
 """The matcher is generic: it trains from any labelled set, as a benchmark does."""
-from assistant.matching import OUT_OF_SCOPE, Matcher
+import numpy as np
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra.numpy import arrays
+
+from assistant.matching import OUT_OF_SCOPE, Matcher, quantised
 
 DATA = [
     ("book flight paris", "flight"), ("plane ticket to rome", "flight"), ("fly to london tomorrow", "flight"),
@@ -47,3 +51,15 @@ def test_a_misspelt_word_is_read_as_the_known_word_it_resembles():
 
 def test_nothing_known_gives_no_candidate():
     assert train().rank(["zzzz"]) == []
+
+
+@settings(max_examples=50, deadline=None)
+@given(arrays(np.float32, st.tuples(st.integers(1, 40), st.integers(1, 6)),
+              elements=st.floats(-50, 50, width=32)))
+def test_quantised_weights_are_within_a_65534th_of_each_intents_largest(coef):
+    q, scale = quantised(coef)
+    assert q.dtype == np.int16 and scale.dtype == np.float32
+    largest = np.abs(coef).max(axis=0)
+    error = np.abs(q * scale.astype(np.float64) - coef)
+    assert (error <= largest / 65534 * 1.001 + 1e-12).all()
+    assert (q[:, largest == 0] == 0).all()  # an intent without weights keeps none
