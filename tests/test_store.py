@@ -1,13 +1,54 @@
-"""The database's plain-SQL insert, used where sqlite-utils' would cost more than the write."""
+"""The database: its plain-SQL insert, and how a write waits for another process's."""
+import sqlite3
+import threading
+import time
+
 import pytest
 
-from assistant.store import Store
+from assistant.store import BUSY_TIMEOUT_S, Store
+
+ROW = {"session_id": "s1", "tenant": "exo", "helpful": 1, "comment": "", "message": "hi",
+       "created": "2026-01-01T00:00:00+00:00"}
 
 
 def test_insert_writes_the_row_and_refuses_columns_the_schema_lacks(tmp_path):
     store = Store(tmp_path / "assistant.db")
-    store.insert("feedback", {"session_id": "s1", "tenant": "exo", "helpful": 1, "comment": "", "message": "hi",
-                              "created": "2026-01-01T00:00:00+00:00"})
+    store.insert("feedback", ROW)
     with pytest.raises(ValueError, match="no column drop"):
         store.insert("feedback", {"session_id": "s2", "drop": "x"})
     assert [(r["session_id"], r["helpful"]) for r in store.rows("feedback")] == [("s1", 1)]
+
+
+def test_a_transaction_waits_for_another_writer_then_commits_after_it(tmp_path):
+    store = Store(tmp_path / "assistant.db")
+    holding = threading.Event()
+
+    def write_slowly():
+        other = sqlite3.connect(tmp_path / "assistant.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("insert into feedback (session_id) values ('first')")
+        holding.set()
+        time.sleep(0.05)  # the store's BEGIN fails meanwhile, and is tried again
+        other.execute("COMMIT")
+
+    writer = threading.Thread(target=write_slowly)
+    writer.start()
+    assert holding.wait(timeout=10)
+    with store.transaction():
+        store.insert("feedback", {**ROW, "session_id": "second"})
+    writer.join()
+    assert [r["session_id"] for r in store.rows("feedback", order_by="id")] == ["first", "second"]
+
+
+def test_a_transaction_gives_up_after_its_timeout_and_the_connection_keeps_its_own(tmp_path):
+    store = Store(tmp_path / "assistant.db")
+    other = sqlite3.connect(tmp_path / "assistant.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with store.transaction(timeout=0.02):
+            store.insert("feedback", ROW)
+    other.execute("ROLLBACK")
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_S * 1000
+    with store.transaction():
+        store.insert("feedback", ROW)
+    assert len(store.rows("feedback")) == 1
