@@ -6,7 +6,8 @@ as a server that has run for a while has it). Also: the server's time from start
 chat reply, the resident memory of each worker; the floor of a bare Flask application
 (bare_app.py) served the same way, which says whether the application slows its own floor; and the
 chat endpoint with its reply computed in advance (fixed_reply_app.py), which says what the endpoint
-costs around the reply. Every load is bounded in time; each server is stopped at the end.
+costs around the reply; and the chat with only its matching done in advance (prematched_app.py),
+which says how much of the reply's cost is matching's. Every load is bounded in time; each server is stopped at the end.
 
     python bench/http_load.py [--seconds 10] [--rounds 3] [--workers 2] [--json]
 """
@@ -74,30 +75,33 @@ def main() -> None:
         script = Path(folder) / "chat.lua"
         script.write_text(lua_script())
         server, started = start_server(args.workers, folder)
-        bare = fixed = None
+        bare = fixed = prematched = None
         try:
             bare, _ = start_server(args.workers, folder, app="bench.bare_app:app", ready=get_health)
-            fixed, _ = start_server(args.workers, fixed_folder(folder), app="bench.fixed_reply_app:app")
+            fixed, _ = start_server(args.workers, own_folder(folder, "fixed"), app="bench.fixed_reply_app:app")
+            prematched, _ = start_server(args.workers, own_folder(folder, "prematched"),
+                                         app="bench.prematched_app:app")
             # Workers learn each word's features once (features.py, vectors.py): a few seconds of
             # chat first, unrecorded, so that the runs measure a server in its steady state.
             wrk(f"{server.url}/api/v1/chat", 16, args.warmup, str(script))
             urls = {"floor": (f"{server.url}/api/v1/health", None), "chat": (f"{server.url}/api/v1/chat", str(script)),
-                    "bare": (f"{bare.url}/api/v1/health", None), "fixed": (f"{fixed.url}/api/v1/chat", str(script))}
+                    "bare": (f"{bare.url}/api/v1/health", None), "fixed": (f"{fixed.url}/api/v1/chat", str(script)),
+                    "prematched": (f"{prematched.url}/api/v1/chat", str(script))}
             results = measure(urls, args.seconds, args.rounds)
             memory = worker_memory(server)
         finally:
-            for running in (server, bare, fixed):
+            for running in (server, bare, fixed, prematched):
                 if running:
                     stop_server(running)
     report(args, results, started, memory)
 
 
-PLAN = [("floor", 16), ("chat", 16), ("bare", 16), ("fixed", 16), ("floor", 64), ("chat", 64)]
+PLAN = [("floor", 16), ("chat", 16), ("bare", 16), ("fixed", 16), ("prematched", 16), ("floor", 64), ("chat", 64)]
 
 
-def fixed_folder(folder: str) -> str:
-    """Its own database for the fixed-reply server (it saves nothing, but opens one)."""
-    path = Path(folder) / "fixed"
+def own_folder(folder: str, name: str) -> str:
+    """A database of its own for one of the variant servers."""
+    path = Path(folder) / name
     path.mkdir(exist_ok=True)
     return str(path)
 
@@ -120,10 +124,10 @@ def measure(urls: dict, seconds: int, rounds: int) -> dict:
 def report(args, results: dict, started: float, memory: list[float]) -> None:
     print(f"gunicorn, {args.workers} sync workers, wrk {args.seconds} s per run in {args.rounds} rounds (medians), "
           f"after {args.warmup} s of warm-up")
-    print(f"{'endpoint':<10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print(f"{'endpoint':<12}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for name, r in results.items():
         endpoint, connections = name.split("_")
-        print(f"{endpoint:<10}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}")
+        print(f"{endpoint:<12}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}")
     ratios = {c: round(results[f"chat_{c}"]["rps"] / results[f"floor_{c}"]["rps"], 2) for c in (16, 64)}
     for connections, ratio in ratios.items():
         print(f"chat/floor at {connections} connections: {ratio:.2f}")
@@ -131,6 +135,8 @@ def report(args, results: dict, started: float, memory: list[float]) -> None:
     print(f"the floor against a bare Flask application's (bare_app.py) at 16 connections: {bare:.2f}")
     fixed = results["fixed_16"]["rps"] / results["floor_16"]["rps"]
     print(f"the chat with its reply computed in advance (fixed_reply_app.py) against the floor: {fixed:.2f}")
+    prematched = results["prematched_16"]["rps"] / results["floor_16"]["rps"]
+    print(f"the chat with its matching done in advance (prematched_app.py) against the floor: {prematched:.2f}")
     print(f"server start to first chat reply: {started:.2f} s; resident memory per worker: "
           + ", ".join(f"{m:.0f} MB" for m in memory))
     if args.json:

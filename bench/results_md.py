@@ -134,7 +134,7 @@ Chat/floor (goal ≥ 0.5): {ratios}.{bare_line(h)}{budget_line(h, reply, machine
 def budget_line(h: dict, reply: dict, machine: dict) -> str:
     """What the ratio goal leaves the chat: the cores' time per floor request, against a reply's; and,
     from the chat with its reply computed in advance, what is left of it for the reply itself."""
-    cost = {e: machine["cores"] * 1000 / h["runs"][f"{e}_16"]["rps"] for e in ("floor", "chat", "fixed")
+    cost = {e: machine["cores"] * 1000 / h["runs"][f"{e}_16"]["rps"] for e in ("floor", "chat", "fixed", "prematched")
             if f"{e}_16" in h["runs"]}
     floor, chat = cost["floor"], cost["chat"]
     line = (f"\n\nAt 16 connections a floor request takes {floor:.2f} ms of the {machine['cores']} cores (server, "
@@ -148,7 +148,20 @@ def budget_line(h: dict, reply: dict, machine: dict) -> str:
                    f"(`bench/fixed_reply_app.py`): reading and checking the request, the rate limit and writing the "
                    f"JSON. It serves {floor / fixed:.2f} of the floor, so a reply that cost nothing would stop there. "
                    f"It takes {fixed:.2f} ms of the cores per request, which leaves the reply {2 * floor - fixed:.2f} ms "
-                   f"under this load for a ratio of 0.5; the reply takes {chat - fixed:.2f} ms there.")
+                   f"under this load for a ratio of 0.5; the reply takes {chat - fixed:.2f} ms there."
+                   + prematched_line(cost))
+
+
+def prematched_line(cost: dict) -> str:
+    """The chat with matching done in advance: how much of the reply's cost under load is matching's."""
+    if "prematched" not in cost:
+        return ""
+    floor, chat, fixed, prematched = (cost[e] for e in ("floor", "chat", "fixed", "prematched"))
+    return (f"\n\nThe `prematched` row is the chat with each message's intents ranked in advance "
+            f"(`bench/prematched_app.py`): the whole reply but matching, the conversation saved included. It "
+            f"serves {floor / prematched:.2f} of the floor. Matching takes {chat - prematched:.2f} ms of the "
+            f"{chat - fixed:.2f} ms a reply takes under this load; the rest of the reply, "
+            f"{prematched - fixed:.2f} ms.")
 
 
 def bare_line(h: dict) -> str:
