@@ -5,7 +5,9 @@ the vocabulary the knowledge uses; applying them is a few dictionary look-ups pe
 reply never waits for spaCy to load (importing it alone takes longer than a cold start may).
 """
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import langdata
 from .numbers import to_digits
@@ -23,7 +25,7 @@ class LanguageTables:
     stop_words: frozenset[str] = frozenset()
     synonyms: dict[tuple[str, ...], str] = field(default_factory=dict)
     contractions: dict[str, str] = field(default_factory=dict)   # longest first
-    abbreviations: dict[str, list[str]] = field(default_factory=dict)
+    abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Each word that starts a synonym, with the length of the longest one it starts: the other
     # words of a message are looked up once, not once per possible length.
     synonym_starts: dict[str, int] = field(default_factory=dict)
@@ -41,18 +43,21 @@ def expand_contractions(text: str, contractions: dict[str, str]) -> str:
     return text
 
 
-def words(text: str, lang: str, contractions: dict[str, str] | None = None) -> list[str]:
+def words(text: str, lang: str, contractions: dict[str, str] | None = None) -> tuple[str, ...]:
     """Folded word tokens, French elisions split off, numbers as digits."""
     text = fold(to_digits(text, lang))
     text = expand_contractions(text, contractions or {})
     return split(text)
 
 
-def split(folded: str) -> list[str]:
-    return _WORD.findall(_ELISION.sub(r"\1 ", folded))
+# Language detection and normalisation split the same folded message; as for fold(), the cache
+# holds one reply's texts.
+@lru_cache(maxsize=16)
+def split(folded: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(_ELISION.sub(r"\1 ", folded)))
 
 
-def expand(tokens: list[str], abbreviations: dict[str, list[str]]) -> list[str]:
+def expand(tokens: Sequence[str], abbreviations: dict[str, tuple[str, ...]]) -> list[str]:
     """Chat abbreviations written out ("cmb" -> "combien", "jai" -> "j", "ai")."""
     return [w for token in tokens for w in abbreviations.get(token, (token,))]
 
