@@ -7,7 +7,8 @@ chat reply, the resident memory of each worker; the floor of a bare Flask applic
 (bare_app.py) served the same way, which says whether the application slows its own floor; and the
 chat endpoint with its reply computed in advance (fixed_reply_app.py), which says what the endpoint
 costs around the reply; and the chat with only its matching done in advance (prematched_app.py),
-which says how much of the reply's cost is matching's. Every load is bounded in time; each server is stopped at the end.
+which says how much of the reply's cost is matching's. Every load is bounded in time; each server
+is stopped at the end.
 
     python bench/http_load.py [--seconds 10] [--rounds 3] [--workers 2] [--json]
 """

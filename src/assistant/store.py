@@ -37,7 +37,8 @@ INDEXES = [("requests", ["key"], True), ("requests", ["tenant", "kind", "status"
            ("unanswered", ["tenant"], False), ("outbox", ["reference"], False)]
 
 
-# How long a write waits for another process's transaction before it fails.
+# How long a statement waits for another connection's transaction (SQLite's busy timeout) before it
+# fails; a write transaction waits as long, in its own steps (begin_immediate).
 BUSY_TIMEOUT_S = 30
 # The first wait for the write lock, doubled up to the last: another worker's commit holds the lock
 # for some 50 microseconds.
