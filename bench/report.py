@@ -11,10 +11,10 @@ import argparse
 import json
 import os
 import platform
-import sysconfig
 import statistics
 import subprocess
 import sys
+import sysconfig
 import timeit
 from datetime import datetime, timezone
 from importlib import metadata
