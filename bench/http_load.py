@@ -8,7 +8,9 @@ chat reply, the resident memory of each worker; the floor of a bare Flask applic
 chat endpoint with its reply computed in advance (fixed_reply_app.py), which says what the endpoint
 costs around the reply; and the chat with only its matching done in advance (prematched_app.py),
 which says how much of the reply's cost is matching's. Every load is bounded in time; each server
-is stopped at the end.
+is stopped at the end. Beside wrk's numbers, the CPU time the server's workers spend per request
+(from /proc): wrk and the kernel share the cores, so requests per second alone do not say what a
+request costs the application.
 
     python bench/http_load.py [--seconds 10] [--rounds 3] [--workers 2] [--json]
 """
@@ -26,7 +28,7 @@ from tqdm import tqdm
 
 from assistant import Assistant
 from reply_latency import messages
-from server import get_health, start_server, stop_server, worker_memory
+from server import get_health, start_server, stop_server, worker_cpu_seconds, worker_memory
 
 LUA = """wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -58,7 +60,16 @@ def wrk(url: str, connections: int, seconds: int, script: str | None) -> dict:
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": latency(50),
-            "p99": latency(99), "errors": errors}
+            "p99": latency(99), "errors": errors, "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+
+
+def timed_wrk(server, url: str, connections: int, seconds: int, script: str | None) -> dict:
+    """wrk's results, and the CPU time the server's workers spent per request, in ms: the reply's cost
+    under load, apart from wrk's and the kernel's on the same cores."""
+    before = worker_cpu_seconds(server)
+    result = wrk(url, connections, seconds, script)
+    result["worker_ms"] = (worker_cpu_seconds(server) - before) * 1000 / max(1, result["requests"])
+    return result
 
 
 def main() -> None:
@@ -85,9 +96,9 @@ def main() -> None:
             # Workers learn each word's features once (features.py, vectors.py): a few seconds of
             # chat first, unrecorded, so that the runs measure a server in its steady state.
             wrk(f"{server.url}/api/v1/chat", 16, args.warmup, str(script))
-            urls = {"floor": (f"{server.url}/api/v1/health", None), "chat": (f"{server.url}/api/v1/chat", str(script)),
-                    "bare": (f"{bare.url}/api/v1/health", None), "fixed": (f"{fixed.url}/api/v1/chat", str(script)),
-                    "prematched": (f"{prematched.url}/api/v1/chat", str(script))}
+            urls = {"floor": (server, "/api/v1/health", None), "chat": (server, "/api/v1/chat", str(script)),
+                    "bare": (bare, "/api/v1/health", None), "fixed": (fixed, "/api/v1/chat", str(script)),
+                    "prematched": (prematched, "/api/v1/chat", str(script))}
             results = measure(urls, args.seconds, args.rounds)
             memory = worker_memory(server)
         finally:
@@ -110,25 +121,26 @@ def own_folder(folder: str, name: str) -> str:
 def measure(urls: dict, seconds: int, rounds: int) -> dict:
     """Each run of PLAN split into ``rounds`` short runs, the endpoints taking turns, so that the
     machine's drift (runs vary by 15 % here) falls on all of them alike; per run, the medians of its
-    rounds and the sum of their errors."""
+    rounds and the sum of their errors. ``urls`` gives each endpoint's (server, path, wrk script)."""
     length = max(1, round(seconds / rounds))
     samples: dict[str, list[dict]] = {f"{e}_{c}": [] for e, c in PLAN}
     for _ in tqdm(range(rounds), desc="wrk rounds", unit="round", file=sys.stderr):
         for endpoint, connections in PLAN:
-            url, lua = urls[endpoint]
-            samples[f"{endpoint}_{connections}"].append(wrk(url, connections, length, lua))
-    return {name: {"rps": statistics.median(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs),
-                   "p99": statistics.median(r["p99"] for r in runs), "errors": sum(r["errors"] for r in runs)}
+            server, path, lua = urls[endpoint]
+            samples[f"{endpoint}_{connections}"].append(timed_wrk(server, server.url + path, connections, length, lua))
+    return {name: {**{key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p99", "worker_ms")},
+                   "errors": sum(r["errors"] for r in runs)}
             for name, runs in samples.items()}
 
 
 def report(args, results: dict, started: float, memory: list[float]) -> None:
     print(f"gunicorn, {args.workers} sync workers, wrk {args.seconds} s per run in {args.rounds} rounds (medians), "
           f"after {args.warmup} s of warm-up")
-    print(f"{'endpoint':<12}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print(f"{'endpoint':<12}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'workers ms/req':>16}")
     for name, r in results.items():
         endpoint, connections = name.split("_")
-        print(f"{endpoint:<12}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}")
+        print(f"{endpoint:<12}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}"
+              f"{r['worker_ms']:>16.3f}")
     ratios = {c: round(results[f"chat_{c}"]["rps"] / results[f"floor_{c}"]["rps"], 2) for c in (16, 64)}
     for connections, ratio in ratios.items():
         print(f"chat/floor at {connections} connections: {ratio:.2f}")

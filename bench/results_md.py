@@ -113,8 +113,8 @@ call alike, so its absolute times are not shown):
 
 
 def http_section(h: dict, reply: dict, machine: dict) -> str:
-    rows = [[name.split("_")[0], name.split("_")[1], round(r["rps"]), r["p50"], r["p99"], r["errors"]]
-            for name, r in h["runs"].items()]
+    rows = [[name.split("_")[0], name.split("_")[1], round(r["rps"]), r["p50"], r["p99"], r["errors"],
+             round(r["worker_ms"], 3) if "worker_ms" in r else None] for name, r in h["runs"].items()]
     ratios = ", ".join(f"{ratio} at {c} connections ({met(ratio, 0.5)})" for c, ratio in h["ratios"].items())
     return f"""## 3. HTTP
 
@@ -125,43 +125,34 @@ them alike; the table shows their medians. The chat requests cycle through the e
 every tenant; the floor is `GET /api/v1/health` of the same application. wrk runs on the same cores as
 the server.
 
-{table(["endpoint", "connections", "req/s", "p50 ms", "p99 ms", "errors"], rows)}
+{table(["endpoint", "connections", "req/s", "p50 ms", "p99 ms", "errors", "workers' CPU ms/req"], rows)}
 
 Chat/floor (goal ≥ 0.5): {ratios}.{bare_line(h)}{budget_line(h, reply, machine)}
 """
 
 
 def budget_line(h: dict, reply: dict, machine: dict) -> str:
-    """What the ratio goal leaves the chat: the cores' time per floor request, against a reply's; and,
-    from the chat with its reply computed in advance, what is left of it for the reply itself."""
-    cost = {e: machine["cores"] * 1000 / h["runs"][f"{e}_16"]["rps"] for e in ("floor", "chat", "fixed", "prematched")
-            if f"{e}_16" in h["runs"]}
-    floor, chat = cost["floor"], cost["chat"]
-    line = (f"\n\nAt 16 connections a floor request takes {floor:.2f} ms of the {machine['cores']} cores (server, "
-            f"wrk and the kernel together) and a chat request {chat:.2f} ms. A ratio of 0.5 leaves the chat "
-            f"{floor:.2f} ms of its own work per request; `Assistant.reply` alone takes {reply['reply']['all']['p50_ms']} ms "
-            f"at p50 (section 2).")
-    if "fixed" not in cost:
+    """What the ratio goal leaves the chat, in the cores' time per request; and what each part of a chat
+    request costs the server's workers, from the variant servers' rows."""
+    runs = {e: h["runs"][f"{e}_16"] for e in ("floor", "chat", "fixed", "prematched") if f"{e}_16" in h["runs"]}
+    cores = {e: machine["cores"] * 1000 / r["rps"] for e, r in runs.items()}
+    line = (f"\n\nAt 16 connections a floor request takes {cores['floor']:.2f} ms of the {machine['cores']} cores "
+            f"(server, wrk and the kernel together) and a chat request {cores['chat']:.2f} ms. A ratio of 0.5 leaves "
+            f"the chat {cores['floor']:.2f} ms of its own work per request; `Assistant.reply` alone takes "
+            f"{reply['reply']['all']['p50_ms']} ms at p50 in a loop (section 2).")
+    if not all("worker_ms" in r for r in runs.values()) or len(runs) < 4:
         return line
-    fixed = cost["fixed"]
-    return line + (f"\n\nThe `fixed` row is the same chat endpoint with its reply computed in advance "
-                   f"(`bench/fixed_reply_app.py`): reading and checking the request, the rate limit and writing the "
-                   f"JSON. It serves {floor / fixed:.2f} of the floor, so a reply that cost nothing would stop there. "
-                   f"It takes {fixed:.2f} ms of the cores per request, which leaves the reply {2 * floor - fixed:.2f} ms "
-                   f"under this load for a ratio of 0.5; the reply takes {chat - fixed:.2f} ms there."
-                   + prematched_line(cost))
-
-
-def prematched_line(cost: dict) -> str:
-    """The chat with matching done in advance: how much of the reply's cost under load is matching's."""
-    if "prematched" not in cost:
-        return ""
-    floor, chat, fixed, prematched = (cost[e] for e in ("floor", "chat", "fixed", "prematched"))
-    return (f"\n\nThe `prematched` row is the chat with each message's intents ranked in advance "
-            f"(`bench/prematched_app.py`): the whole reply but matching, the conversation saved included. It "
-            f"serves {floor / prematched:.2f} of the floor. Matching takes {chat - prematched:.2f} ms of the "
-            f"{chat - fixed:.2f} ms a reply takes under this load; the rest of the reply, "
-            f"{prematched - fixed:.2f} ms.")
+    cost = {e: r["worker_ms"] for e, r in runs.items()}
+    return line + (f"\n\nThe last column is the CPU time the server's workers spend per request (from /proc), "
+                   f"apart from wrk's and the kernel's. A floor request costs them {cost['floor']:.2f} ms and a chat "
+                   f"request {cost['chat']:.2f} ms. The `fixed` row is the same chat endpoint with its reply computed "
+                   f"in advance (`bench/fixed_reply_app.py`): reading and checking the request, the rate limit and "
+                   f"writing the JSON cost {cost['fixed'] - cost['floor']:.2f} ms more than the floor, and the reply "
+                   f"{cost['chat'] - cost['fixed']:.2f} ms. The `prematched` row is the chat with each message's "
+                   f"intents ranked in advance (`bench/prematched_app.py`): the whole reply but matching, the "
+                   f"conversation saved included. Of the reply's {cost['chat'] - cost['fixed']:.2f} ms, matching takes "
+                   f"{cost['chat'] - cost['prematched']:.2f} ms and the rest {cost['prematched'] - cost['fixed']:.2f} ms. "
+                   f"The prematched chat serves {runs['prematched']['rps'] / runs['floor']['rps']:.2f} of the floor.")
 
 
 def bare_line(h: dict) -> str:

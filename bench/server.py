@@ -51,11 +51,24 @@ def start_server(workers: int, folder: str, port: int | None = None, app: str = 
     raise SystemExit("the server did not start")
 
 
+def workers(server: subprocess.Popen) -> list[str]:
+    """The process ids of the gunicorn master's children, its workers."""
+    return Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+
+
+def worker_cpu_seconds(server: subprocess.Popen) -> float:
+    """The CPU time, user and system, the workers have used since they started."""
+    total = 0
+    for pid in workers(server):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of proc(5)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def worker_memory(server: subprocess.Popen) -> list[float]:
     """Resident memory, in MB, of each gunicorn worker (the master's children)."""
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     sizes = []
-    for pid in children:
+    for pid in workers(server):
         status = Path(f"/proc/{pid}/status").read_text()
         sizes.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024)
     return sizes
