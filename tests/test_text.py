@@ -2,7 +2,7 @@
 import pytest
 
 from assistant.numbers import to_digits
-from assistant.text import fold, fold_term, without_contacts
+from assistant.text import clean, fold, fold_term, without_contacts
 
 
 @pytest.mark.parametrize("message, expected", [
@@ -26,6 +26,12 @@ def test_a_message_without_contacts_keeps_its_words(message):
 def test_folding_drops_case_and_accents_and_leaves_ascii_alone():
     assert fold("Réduction ÉTUDIANT") == "reduction etudiant"
     assert fold("Refund in 30 days?") == "refund in 30 days?"
+
+
+def test_typographic_apostrophes_dashes_and_spaces_become_plain_and_other_ascii_stays():
+    assert clean("l’offre — d‘essai\u00a0: `30´ jours") == "l'offre - d'essai : '30' jours"
+    printable = "".join(chr(i) for i in range(33, 127) if chr(i) != "`")
+    assert clean(printable) == printable
 
 
 def test_the_knowledge_words_fold_alike_and_stay_folded():

@@ -62,12 +62,19 @@ def _distance(text: str, start: int, end: int, other_start: int, other_end: int)
     return len(gap) + 20 * sum(gap.count(c) for c in ",;")
 
 
+@lru_cache(maxsize=256)
+def _literal(phrase: str) -> re.Pattern:
+    """A pattern for the phrase as written, compiled once: re.escape on every message cost more than
+    the search."""
+    return re.compile(re.escape(phrase))
+
+
 def _monthly(text: str, matches: list[re.Match], phrases: tuple[str, ...]) -> set[int]:
     """Which numbers a "per month" phrase qualifies: each phrase goes to the nearest number
     ("15 iSC par mois", "monthly consumption 125 iSC")."""
     qualified = set()
     for phrase in phrases:
-        for occurrence in re.finditer(re.escape(phrase), text):
+        for occurrence in _literal(phrase).finditer(text):
             distance = [_distance(text, m.start(), m.end(), occurrence.start(), occurrence.end()) for m in matches]
             if distance and min(distance) <= 24:
                 qualified.add(distance.index(min(distance)))

@@ -3,8 +3,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Apostrophes and dashes as people type them on phones and in word processors.
-_TYPOGRAPHY = str.maketrans({
+# Apostrophes and dashes as people type them on phones and in word processors. Every other ASCII
+# character maps to itself: str.translate raises and clears a KeyError for each character missing
+# from the table, which more than doubled its cost on every message.
+_TYPOGRAPHY = {i: i for i in range(128)} | str.maketrans({
     "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
     "–": "-", "—": "-", "‑": "-",
     "\u00a0": " ", "\u202f": " ", "\u2009": " ",
