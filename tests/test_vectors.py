@@ -1,4 +1,8 @@
 """Sentence vectors: token ids read word by word are those of the whole text."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -77,3 +81,23 @@ def test_a_long_message_pools_like_a_short_one():
     pooled = vectors.pooled(ids, table)
     assert np.allclose(pooled[:256], rows.sum(0) / np.linalg.norm(rows.sum(0)), atol=1e-6)
     assert np.allclose(pooled[256:], rows.max(0) / np.linalg.norm(rows.max(0)), atol=1e-6)
+
+
+POOL_SOME_MESSAGES = """
+import sys
+import numpy as np
+from assistant import vectors
+_, table = vectors.tables()
+rng = np.random.default_rng(7)
+ids = [rng.integers(0, len(table), n).tolist() for n in (1, 2, 5, 9, 17, 33) for _ in range(20)]
+sys.stdout.write(b"".join(vectors.pooled(i, table).tobytes() for i in ids).hex())
+"""
+
+
+def test_the_processors_half_float_conversion_pools_the_same_floats_as_the_table():
+    # _pooled.c converts with F16C where the processor has it, else through its table.
+    def pooled(**env):
+        done = subprocess.run([sys.executable, "-c", POOL_SOME_MESSAGES], capture_output=True, text=True,
+                              env={**os.environ, **env}, check=True)
+        return done.stdout
+    assert pooled() == pooled(ASSISTANT_NO_F16C="1")
