@@ -3,10 +3,17 @@
  * The token vectors are float16, as WordLlama ships them and as the workers share them, mapped from
  * the file. In numpy, pooling a message's rows takes a gather, a conversion to float32 (numpy
  * converts half floats in software, a fifth of a reply's vector), a sum, a max, two norms and a
- * concatenation. This loop reads each row once and converts through a table of the 65,536 half
- * floats (256 KB, filled when the module is imported).
+ * concatenation. This loop reads each row once and converts it with the processor's F16C
+ * instructions where it has them, else through a table of the 65,536 half floats (256 KB, filled
+ * when the module is imported). ASSISTANT_NO_F16C, set in the environment, forces the table: the
+ * tests compare both.
  */
 #include "_arrays.h"
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_F16C_PATH 1
+#endif
 
 #include <math.h>
 #include <stdint.h>
@@ -67,9 +74,7 @@ static void add_row(const uint16_t *row, Py_ssize_t from, Py_ssize_t d, int firs
     }
 }
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#include <immintrin.h>
-#define HAVE_F16C_PATH 1
+#ifdef HAVE_F16C_PATH
 /* add_row eight columns at a time, converted by the processor's F16C instructions: the 256 KB table
  * does not fit the first-level cache, and a message's lookups missed it about 1,600 times
  * (callgrind). Same sums in the same order, same max (v > top, else top, NaN included): the same
