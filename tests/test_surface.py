@@ -50,3 +50,28 @@ def test_nothing_known_gives_empty_blocks_and_the_cache_is_not_saved():
     vectorizer = SurfaceVectorizer(TEXTS)
     assert all(len(cols) == 0 for cols, _ in vectorizer.blocks("§§§"))
     assert "_pieces" not in pickle.loads(pickle.dumps(vectorizer)).__dict__
+
+
+PIECES = ["What is your name?", "Combien coûte  la licence ?", "prix ? licence", "a b c d e f", "ok ok ok ok",
+          "  l'hébergement, svp!  ", "SSO ?", "x", "d'essai -- gratuit"]
+
+
+def expected_vector(vectorizer: SurfaceVectorizer, text: str) -> dict[int, float]:
+    """Each block's TF-IDF over the features of the text's definition, as a column -> weight map."""
+    out = {}
+    for block in by_definition(text):
+        weights = {vectorizer.index[f]: (1 + np.log(c)) * vectorizer.idf[vectorizer.index[f]]
+                   for f, c in block.items() if f in vectorizer.index}
+        norm = np.linalg.norm(list(weights.values())) if weights else 1.0
+        out.update({col: w / norm for col, w in weights.items()})
+    return out
+
+
+@pytest.mark.parametrize("text", PIECES)
+def test_a_vector_built_from_remembered_pieces_is_that_of_the_whole_text(text):
+    vectorizer = SurfaceVectorizer(TEXTS + PIECES)
+    for _ in range(2):  # the second time from the pieces already read
+        cols, weights = vectorizer.vector(text)
+        expected = expected_vector(vectorizer, text)
+        assert sorted(cols.tolist()) == sorted(expected)
+        assert np.allclose(weights, [expected[c] for c in cols.tolist()], atol=1e-6)

@@ -7,11 +7,13 @@ character 2- to 5-grams. On CLINC150 they take the matcher from 92.3 % to 94.1 %
 
 A message's character n-grams are those starting in each of its space-separated pieces, and those
 depend only on the piece and the few characters after it: each such stretch of text is read once
-per process, as words are in features.py.
+per process, as words are in features.py, with the piece's words and the word pairs inside it. Only
+the pairs that cross from one piece to the next are looked up for each message.
 """
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -29,10 +31,17 @@ def surface(text: str) -> str:
 
 
 def words_and_pairs(folded: str) -> Counter:
-    tokens = WORD.findall(folded)
+    return word_features(WORD.findall(folded))
+
+
+def word_features(tokens: Sequence[str]) -> Counter:
     words = Counter("t:" + t for t in tokens)
-    words.update("u:" + a + " " + b for a, b in zip(tokens, tokens[1:]))
+    words.update(pair(a, b) for a, b in zip(tokens, tokens[1:]))
     return words
+
+
+def pair(first: str, second: str) -> str:
+    return "u:" + first + " " + second
 
 
 def pieces(folded: str) -> list[tuple[str, int]]:
@@ -57,6 +66,17 @@ def text_features(text: str) -> tuple[Counter, Counter]:
     for piece in pieces(folded):
         chars.update(piece_ngrams(piece))
     return words_and_pairs(folded), chars
+
+
+class Piece(NamedTuple):
+    """What one piece of a message brings to its vector: the known columns and counts of its words
+    and the pairs inside it, then of its character n-grams; its first and last words, if any."""
+    word_cols: np.ndarray
+    word_counts: np.ndarray
+    char_cols: np.ndarray
+    char_counts: np.ndarray
+    first: str | None
+    last: str | None
 
 
 class SurfaceVectorizer(Remembers):
@@ -84,14 +104,34 @@ class SurfaceVectorizer(Remembers):
         return tfidf(cols, counts, self.idf, split)[:3]
 
     def _features(self, folded: str) -> tuple[np.ndarray, np.ndarray, int]:
-        """Known columns and their counts, words block first, and where the characters block starts."""
-        word_cols, word_counts = known_columns(self.index, words_and_pairs(folded))
+        """Known columns and their counts, words block first, and where the characters block starts.
+        A column may repeat (a word in two pieces): tfidf() adds up its counts."""
         parts = [self.remember("_pieces", piece, self._piece_columns) for piece in pieces(folded)]
-        return (np.concatenate([word_cols, *(c for c, _ in parts)]),
-                np.concatenate([word_counts, *(n for _, n in parts)]), len(word_cols))
+        across = self._pairs_across(parts)
+        word_cols = np.concatenate([*(p.word_cols for p in parts), across])
+        return (np.concatenate([word_cols, *(p.char_cols for p in parts)]),
+                np.concatenate([*(p.word_counts for p in parts), np.ones(len(across), np.float32),
+                                *(p.char_counts for p in parts)]), len(word_cols))
 
-    def _piece_columns(self, piece: tuple[str, int]) -> tuple[np.ndarray, np.ndarray]:
-        return known_columns(self.index, piece_ngrams(piece))
+    def _pairs_across(self, parts: list[Piece]) -> np.ndarray:
+        """The known word pairs whose words lie in two pieces: "prix licence", and "prix ? licence"
+        too, as words_and_pairs() reads it."""
+        cols, last = [], None
+        for part in parts:
+            if part.first is None:
+                continue
+            if last is not None and (col := self.index.get(pair(last, part.first))) is not None:
+                cols.append(col)
+            last = part.last
+        return np.array(cols, dtype=np.int32)
+
+    def _piece_columns(self, piece: tuple[str, int]) -> Piece:
+        stretch, length = piece
+        tokens = WORD.findall(stretch[:length])
+        word_cols, word_counts = known_columns(self.index, word_features(tokens))
+        char_cols, char_counts = known_columns(self.index, piece_ngrams(piece))
+        return Piece(word_cols, word_counts, char_cols, char_counts, tokens[0] if tokens else None,
+                     tokens[-1] if tokens else None)
 
     def matrix(self, texts: Sequence[str]):
         return sparse_rows([self.vector(t) for t in texts], self.size)
