@@ -108,10 +108,10 @@ class SurfaceVectorizer(Remembers):
         A column may repeat (a word in two pieces): tfidf() adds up its counts."""
         parts = [self.remember("_pieces", piece, self._piece_columns) for piece in pieces(folded)]
         across = self._pairs_across(parts)
-        word_cols = np.concatenate([*(p.word_cols for p in parts), across])
-        return (np.concatenate([word_cols, *(p.char_cols for p in parts)]),
+        return (np.concatenate([*(p.word_cols for p in parts), across, *(p.char_cols for p in parts)]),
                 np.concatenate([*(p.word_counts for p in parts), np.ones(len(across), np.float32),
-                                *(p.char_counts for p in parts)]), len(word_cols))
+                                *(p.char_counts for p in parts)]),
+                sum(len(p.word_cols) for p in parts) + len(across))
 
     def _pairs_across(self, parts: list[Piece]) -> np.ndarray:
         """The known word pairs whose words lie in two pieces: "prix licence", and "prix ? licence"
