@@ -17,6 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from . import vectors
+from ._linear import probabilities
 from ._nearest import best_per_intent
 from .features import Remembers, Vectorizer
 from .surface import SurfaceVectorizer
@@ -113,12 +114,12 @@ class Matcher(Remembers):
 
     def probabilities(self, cols: np.ndarray, weights: np.ndarray, dense: np.ndarray,
                       surface: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        surface_cols, surface_weights = surface
-        rows = np.concatenate([cols, surface_cols + self.vectorizer.size])
-        sparse = np.concatenate([weights, surface_weights]) @ self.sparse_coef.take(rows, axis=0).astype(np.float32)
-        scores = (sparse * self.sparse_scale + dense @ self.dense_coef + self.intercept) * self.temperature
-        scores = np.exp(scores - scores.max())
-        return scores / scores.sum()
+        """The softmax of the classifier's scores (_linear.c): the tokens' features, then the surface's,
+        whose rows follow in the table, then the sentence vector's."""
+        out = np.empty(len(self.intents), dtype=np.float32)
+        probabilities(self.sparse_coef, self.sparse_scale, cols, weights, *surface, self.vectorizer.size,
+                      self.dense_coef, dense, self.intercept, self.temperature, out)
+        return out
 
     def similarities(self, cols: np.ndarray, weights: np.ndarray, coverage: float = 1.0) -> np.ndarray:
         """Best cosine similarity to a training example, per intent, counting unknown words."""
