@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from assistant._linear import probabilities
+from assistant._linear import probabilities, ranked
 
 
 def reference(coef, scale, cols, weights, cols2, weights2, offset, dense_coef, dense, intercept, temperature):
@@ -68,3 +68,37 @@ def test_a_read_only_output_is_refused():
     out.setflags(write=False)
     with pytest.raises((TypeError, ValueError, BufferError)):
         probabilities(*arguments(np.random.default_rng(2), 10, 4, 1, 1, 2), out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(0, 45), st.floats(0, 1), st.integers(0, 10_000))
+def test_ranked_keeps_the_best_blends_first(n_classes, top, blend, seed):
+    rng = np.random.default_rng(seed)
+    prob, sim = rng.random(n_classes).astype(np.float32), rng.random(n_classes).astype(np.float32)
+    rows = ranked(prob, sim, blend, top)
+    expected = prob.astype(np.float64) ** (1 - blend) * sim.astype(np.float64) ** blend
+    chosen = [r[0] for r in rows]
+    assert len(rows) == min(top, n_classes) == len(set(chosen))
+    assert [r[1] for r in rows] == sorted((r[1] for r in rows), reverse=True)
+    for i, confidence, p, s in rows:
+        assert confidence == pytest.approx(expected[i], rel=1e-5)
+        assert (p, s) == (float(prob[i]), float(sim[i]))
+    left = np.delete(expected, chosen)
+    if rows and len(left):  # none left out beats one taken (beyond float32's rounding)
+        assert left.max() <= expected[chosen].min() * (1 + 1e-5)
+
+
+def test_ranked_orders_ties_as_listed_and_nan_last():
+    prob = np.array([0.2, np.nan, 0.5, 0.2, 0.0], np.float32)
+    sim = np.ones(5, np.float32)
+    assert [r[0] for r in ranked(prob, sim, 0.2, 5)] == [2, 0, 3, 4, 1]
+
+
+@pytest.mark.parametrize("prob, sim, top", [
+    (np.ones(3, np.float32), np.ones(2, np.float32), 2),   # different sizes
+    (np.ones(3, np.float32), np.ones(3, np.float32), -1),  # a negative top
+    (np.ones(3, np.float64), np.ones(3, np.float32), 2),   # the wrong dtype
+])
+def test_ranked_refuses_bad_arguments(prob, sim, top):
+    with pytest.raises((TypeError, ValueError)):
+        ranked(prob, sim, 0.2, top)

@@ -17,7 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from . import vectors
-from ._linear import probabilities
+from ._linear import probabilities, ranked
 from ._nearest import best_per_intent
 from .features import Remembers, Vectorizer
 from .surface import SurfaceVectorizer
@@ -125,7 +125,8 @@ class Matcher(Remembers):
         """Best cosine similarity to a training example, per intent, counting unknown words."""
         best = np.empty(len(self.intents), dtype=np.float32)
         best_per_intent(*self.by_feature, cols, weights, self.intent_starts, len(self.example_intent), best)
-        return best * coverage
+        best *= coverage
+        return best
 
     def correct(self, tokens: Sequence[str]) -> list[str]:
         """Misspelt words replaced by the known word they most resemble ("remboursemnt")."""
@@ -148,7 +149,5 @@ class Matcher(Remembers):
         text = " ".join(tokens) if text is None else text
         prob = self.probabilities(cols, weights, vectors.vector(text), self.surface.vector(text))
         sim = self.similarities(cols, weights, coverage)
-        confidence = prob ** (1 - self.blend) * sim ** self.blend
-        order = np.argsort(-confidence)[:top]
-        rows = zip(order.tolist(), confidence[order].tolist(), prob[order].tolist(), sim[order].tolist())
-        return [Candidate(self.intents[i], c, p, s) for i, c, p, s in rows]
+        # confidence = prob ** (1 - blend) * sim ** blend, the best first (_linear.c)
+        return [Candidate(self.intents[i], c, p, s) for i, c, p, s in ranked(prob, sim, self.blend, top)]
