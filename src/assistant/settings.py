@@ -32,9 +32,10 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     mattermost_token: str | None = None
     rate_limit: str = "60 per minute"
-    # Where the rate limit counts (a storage URI of the `limits` library): "memory://" counts per worker; a
-    # shared store such as "redis://host:6379" makes the limit hold across workers and machines.
-    rate_limit_storage: str = "memory://"
+    # Where the rate limit counts (a storage URI of the `limits` library): "worker-memory://" counts per
+    # worker (channels/ratelimit.py); a shared store such as "redis://host:6379" makes the limit hold
+    # across workers and machines.
+    rate_limit_storage: str = "worker-memory://"
     # Staff tokens scoped to tenants: {token: [tenant, ...]} in the file, or in the environment
     # "exo,conex:TOKEN1 *:TOKEN2" (tenants, a colon, the token; "*" for all). staff_token sees all.
     staff_tokens: dict[str, list[str]] = field(default_factory=dict)
