@@ -1,8 +1,14 @@
 """The text helpers every stage shares."""
+import re
+
 import pytest
+from hypothesis import given, strategies as st
 
 from assistant.numbers import to_digits
-from assistant.text import clean, fold, fold_term, without_contacts
+from assistant.text import clean, fold, fold_term, single_spaces, without_contacts
+
+# Every character re's \s matches, with letters and punctuation between them.
+WHITESPACE = "".join(chr(c) for c in range(0x3100) if re.fullmatch(r"\s", chr(c))) + "\u3000"
 
 
 @pytest.mark.parametrize("message, expected", [
@@ -46,3 +52,8 @@ def test_the_per_message_caches_hold_one_reply_and_not_past_messages():
         fold(f"Message numéro {i}")
         to_digits(f"message {i}", "fr")
     assert fold.cache_info().currsize <= 16 and to_digits.cache_info().currsize <= 16
+
+
+@given(st.text(alphabet=WHITESPACE + "ab é,?", max_size=30))
+def test_single_spaces_collapses_every_whitespace_as_the_regex_does(text):
+    assert single_spaces(text) == re.sub(r"\s+", " ", text).strip()

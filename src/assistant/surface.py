@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .features import Remembers, fit, known_columns, sparse_rows, tfidf
-from .text import fold
+from .text import fold, single_spaces
 
 WORD = re.compile(r"\w+")
 CHAR_NGRAMS = (2, 3, 4, 5)
@@ -27,7 +27,7 @@ REACH = max(CHAR_NGRAMS) - 1  # how far an n-gram starting in a piece reaches in
 
 def surface(text: str) -> str:
     """Folded (lower case, no accents), single spaces."""
-    return " ".join(fold(text).split())
+    return single_spaces(fold(text))
 
 
 def words_and_pairs(folded: str) -> Counter:
