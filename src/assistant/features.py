@@ -54,6 +54,13 @@ class Remembers:
     def remember(self, cache: str, key, compute):
         return remembered(self.__dict__.setdefault(cache, {}), key, compute)
 
+    def remember_all(self, cache: str, keys, compute) -> list:
+        """``remember`` for each key, the store looked up once: a message's words or pieces are
+        nearly all known, and a call per key cost more than its look-up."""
+        store = self.__dict__.setdefault(cache, {})
+        get = store.get
+        return [found if (found := get(key)) is not None else remembered(store, key, compute) for key in keys]
+
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k not in self.CACHES}
 
@@ -95,7 +102,7 @@ class Vectorizer(Remembers):
         The share lets similarity say that "quote in GBP" is not quite "quote": unknown features
         are weighted as if seen once.
         """
-        parts = [self.word_features(token) for token in tokens]
+        parts = self.remember_all("_words", tokens, self._word_features)
         pairs = [(self.index.get(name, -1), name) for name in word_pairs(tokens)]
         known_pairs = np.array([c for c, _ in pairs if c >= 0], dtype=np.int32)
         cols = np.concatenate([p[0] for p in parts] + [known_pairs])
@@ -110,12 +117,9 @@ class Vectorizer(Remembers):
         unseen = sum(((1 + math.log(tf)) * self.unseen_idf) ** 2 for tf in unknown.values())
         return cols, weights, math.sqrt(known / (known + unseen))
 
-    def word_features(self, token: str) -> tuple[np.ndarray, np.ndarray, dict]:
-        """One word's known feature columns with their counts, and its unknown features: computed
-        once per word, since a message's features are its words' plus its word pairs."""
-        return self.remember("_words", token, self._word_features)
-
     def _word_features(self, token: str) -> tuple[np.ndarray, np.ndarray, dict]:
+        """One word's known feature columns with their counts, and its unknown features: remembered
+        per word (``vector``), since a message's features are its words' plus its word pairs."""
         feats = raw_features([token])
         cols, counts = known_columns(self.index, feats)
         return cols, counts, {f: c for f, c in feats.items() if f not in self.index}

@@ -106,7 +106,7 @@ class SurfaceVectorizer(Remembers):
     def _features(self, folded: str) -> tuple[np.ndarray, np.ndarray, int]:
         """Known columns and their counts, words block first, and where the characters block starts.
         A column may repeat (a word in two pieces): tfidf() adds up its counts."""
-        parts = [self.remember("_pieces", piece, self._piece_columns) for piece in pieces(folded)]
+        parts = self.remember_all("_pieces", pieces(folded), self._piece_columns)
         across = self._pairs_across(parts)
         return (np.concatenate([*(p.word_cols for p in parts), across, *(p.char_cols for p in parts)]),
                 np.concatenate([*(p.word_counts for p in parts), np.ones(len(across), np.float32),
