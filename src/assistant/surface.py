@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .features import Remembers, fit, known_columns, sparse_rows, tfidf
+from .features import ONES, Remembers, fit, joined, known_columns, sparse_rows, tfidf
 from .text import fold, single_spaces
 
 WORD = re.compile(r"\w+")
@@ -70,11 +70,12 @@ def text_features(text: str) -> tuple[Counter, Counter]:
 
 class Piece(NamedTuple):
     """What one piece of a message brings to its vector: the known columns and counts of its words
-    and the pairs inside it, then of its character n-grams; its first and last words, if any."""
-    word_cols: np.ndarray
-    word_counts: np.ndarray
-    char_cols: np.ndarray
-    char_counts: np.ndarray
+    and the pairs inside it, then of its character n-grams (as known_columns gives them); its first
+    and last words, if any."""
+    word_cols: bytes
+    word_counts: bytes
+    char_cols: bytes
+    char_counts: bytes
     first: str | None
     last: str | None
 
@@ -108,10 +109,11 @@ class SurfaceVectorizer(Remembers):
         A column may repeat (a word in two pieces): tfidf() adds up its counts."""
         parts = self.remember_all("_pieces", pieces(folded), self._piece_columns)
         across = self._pairs_across(parts)
-        return (np.concatenate([*(p.word_cols for p in parts), across, *(p.char_cols for p in parts)]),
-                np.concatenate([*(p.word_counts for p in parts), np.ones(len(across), np.float32),
-                                *(p.char_counts for p in parts)]),
-                sum(len(p.word_cols) for p in parts) + len(across))
+        words = [*(p.word_cols for p in parts), across.tobytes()]
+        return (joined([*words, *(p.char_cols for p in parts)], np.int32),
+                joined([*(p.word_counts for p in parts), ONES * len(across), *(p.char_counts for p in parts)],
+                       np.float32),
+                sum(map(len, words)) // across.itemsize)
 
     def _pairs_across(self, parts: list[Piece]) -> np.ndarray:
         """The known word pairs whose words lie in two pieces: "prix licence", and "prix ? licence"
