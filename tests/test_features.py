@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from assistant.features import Vectorizer, raw_features, tfidf
 
@@ -61,6 +62,22 @@ def test_tfidf_sums_weighs_and_normalises_each_block():
     assert squares == pytest.approx((sum(w * w for w in first), sum(w * w for w in second)))
     expected = [w / math.hypot(*first) for w in first] + [w / math.hypot(*second) for w in second]
     assert weights.tolist() == pytest.approx(expected, rel=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 6000), st.integers(1, 9000), st.integers(0, 10_000))
+def test_tfidf_matches_numpy_on_long_blocks_with_repeats(n, n_features, seed):
+    """Long enough for every gap of its sort; counts are halves, as features.py and surface.py give."""
+    rng = np.random.default_rng(seed)
+    cols = rng.integers(0, n_features, n).astype(np.int32)
+    counts = (rng.integers(1, 4, n) / 2).astype(np.float32)
+    idf = (rng.random(n_features) + 1).astype(np.float32)
+    out_cols, weights, split, _ = tfidf(cols, counts, idf, n)
+    expected_cols = np.unique(cols)
+    tf = np.bincount(cols, weights=counts, minlength=n_features)[expected_cols]
+    expected = (1 + np.log(tf)) * idf[expected_cols]
+    assert out_cols.tolist() == expected_cols.tolist() and split == len(expected_cols)
+    assert np.allclose(weights, expected / np.linalg.norm(expected) if len(expected) else expected, rtol=1e-5)
 
 
 def test_tfidf_of_nothing_is_empty():

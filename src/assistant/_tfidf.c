@@ -23,16 +23,27 @@ typedef struct {
     float count;
 } Feature;
 
-static int by_column(const void *a, const void *b) {
-    int32_t x = ((const Feature *)a)->col, y = ((const Feature *)b)->col;
-    return (x > y) - (x < y);
+/* Sorts by column: a Shell sort (Ciura's gaps), its comparison inlined, where qsort made a call
+ * through a pointer for each of a message's thousand-odd comparisons. Equal columns may come in any
+ * order: their counts, whole numbers and halves, add up exactly in any order. */
+static void sort_by_column(Feature *f, Py_ssize_t n) {
+    static const Py_ssize_t gaps[] = {3937, 1750, 701, 301, 132, 57, 23, 10, 4, 1};
+    for (size_t g = 0; g < sizeof gaps / sizeof *gaps; g++) {
+        Py_ssize_t gap = gaps[g];
+        for (Py_ssize_t i = gap; i < n; i++) {
+            Feature item = f[i];
+            Py_ssize_t j = i;
+            for (; j >= gap && f[j - gap].col > item.col; j -= gap) f[j] = f[j - gap];
+            f[j] = item;
+        }
+    }
 }
 
 /* One block: its features sorted and merged into out, weighted; returns how many, and the sum of
  * the squared weights in *square. Columns were checked against the idf table beforehand. */
 static Py_ssize_t weigh(Feature *f, Py_ssize_t n, const float *idf, int32_t *cols, float *weights, double *square) {
     Py_ssize_t kept = 0;
-    qsort(f, n, sizeof *f, by_column);
+    sort_by_column(f, n);
     *square = 0.0;
     for (Py_ssize_t i = 0; i < n; kept++) {
         float tf = 0.0f;
