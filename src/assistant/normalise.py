@@ -83,17 +83,15 @@ class Normaliser:
 
     @staticmethod
     def _canonical(tokens: list[str], t: LanguageTables) -> list[str]:
-        out, i = [], 0
+        """The longest synonym starting at each word, in its canonical form; most words start none."""
+        out, i, starts = [], 0, t.synonym_starts
         while i < len(tokens):
-            for n in range(min(t.synonym_starts.get(tokens[i], 0), len(tokens) - i), 0, -1):
-                canonical = t.synonyms.get(tuple(tokens[i:i + n]))
-                if canonical:
-                    out.append(canonical)
-                    i += n
+            longest, canonical = starts.get(tokens[i]), None
+            for n in range(min(longest, len(tokens) - i), 0, -1) if longest else ():
+                if canonical := t.synonyms.get(tuple(tokens[i:i + n])):
                     break
-            else:
-                out.append(tokens[i])
-                i += 1
+            out.append(canonical or tokens[i])
+            i += n if canonical else 1
         return out
 
 
