@@ -1,6 +1,9 @@
 """Multi-turn requests: slots from free text, validation, correction, digression, cancel, confirm."""
 import json
 
+import jsonschema
+import pytest
+
 from assistant import Assistant
 from assistant.store import Store
 
@@ -37,6 +40,14 @@ def test_the_backend_returns_the_first_receipt_for_a_retried_request(fresh):
     first, again = fresh.backoffice.submit(request), fresh.backoffice.submit(request)
     assert again.reference == first.reference and again.duplicate
     assert fresh.store.db["requests"].count == 1 and fresh.store.db["outbox"].count == 2
+
+
+def test_the_backend_refuses_a_request_its_schema_does_not_allow(fresh):
+    from assistant.backends import Request
+    for payload in ({"name": "A", "company": "C"}, {"name": "A", "email": 7, "company": "C"}):
+        with pytest.raises(jsonschema.ValidationError):
+            fresh.backoffice.submit(Request("exo", "demo", payload, "s" * 16, "en", f"key-{len(payload)}"))
+    assert fresh.store.db["requests"].count == 0 and fresh.store.db["outbox"].count == 0
 
 
 def test_confirmation_writes_the_notices_a_mailer_would_send(fresh, converse):

@@ -54,6 +54,16 @@ def _schema(kind: str) -> dict:
     return json.loads((Path(__file__).parent / "schemas" / "requests" / f"{kind}.json").read_text(encoding="utf-8"))
 
 
+@cache
+def validator(kind: str) -> jsonschema.protocols.Validator:
+    """A kind of request's validator, its schema checked once per process: jsonschema.validate()
+    checks the schema against its metaschema on every call, 5 ms, where a request takes 0.1."""
+    schema = _schema(kind)
+    checker = jsonschema.validators.validator_for(schema)
+    checker.check_schema(schema)
+    return checker(schema)
+
+
 def new_reference(kind: str) -> str:
     return f"{PREFIXES[kind]}-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
@@ -66,7 +76,7 @@ class StoredRequests:
         self.notices = notices  # (request, reference) -> [Notice]: what a mailer would send
 
     def submit(self, request: Request) -> Receipt:
-        jsonschema.validate(request.payload, _schema(request.kind))
+        validator(request.kind).validate(request.payload)
         with self.store.transaction():
             existing = self.store.rows("requests", "key = ?", [request.key])
             if existing:
