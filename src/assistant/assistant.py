@@ -105,8 +105,10 @@ class Assistant:
         nothing known, its clauses are read one by one: "Bonjour, j'aimerais un appel de grâce" is
         a request, and "hi, can I get a quote? I'm Sarah Miller, …" too."""
         whole = self.rank(tenant, text, lang)
+        if whole and whole[0].confidence >= THRESHOLD and whole[0].intent not in SMALLTALK:
+            return whole
         clauses = [c for c in CLAUSES.split(text) if c.strip()]
-        if len(clauses) < 2 or (whole and whole[0].confidence >= THRESHOLD and whole[0].intent not in SMALLTALK):
+        if len(clauses) < 2:
             return whole
         readings = [self.rank(tenant, c, lang) for c in clauses]
         wanted = [r for r in readings if r and r[0].confidence >= THRESHOLD and r[0].intent in ACTIONS]
