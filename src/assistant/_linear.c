@@ -20,7 +20,8 @@
 #include <stdlib.h>
 
 /* Eight classes at a time where the processor has AVX2 (chosen when the module loads), four
- * elsewhere. Not FMA: a fused multiply-add rounds once where the other builds round twice. */
+ * elsewhere. Never a fused multiply-add (no FMA target here, -ffp-contract=off in pyproject.toml):
+ * it rounds once where the other builds round twice. */
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
 #define CLONES __attribute__((target_clones("avx2", "default")))
 #else
@@ -52,8 +53,8 @@ static int consistent(const Py_buffer *b, Py_ssize_t offset) {
 }
 
 /* acc[:k] += w * coef[row, :k] for each listed row. */
-CLONES static void add_sparse(const int16_t *coef, Py_ssize_t k, const int32_t *cols, const float *weights, Py_ssize_t n,
-                       Py_ssize_t offset, float *acc) {
+CLONES static void add_sparse(const int16_t *coef, Py_ssize_t k, const int32_t *cols, const float *weights,
+                              Py_ssize_t n, Py_ssize_t offset, float *acc) {
     for (Py_ssize_t i = 0; i < n; i++) {
         const int16_t *row = coef + (cols[i] + offset) * k;
         float w = weights[i];
