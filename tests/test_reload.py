@@ -68,6 +68,21 @@ def test_no_good_knowledge_at_all_is_an_error(home, tmp_path):
         models.load_bundle(home, tmp_path / "empty-cache")
 
 
+def test_a_kept_bundle_is_not_served_once_the_data_changed(home, tmp_path, monkeypatch):
+    monkeypatch.setattr(models, "_kept", None)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    good = data_dir(project_root()) / "cache" / f"bundle-{models.fingerprint(home)}.pickle"
+    shutil.copy(good, cache / good.name)
+    kept = models.keep_loaded(home, cache)
+    assert models.load_bundle(home, cache) is kept
+    break_file(home)
+    last_good = models.load_bundle(home, cache)
+    assert last_good is not kept and set(last_good.tenants) == set(kept.tenants)
+    models.keep_loaded(home, cache)  # the data broken: the last good bundle is read, not kept
+    assert models._kept is None
+
+
 def ask(url: str) -> int:
     body = json.dumps({"tenant": "exo", "message": "combien de temps dure l'essai ?"}).encode()
     request = urllib.request.Request(f"{url}/api/v1/chat", body, {"Content-Type": "application/json"})
@@ -105,6 +120,22 @@ def server(home, tmp_path):
     yield process, url, env
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
+
+
+def shared_mb(pid: str) -> float:
+    """What a process shares with others and had written to: here, the models the master loaded."""
+    rollup = dict(line.split()[:2] for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+    return int(rollup["Shared_Dirty:"]) / 1024
+
+
+def test_the_workers_share_the_masters_models_before_and_after_a_reload(server):
+    process, url, env = server
+    assert all(shared_mb(pid) > 40 for pid in workers(process.pid))  # about 3 MB when each loads its own
+    before = workers(process.pid)
+    os.kill(process.pid, signal.SIGHUP)
+    assert until(lambda: len(workers(process.pid)) == 2 and not workers(process.pid) & before)
+    assert ask(url) == 200
+    assert all(shared_mb(pid) > 40 for pid in workers(process.pid))
 
 
 def until(condition, seconds=30.0) -> bool:

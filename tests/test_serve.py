@@ -17,3 +17,31 @@ def test_a_configured_token_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_STAFF_TOKEN", "configured")
     assert staff_token(tmp_path) == "configured"
     assert not (tmp_path / "staff_token").exists()
+
+
+def test_the_knowledge_kept_before_the_fork_serves_each_later_load(tmp_path, monkeypatch, assistant):
+    import gc
+
+    from assistant import Assistant, models
+    from assistant.channels.preload import keep_knowledge
+
+    monkeypatch.setattr(models, "_kept", None)
+    try:
+        keep_knowledge()
+        assert gc.get_freeze_count() > 0  # a worker's collections leave the inherited pages alone
+        kept = models._kept[1]
+        loaded = Assistant.load(db=tmp_path / "worker.db")
+        assert loaded.bundle is kept
+        assert loaded.reply("exo", None, "combien de temps dure l'essai ?").type == "answer"
+    finally:
+        gc.unfreeze()
+
+
+def test_a_store_closed_before_a_fork_opens_a_new_connection_when_used_again(tmp_path):
+    from assistant.store import Store
+
+    store = Store(tmp_path / "a.db")
+    first = store.db.conn
+    store.close()
+    store.insert("feedback", {"session_id": "s", "tenant": "exo", "helpful": 1, "created": "now"})
+    assert store.db.conn is not first and store.rows("feedback")[0]["session_id"] == "s"

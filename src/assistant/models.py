@@ -134,13 +134,36 @@ class KnowledgeError(Exception):
         self.problems = problems
 
 
+# The bundle a server's master process loaded before forking its workers (channels/preload.py),
+# with the cache file it is: each worker's load_bundle returns it instead of reading its own copy.
+_kept: tuple[Path, Bundle] | None = None
+
+
+def keep_loaded(root: Path, cache_dir: Path) -> Bundle:
+    """``load_bundle``, and the bundle kept for this process's (and its forks') later calls while the
+    data stays the same. A bundle that is the last good one, the data now broken, is not kept."""
+    global _kept
+    _kept = None  # the old bundle is freed before the new one is read
+    bundle = load_bundle(root, cache_dir)
+    path = bundle_path(root, cache_dir)
+    if path.exists():
+        _kept = (path, bundle)
+    return bundle
+
+
+def bundle_path(root: Path, cache_dir: Path) -> Path:
+    return cache_dir / f"bundle-{fingerprint(root)}.pickle"
+
+
 def load_bundle(root: Path, cache_dir: Path, keep_last_good: bool = True) -> Bundle:
     """The cached bundle for the data as it is now, built (and cached) when the data changed.
 
     If the data changed and no longer builds, the last good bundle stays in service (a server
     reloading must not lose its knowledge to a typo): the problems are logged with file and line.
     """
-    path = cache_dir / f"bundle-{fingerprint(root)}.pickle"
+    path = bundle_path(root, cache_dir)
+    if _kept is not None and _kept[0] == path:
+        return _kept[1]
     if path.exists():
         try:
             return _read(path)

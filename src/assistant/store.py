@@ -79,6 +79,13 @@ class Store:
             db.execute("PRAGMA synchronous=NORMAL")
         return db
 
+    def close(self) -> None:
+        """Close this thread's connection; using the store again opens another. A process that
+        forks closes it first: an SQLite connection must not cross a fork."""
+        db, self._local.db, self._keep = getattr(self._local, "db", None), None, None
+        if db is not None:
+            db.conn.close()
+
     def _create(self) -> None:
         """The tables, once, even when several server processes start on a new file together."""
         for attempt in range(50):

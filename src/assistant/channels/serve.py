@@ -7,6 +7,7 @@ from pathlib import Path
 from gunicorn.app.base import BaseApplication
 
 from .. import config
+from . import preload
 
 
 class Server(BaseApplication):
@@ -45,11 +46,13 @@ def serve(host: str, port: int, workers: int) -> None:
     token = staff_token(data)
     os.environ["ASSISTANT_STAFF_TOKEN"] = token
     print("Loading the knowledge (the first run after a change trains the models: about a minute)…", flush=True)
-    Assistant.load(db=Settings.load().database())  # builds the model cache once, before the workers start
+    preload.keep_knowledge()  # built or read once, here: the workers share this copy
+    Assistant.load(db=Settings.load().database()).store.close()  # the database made before the workers start
     base = f"http://{host}:{port}"
     print(f"Demo site:  {base}/\nStaff page: {base}/staff  (token: {token})\n"
           f"API:        {base}/api/v1/openapi.json", flush=True)
-    # SIGHUP (or `assistant reload`) starts new workers on the knowledge as it is now and lets the
-    # old ones finish the requests they hold.
+    # SIGHUP (or `assistant reload`): the master reads the knowledge as it is now (on_reload), starts
+    # new workers on it and lets the old ones finish the requests they hold.
     Server({"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync", "timeout": 30,
-            "accesslog": "-", "graceful_timeout": 10, "pidfile": str(config.pid_file(config.project_root()))}).run()
+            "accesslog": "-", "graceful_timeout": 10, "pidfile": str(config.pid_file(config.project_root())),
+            "on_reload": preload.on_reload}).run()
