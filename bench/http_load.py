@@ -3,7 +3,8 @@ POST /api/v1/chat next to a trivial JSON endpoint of the same application (the f
 64 connections. The chat requests cycle through the ~960 messages of the evaluation sets, every
 tenant, so that no cache can flatter the result (what workers keep per word is warmed up first,
 as a server that has run for a while has it). Also: the server's time from start to its first
-chat reply, the resident memory of each worker; the floor of a bare Flask application
+chat reply, the memory of each worker (resident, and its share of the pages it shares with the
+master and the other worker); the floor of a bare Flask application
 (bare_app.py) served the same way, which says whether the application slows its own floor; and the
 chat endpoint with its reply computed in advance (fixed_reply_app.py), which says what the endpoint
 costs around the reply; and the chat with only its matching done in advance (prematched_app.py),
@@ -150,12 +151,13 @@ def report(args, results: dict, started: float, memory: list[float]) -> None:
     print(f"the chat with its reply computed in advance (fixed_reply_app.py) against the floor: {fixed:.2f}")
     prematched = results["prematched_16"]["rps"] / results["floor_16"]["rps"]
     print(f"the chat with its matching done in advance (prematched_app.py) against the floor: {prematched:.2f}")
-    print(f"server start to first chat reply: {started:.2f} s; resident memory per worker: "
-          + ", ".join(f"{m:.0f} MB" for m in memory))
+    print(f"server start to first chat reply: {started:.2f} s; memory per worker, resident (proportional share): "
+          + ", ".join(f"{m['rss']:.0f} MB ({m['pss']:.0f} MB)" for m in memory))
     if args.json:
         print(json.dumps({"workers": args.workers, "seconds": args.seconds, "rounds": args.rounds,
                           "warmup_s": args.warmup, "runs": results, "ratios": ratios,
-                          "start_s": round(started, 2), "worker_mb": [round(m) for m in memory]}))
+                          "start_s": round(started, 2), "worker_mb": [round(m["rss"]) for m in memory],
+                          "worker_pss_mb": [round(m["pss"]) for m in memory]}))
 
 
 if __name__ == "__main__":

@@ -175,7 +175,17 @@ def start_section(reply: dict, h: dict) -> str:
 | `assistant ask` peak resident memory | {reply['ask_peak_mb']} MB | ≤ 200 MB: {met(reply['ask_peak_mb'], 200, higher=False)} |
 | server, start to its first chat reply ({h['workers']} workers) | {h['start_s']} s | |
 | resident memory per worker | {', '.join(f'{m} MB' for m in h['worker_mb'])} | |
+{pss_row(h)}
+The server's master loads the models before it starts its workers, which share its copy
+(`src/assistant/channels/preload.py`): a worker's proportional share counts each page it shares
+with the master and the other workers for a part, and says what one more worker costs.
 """
+
+
+def pss_row(h: dict) -> str:
+    if "worker_pss_mb" not in h:  # results from before the workers shared the models
+        return ""
+    return f"| proportional share (PSS) per worker | {', '.join(f'{m} MB' for m in h['worker_pss_mb'])} | |\n"
 
 
 def load_section(load: dict, crash: dict) -> str:

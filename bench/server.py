@@ -37,8 +37,9 @@ def start_server(workers: int, folder: str, port: int | None = None, app: str = 
     env = {**os.environ, "ASSISTANT_DB": f"{folder}/bench.db", "ASSISTANT_RATE_LIMIT": "100000000 per minute",
            "ASSISTANT_STAFF_TOKEN": "bench"}
     start = time.perf_counter()
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                               "--log-level", "warning", app],
+    # As `assistant serve` runs: the master loads the knowledge and its workers share it (preload.py).
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:assistant.channels.preload",
+                               "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
                               cwd=ROOT, env=env, start_new_session=True)
     server.url, server.port = f"http://127.0.0.1:{port}", port
     for _ in range(600):
@@ -65,12 +66,14 @@ def worker_cpu_seconds(server: subprocess.Popen) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def worker_memory(server: subprocess.Popen) -> list[float]:
-    """Resident memory, in MB, of each gunicorn worker (the master's children)."""
+def worker_memory(server: subprocess.Popen) -> list[dict]:
+    """Memory of each gunicorn worker (the master's children), in MB: resident (``rss``), and its
+    proportional share (``pss``), where each page shared with the master and the other workers
+    counts for a part: what another worker costs the machine."""
     sizes = []
     for pid in workers(server):
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024)
+        rollup = dict(line.split()[:2] for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+        sizes.append({"rss": int(rollup["Rss:"]) / 1024, "pss": int(rollup["Pss:"]) / 1024})
     return sizes
 
 
