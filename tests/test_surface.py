@@ -1,4 +1,4 @@
-"""Surface features: the text as written, read piece by piece, gives the features of its definition."""
+"""Surface features: the known features _surface.c finds in a message are those of their definition."""
 import pickle
 import re
 from collections import Counter
@@ -6,7 +6,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from assistant.surface import CHAR_NGRAMS, SurfaceVectorizer, text_features
+from assistant.surface import CHAR_NGRAMS, SurfaceVectorizer
 from assistant.text import fold
 
 
@@ -19,26 +19,17 @@ def by_definition(text: str) -> tuple[Counter, Counter]:
     return words, chars
 
 
-@pytest.mark.parametrize("text", [
-    "What is your name?", "Combien coûte  la licence ?", "a b c d e f", "SSO ?", "x", "", "  l'hébergement, svp!  ",
-    "is my bank balance ok", "ok ok ok ok",
-])
-def test_features_read_piece_by_piece_are_those_of_the_whole_text(text):
-    assert text_features(text) == by_definition(text)
-
-
 TEXTS = ["what is your name", "who named you", "what is my balance", "my bank balance please", "your name please"]
 
 
 def test_each_block_is_normalised_and_unknown_features_are_left_out():
     vectorizer = SurfaceVectorizer(TEXTS)
-    for _ in range(2):  # the second time from the pieces already read
-        words, chars = vectorizer.blocks("what is your zorblax")
-        for cols, weights in (words, chars):
-            assert len(cols) and np.isclose(np.linalg.norm(weights), 1.0)
-        names = {i: f for f, i in vectorizer.index.items()}
-        assert {names[c] for c in words[0]} == {"t:what", "t:is", "t:your", "u:what is", "u:is your"}
-        assert not any("zorb" in names[c] for c in chars[0])
+    words, chars = vectorizer.blocks("what is your zorblax")
+    for cols, weights in (words, chars):
+        assert len(cols) and np.isclose(np.linalg.norm(weights), 1.0)
+    names = {i: f for f, i in vectorizer.index.items()}
+    assert {names[c] for c in words[0]} == {"t:what", "t:is", "t:your", "u:what is", "u:is your"}
+    assert not any("zorb" in names[c] for c in chars[0])
 
 
 def test_a_rare_feature_needs_min_df_examples():
@@ -46,14 +37,24 @@ def test_a_rare_feature_needs_min_df_examples():
     assert "t:named" not in SurfaceVectorizer(TEXTS, min_df=2).index and "t:name" in SurfaceVectorizer(TEXTS, min_df=2).index
 
 
-def test_nothing_known_gives_empty_blocks_and_the_cache_is_not_saved():
+def test_nothing_known_gives_empty_blocks():
     vectorizer = SurfaceVectorizer(TEXTS)
     assert all(len(cols) == 0 for cols, _ in vectorizer.blocks("§§§"))
-    assert "_pieces" not in pickle.loads(pickle.dumps(vectorizer)).__dict__
+    assert all(len(cols) == 0 for cols, _ in vectorizer.blocks(""))
+
+
+def test_the_lookup_table_is_not_pickled_but_built_again_on_loading():
+    vectorizer = SurfaceVectorizer(TEXTS)
+    state = vectorizer.__getstate__()
+    assert "_table" not in state
+    loaded = pickle.loads(pickle.dumps(vectorizer))
+    for a, b in zip(loaded.vector("what is your name"), vectorizer.vector("what is your name")):
+        assert a.tolist() == b.tolist() and len(a)
 
 
 PIECES = ["What is your name?", "Combien coûte  la licence ?", "prix ? licence", "a b c d e f", "ok ok ok ok",
-          "  l'hébergement, svp!  ", "SSO ?", "x", "d'essai -- gratuit"]
+          "  l'hébergement, svp!  ", "SSO ?", "x", "d'essai -- gratuit", "mon_compte __ x", "😀 prix 😀😀 licence",
+          "日本語 テキスト 日本語", "1 000 € / mois", "ab"]
 
 
 def expected_vector(vectorizer: SurfaceVectorizer, text: str) -> dict[int, float]:
@@ -68,10 +69,9 @@ def expected_vector(vectorizer: SurfaceVectorizer, text: str) -> dict[int, float
 
 
 @pytest.mark.parametrize("text", PIECES)
-def test_a_vector_built_from_remembered_pieces_is_that_of_the_whole_text(text):
-    vectorizer = SurfaceVectorizer(TEXTS + PIECES)
-    for _ in range(2):  # the second time from the pieces already read
-        cols, weights = vectorizer.vector(text)
-        expected = expected_vector(vectorizer, text)
-        assert sorted(cols.tolist()) == sorted(expected)
-        assert np.allclose(weights, [expected[c] for c in cols.tolist()], atol=1e-6)
+def test_a_vector_is_the_tfidf_of_the_definitions_known_features(text):
+    vectorizer = SurfaceVectorizer(TEXTS + PIECES + [text.upper() + " et le reste"])
+    cols, weights = vectorizer.vector(text)
+    expected = expected_vector(vectorizer, text)
+    assert sorted(cols.tolist()) == sorted(expected)
+    assert np.allclose(weights, [expected[c] for c in cols.tolist()], atol=1e-6)

@@ -10,7 +10,7 @@ import numpy as np
 from . import _tfidf
 
 CHAR_NGRAMS = (3, 4, 5)
-CACHE_LIMIT = 20_000  # words (or pieces of text) whose features a process keeps
+CACHE_LIMIT = 20_000  # words whose features a process keeps
 
 
 def raw_features(tokens: Sequence[str]) -> Counter:
@@ -47,16 +47,16 @@ def remembered(store: dict, key, compute, limit: int = CACHE_LIMIT):
 
 
 class Remembers:
-    """A fitted object that keeps, per process, what it computed for a word or a piece of text: the
-    stores named in CACHES fill while answering and are not saved with the model."""
+    """A fitted object that keeps, per process, what it computed for a word: the stores named in
+    CACHES fill while answering and are not saved with the model."""
     CACHES: tuple[str, ...] = ()
 
     def remember(self, cache: str, key, compute):
         return remembered(self.__dict__.setdefault(cache, {}), key, compute)
 
     def remember_all(self, cache: str, keys, compute) -> list:
-        """``remember`` for each key, the store looked up once: a message's words or pieces are
-        nearly all known, and a call per key cost more than its look-up."""
+        """``remember`` for each key, the store looked up once: a message's words are nearly
+        all known, and a call per key cost more than its look-up."""
         store = self.__dict__.setdefault(cache, {})
         get = store.get
         return [found if (found := get(key)) is not None else remembered(store, key, compute) for key in keys]
@@ -78,7 +78,7 @@ def tfidf(cols: np.ndarray, counts: np.ndarray, idf: np.ndarray, split: int
 
 def known_columns(index: dict[str, int], feats: Counter) -> tuple[bytes, bytes]:
     """The columns (int32) of the features an index knows, and their counts (float32), as raw bytes:
-    a word's or a piece's are remembered so, and a message joins its parts' bytes into one array
+    a word's are remembered so, and a message joins its parts' bytes into one array
     (``joined``), where numpy concatenating a message's dozens of small arrays cost some 20 µs."""
     found = [(i, c) for f, c in feats.items() if (i := index.get(f)) is not None]
     return (np.array([i for i, _ in found], dtype=np.int32).tobytes(),
