@@ -52,3 +52,25 @@ def test_a_transaction_gives_up_after_its_timeout_and_the_connection_keeps_its_o
     with store.transaction():
         store.insert("feedback", ROW)
     assert len(store.rows("feedback")) == 1
+
+
+def test_inside_a_transaction_the_store_sees_its_own_rows_and_others_see_them_once_committed(tmp_path):
+    store = Store(tmp_path / "assistant.db")
+    other = sqlite3.connect(tmp_path / "assistant.db", isolation_level=None)
+    with store.transaction():
+        store.insert("feedback", ROW)
+        assert len(store.rows("feedback")) == 1
+        assert other.execute("select count(*) from feedback").fetchone()[0] == 0
+    assert other.execute("select count(*) from feedback").fetchone()[0] == 1
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.insert("feedback", {**ROW, "session_id": "s2"})
+            raise RuntimeError("rolled back")
+    assert [r["session_id"] for r in store.rows("feedback")] == ["s1"]
+
+
+def test_an_in_memory_store_writes_in_transactions_too():
+    store = Store(":memory:")
+    with store.transaction():
+        store.insert("feedback", ROW)
+    assert len(store.rows("feedback")) == 1

@@ -61,8 +61,9 @@ class SqliteSessions:
 
     def save(self, session: Session) -> None:
         """One transaction per reply, in plain SQL: this runs on every message."""
-        stamp, conn = now(), self.store.db.conn
+        stamp = now()
         with self.store.transaction():
+            conn = self.store.db.conn  # the transaction's
             conn.execute(SAVE_SESSION, [session.id, session.tenant, session.lang, to_json(session.state()), stamp, stamp])
             conn.executemany(ADD_TURN, [(session.id, session.tenant, stamp, t["lang"], t["user"], t["assistant"],
                                          t["type"], t["intent"]) for t in session.turns])

@@ -57,11 +57,13 @@ _MEMORY = itertools.count()
 
 
 class Store:
-    """One database; each thread gets its own connection (a connection shared by threads would
-    interleave their transactions)."""
+    """One database; each thread gets its own connections (a connection shared by threads would
+    interleave their transactions): one that waits up to BUSY_TIMEOUT_S for a lock, for reads and
+    single writes, and one for ``transaction()``, which waits in its own steps (begin_immediate)."""
 
     def __init__(self, path: Path | str):
-        if str(path) == ":memory:":  # one in-memory database shared by this store's threads
+        self.in_memory = str(path) == ":memory:"
+        if self.in_memory:  # one in-memory database shared by this store's threads
             self.path, self.uri = f"file:assistant-{next(_MEMORY)}?mode=memory&cache=shared", True
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -72,19 +74,36 @@ class Store:
 
     @property
     def db(self) -> sqlite_utils.Database:
-        db = getattr(self._local, "db", None)
+        """This thread's connection: inside a ``transaction()``, the one that holds it."""
+        local = self._local
+        db = getattr(local, "writing", None) or getattr(local, "db", None)
         if db is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=self.uri)
-            db = self._local.db = sqlite_utils.Database(conn)
-            db.execute("PRAGMA synchronous=NORMAL")
+            db = local.db = self._connect(BUSY_TIMEOUT_S)
+        return db
+
+    def _writer(self) -> sqlite_utils.Database:
+        """This thread's connection for transactions. It never waits for a lock itself: SQLite's
+        waits begin at a whole millisecond, and setting its wait to zero around each transaction
+        on the reading connection cost two statements a save. An in-memory database shares one
+        connection a thread (its locks are another kind, which SQLite does not wait for)."""
+        writer = getattr(self._local, "writer", None)
+        if writer is None:
+            writer = self._local.writer = self.db if self.in_memory else self._connect(0)
+        return writer
+
+    def _connect(self, timeout: float) -> sqlite_utils.Database:
+        conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, uri=self.uri)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA synchronous=NORMAL")
         return db
 
     def close(self) -> None:
-        """Close this thread's connection; using the store again opens another. A process that
-        forks closes it first: an SQLite connection must not cross a fork."""
-        db, self._local.db, self._keep = getattr(self._local, "db", None), None, None
-        if db is not None:
+        """Close this thread's connections; using the store again opens others. A process that
+        forks closes them first: an SQLite connection must not cross a fork."""
+        local = self._local
+        for db in {id(d): d for d in (getattr(local, "db", None), getattr(local, "writer", None)) if d}.values():
             db.conn.close()
+        local.db = local.writer = local.writing = self._keep = None
 
     def _create(self) -> None:
         """The tables, once, even when several server processes start on a new file together."""
@@ -111,7 +130,7 @@ class Store:
     def transaction(self, timeout: float = BUSY_TIMEOUT_S):
         """``with store.transaction():`` — all or nothing, serialised with other writers: it waits up
         to ``timeout`` seconds for their transactions to end, then raises sqlite3.OperationalError."""
-        return _Transaction(self.db.conn, timeout)
+        return _Transaction(self, timeout)
 
     def insert(self, table: str, row: dict) -> None:
         """One row, in plain SQL: sqlite-utils' insert reads the table's schema first, which costs
@@ -132,15 +151,21 @@ class Store:
 
 
 class _Transaction:
-    def __init__(self, conn: sqlite3.Connection, timeout: float):
-        self.conn, self.timeout = conn, timeout
+    """Every statement of the thread goes to the writer's connection until the end."""
+
+    def __init__(self, store: Store, timeout: float):
+        self.store, self.timeout = store, timeout
 
     def __enter__(self):
-        begin_immediate(self.conn, self.timeout)
+        writer = self.store._writer()
+        begin_immediate(writer.conn, self.timeout)
+        self.store._local.writing = writer
         return self
 
     def __exit__(self, kind, value, traceback):
-        self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+        local = self.store._local
+        writer, local.writing = local.writing, None
+        writer.conn.execute("COMMIT" if kind is None else "ROLLBACK")
         return False
 
 
@@ -149,20 +174,16 @@ def begin_immediate(conn: sqlite3.Connection, timeout: float) -> None:
 
     SQLite's own busy handler first sleeps a whole millisecond, then longer: under load, a worker
     that found the other's commit under way lost 1 ms or more, on one save in twenty. Here
-    BEGIN fails at once while the lock is taken (busy_timeout 0) and is tried again after a short
-    sleep; the connection's timeout, which its reads keep, is restored after.
+    BEGIN fails at once while the lock is taken (the writer's connection has no busy timeout)
+    and is tried again after a short sleep.
     """
-    conn.execute("PRAGMA busy_timeout=0")
-    try:
-        deadline, wait = time.monotonic() + timeout, FIRST_WAIT_S
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() + wait > deadline:
-                    raise
-            time.sleep(wait)
-            wait = min(2 * wait, LONGEST_WAIT_S)
-    finally:
-        conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    deadline, wait = time.monotonic() + timeout, FIRST_WAIT_S
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() + wait > deadline:
+                raise
+        time.sleep(wait)
+        wait = min(2 * wait, LONGEST_WAIT_S)
