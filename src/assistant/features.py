@@ -1,5 +1,8 @@
 """Turning normalised tokens into weighted sparse features (TF-IDF over words, word pairs and
-character n-grams: the n-grams make a misspelt word still share most of its features)."""
+character n-grams: the n-grams make a misspelt word still share most of its features).
+
+``raw_features`` defines them and fits the vocabulary; a message's known ones are looked up by
+_vocabulary.c, in a table of that vocabulary built when the vectorizer is made or loaded."""
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -7,10 +10,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import _tfidf
+from . import _tfidf, _vocabulary
 
-CHAR_NGRAMS = (3, 4, 5)
-CACHE_LIMIT = 20_000  # words whose features a process keeps
+CHAR_NGRAMS = (3, 4, 5)  # as _vocabulary.c reads them
+CACHE_LIMIT = 20_000  # words a process keeps what it computed for (Remembers)
 
 
 def raw_features(tokens: Sequence[str]) -> Counter:
@@ -28,7 +31,7 @@ def word_pairs(tokens: Sequence[str]) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def char_ngrams(token: str) -> tuple[str, ...]:
-    """A word's character n-grams, computed once per word: the same words come back all day."""
+    """A word's character n-grams (kept: training reads the same words thousands of times)."""
     if len(token) <= 3 or token.startswith("#"):
         return ()
     padded = f"<{token}>"
@@ -54,13 +57,6 @@ class Remembers:
     def remember(self, cache: str, key, compute):
         return remembered(self.__dict__.setdefault(cache, {}), key, compute)
 
-    def remember_all(self, cache: str, keys, compute) -> list:
-        """``remember`` for each key, the store looked up once: a message's words are nearly
-        all known, and a call per key cost more than its look-up."""
-        store = self.__dict__.setdefault(cache, {})
-        get = store.get
-        return [found if (found := get(key)) is not None else remembered(store, key, compute) for key in keys]
-
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k not in self.CACHES}
 
@@ -76,31 +72,29 @@ def tfidf(cols: np.ndarray, counts: np.ndarray, idf: np.ndarray, split: int
     return out_cols[:n], out_weights[:n], split, squares
 
 
-def known_columns(index: dict[str, int], feats: Counter) -> tuple[bytes, bytes]:
-    """The columns (int32) of the features an index knows, and their counts (float32), as raw bytes:
-    a word's are remembered so, and a message joins its parts' bytes into one array
-    (``joined``), where numpy concatenating a message's dozens of small arrays cost some 20 µs."""
-    found = [(i, c) for f, c in feats.items() if (i := index.get(f)) is not None]
-    return (np.array([i for i, _ in found], dtype=np.int32).tobytes(),
-            np.array([c for _, c in found], dtype=np.float32).tobytes())
+class Vocabulary:
+    """A fitted vocabulary (``index``, feature -> column) with its lookup table for _vocabulary.c,
+    built when the object is made or loaded, never pickled."""
+
+    def _build_table(self) -> None:
+        self._table = _vocabulary.table(self.index)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_table"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._build_table()
 
 
-ONES = np.float32(1).tobytes()  # the count of a feature seen once, as known_columns writes it
-
-
-def joined(parts: Iterable[bytes], dtype) -> np.ndarray:
-    """Raw bytes of ``dtype`` items, joined into one (read-only) array."""
-    return np.frombuffer(b"".join(parts), dtype=dtype)
-
-
-class Vectorizer(Remembers):
+class Vectorizer(Vocabulary):
     """A fitted vocabulary with inverse document frequencies; vectors are L2-normalised."""
-    CACHES = ("_words",)
 
     def __init__(self, docs: Iterable[Sequence[str]], min_df: int = 1):
         counted = [raw_features(d) for d in docs]
         self.index, self.idf = fit(counted, min_df)
         self.unseen_idf = math.log(1 + len(counted)) + 1
+        self._build_table()
 
     @property
     def size(self) -> int:
@@ -113,27 +107,12 @@ class Vectorizer(Remembers):
         The share lets similarity say that "quote in GBP" is not quite "quote": unknown features
         are weighted as if seen once.
         """
-        parts = self.remember_all("_words", tokens, self._word_features)
-        pairs = [(self.index.get(name, -1), name) for name in word_pairs(tokens)]
-        known_pairs = np.array([c for c, _ in pairs if c >= 0], dtype=np.int32)
-        cols = joined([*(p[0] for p in parts), known_pairs.tobytes()], np.int32)
-        if not len(cols):
+        cols, counts, unseen = _vocabulary.token_features(self._table, list(tokens), self.unseen_idf)
+        if not cols:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), 0.0
-        counts = joined([*(p[1] for p in parts), ONES * len(known_pairs)], np.float32)
-        cols, weights, _, (known, _) = tfidf(cols, counts, self.idf, len(cols))
-        unknown = Counter(name for c, name in pairs if c < 0)
-        for part in parts:
-            if part[2]:
-                unknown.update(part[2])
-        unseen = sum(((1 + math.log(tf)) * self.unseen_idf) ** 2 for tf in unknown.values())
+        cols = np.frombuffer(cols, np.int32)
+        cols, weights, _, (known, _) = tfidf(cols, np.frombuffer(counts, np.float32), self.idf, len(cols))
         return cols, weights, math.sqrt(known / (known + unseen))
-
-    def _word_features(self, token: str) -> tuple[bytes, bytes, dict]:
-        """One word's known feature columns with their counts, and its unknown features: remembered
-        per word (``vector``), since a message's features are its words' plus its word pairs."""
-        feats = raw_features([token])
-        cols, counts = known_columns(self.index, feats)
-        return cols, counts, {f: c for f, c in feats.items() if f not in self.index}
 
     def matrix(self, docs: Sequence[Sequence[str]]):
         return sparse_rows([self.vector(doc)[:2] for doc in docs], self.size)
