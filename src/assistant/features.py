@@ -13,7 +13,7 @@ import numpy as np
 from . import _tfidf, _vocabulary
 
 CHAR_NGRAMS = (3, 4, 5)  # as _vocabulary.c reads them
-CACHE_LIMIT = 20_000  # words a process keeps what it computed for (Remembers)
+CACHE_LIMIT = 20_000  # words whose result a process keeps (Remembers: the matcher's spelling corrections)
 
 
 def raw_features(tokens: Sequence[str]) -> Counter:

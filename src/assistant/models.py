@@ -144,8 +144,8 @@ def keep_loaded(root: Path, cache_dir: Path) -> Bundle:
     data stays the same. A bundle that is the last good one, the data now broken, is not kept."""
     global _kept
     _kept = None  # the old bundle is freed before the new one is read
-    bundle = load_bundle(root, cache_dir)
     path = bundle_path(root, cache_dir)
+    bundle = _load(path, root, cache_dir)
     if path.exists():
         _kept = (path, bundle)
     return bundle
@@ -164,6 +164,11 @@ def load_bundle(root: Path, cache_dir: Path, keep_last_good: bool = True) -> Bun
     path = bundle_path(root, cache_dir)
     if _kept is not None and _kept[0] == path:
         return _kept[1]
+    return _load(path, root, cache_dir, keep_last_good)
+
+
+def _load(path: Path, root: Path, cache_dir: Path, keep_last_good: bool = True) -> Bundle:
+    """The bundle cached at ``path`` (the data's fingerprint, computed once by the caller), else built."""
     if path.exists():
         try:
             return _read(path)

@@ -76,7 +76,9 @@ class Store:
     def db(self) -> sqlite_utils.Database:
         """This thread's connection: inside a ``transaction()``, the one that holds it."""
         local = self._local
-        db = getattr(local, "writing", None) or getattr(local, "db", None)
+        db = getattr(local, "writing", None)
+        if db is None:
+            db = getattr(local, "db", None)
         if db is None:
             db = local.db = self._connect(BUSY_TIMEOUT_S)
         return db
@@ -101,7 +103,7 @@ class Store:
         """Close this thread's connections; using the store again opens others. A process that
         forks closes them first: an SQLite connection must not cross a fork."""
         local = self._local
-        for db in {id(d): d for d in (getattr(local, "db", None), getattr(local, "writer", None)) if d}.values():
+        for db in {getattr(local, "db", None), getattr(local, "writer", None)} - {None}:
             db.conn.close()
         local.db = local.writer = local.writing = self._keep = None
 

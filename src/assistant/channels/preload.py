@@ -21,6 +21,7 @@ def on_reload(server) -> None:
 
 
 def keep_knowledge() -> None:
+    # Imported here: gunicorn reads this module's names as its settings, and "config" is one of them.
     from pathlib import Path
 
     from ..config import data_dir, project_root
