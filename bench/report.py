@@ -75,6 +75,7 @@ def main() -> None:
                "clinc150": run("clinc150.py"),
                "scaling": run("scaling.py", *sizes),
                "http": run("http_load.py", "--seconds", str(2 if args.quick else args.seconds)),
+               "http_instructions": run("http_instructions.py", *(["--requests", "60"] if args.quick else [])),
                "load": run("load.py", "--seconds", "10" if args.quick else "60"),
                "crash": run("load.py", "--seconds", "10" if args.quick else "30", "--crash", "4" if args.quick else "10")}
     results["machine"]["probe_ms"] = [probe, probe_ms()]

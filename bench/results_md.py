@@ -112,7 +112,7 @@ call alike, so its absolute times are not shown):
 """
 
 
-def http_section(h: dict, reply: dict, machine: dict) -> str:
+def http_section(h: dict, reply: dict, machine: dict, counted: dict | None = None) -> str:
     rows = [[name.split("_")[0], name.split("_")[1], round(r["rps"]), r["p50"], r["p99"], r["errors"],
              round(r["worker_ms"], 3) if "worker_ms" in r else None] for name, r in h["runs"].items()]
     ratios = ", ".join(f"{ratio} at {c} connections ({met(ratio, 0.5)})" for c, ratio in h["ratios"].items())
@@ -128,6 +128,27 @@ the server.
 {table(["endpoint", "connections", "req/s", "p50 ms", "p99 ms", "errors", "workers' CPU ms/req"], rows)}
 
 Chat/floor (goal ≥ 0.5): {ratios}.{bare_line(h)}{budget_line(h, reply, machine)}
+{instructions_section(counted)}"""
+
+
+def instructions_section(c: dict | None) -> str:
+    """The same ratio in instructions (http_instructions.py): repeatable, where wrk's drifts."""
+    if not c:
+        return ""
+    return f"""
+The same ratio counted in instructions, which repeat within a fraction of a percent from one run to
+the next (`bench/http_instructions.py`: one gunicorn worker under callgrind, {c['requests']} requests of each
+kind, one after the other):
+
+| request | instructions per request |
+|---|---|
+| floor | {c['floor']:,} |
+| chat | {c['chat']:,} |
+| of which the endpoint around the reply (`fixed_reply_app.py`) | {c['endpoint']:,} |
+| of which the reply | {c['reply']:,} |
+
+Chat/floor in instructions (the floor's count over the chat's, as requests per second would be if
+instructions alone set them): **{c['ratio']}** (goal ≥ 0.5: {met(c['ratio'], 0.5)}). For 0.5, a chat request could execute {2 * c['floor']:,} instructions: {c['chat'] - 2 * c['floor']:,} fewer than now, if positive.
 """
 
 
@@ -215,7 +236,7 @@ def render(results: dict) -> str:
         machine_section(results["machine"]),
         clinc_section(results["clinc150"]),
         latency_section(results["reply"], results["scaling"], results.get("instructions")),
-        http_section(results["http"], results["reply"], results["machine"]),
+        http_section(results["http"], results["reply"], results["machine"], results.get("http_instructions")),
         start_section(results["reply"], results["http"]),
         load_section(results["load"], results["crash"]),
     ])

@@ -30,19 +30,21 @@ def get_health(url: str) -> None:
 
 
 def start_server(workers: int, folder: str, port: int | None = None, app: str = "assistant.channels:create_app()",
-                 ready=post_chat) -> tuple[subprocess.Popen, float]:
+                 ready=post_chat, wrapper: tuple[str, ...] = (), options: tuple[str, ...] = (),
+                 patience_s: float = 30) -> tuple[subprocess.Popen, float]:
     """The server (its address in ``.url``) on the database ``folder``/bench.db, and the seconds from
-    its start to its first answer to ``ready`` (a chat reply; the model cache already built)."""
+    its start to its first answer to ``ready`` (a chat reply; the model cache already built).
+    ``wrapper`` runs gunicorn under another command (valgrind), ``options`` are more of gunicorn's."""
     port = port or free_port()
     env = {**os.environ, "ASSISTANT_DB": f"{folder}/bench.db", "ASSISTANT_RATE_LIMIT": "100000000 per minute",
            "ASSISTANT_STAFF_TOKEN": "bench"}
     start = time.perf_counter()
     # As `assistant serve` runs: the master loads the knowledge and its workers share it (preload.py).
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:assistant.channels.preload",
-                               "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
+    server = subprocess.Popen([*wrapper, sys.executable, "-m", "gunicorn", "-c", "python:assistant.channels.preload",
+                               "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", *options, app],
                               cwd=ROOT, env=env, start_new_session=True)
     server.url, server.port = f"http://127.0.0.1:{port}", port
-    for _ in range(600):
+    for _ in range(round(patience_s / 0.05)):
         try:
             ready(server.url)
             return server, time.perf_counter() - start
