@@ -1,6 +1,7 @@
 """The HTTP API: the reply contract over JSON, errors as JSON 4xx, staff behind a token, CORS per
 tenant, rate limiting; every response checked against the OpenAPI document."""
 import json
+import math
 
 import jsonschema
 import pytest
@@ -155,3 +156,30 @@ def test_a_serving_process_keeps_one_thread_of_linear_algebra(fresh):
     make_app(fresh)
     threads = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert threads and all(n == 1 for n in threads)  # numpy's OpenBLAS, and scipy's once training loaded it
+
+
+# -- JSON: orjson's speed, Flask's output ---------------------------------------------------------------
+
+JSON_SAMPLES = [{"b": 1, "a": [None, True, 0.25, -3], "é": "Réponse « ici » 💬", "nested": {"z": {}, "y": []}},
+                [1, "deux", {"3": 3.5}], "texte", 12, None]
+
+
+@pytest.mark.parametrize("value", JSON_SAMPLES)
+def test_json_responses_are_written_as_flask_writes_them(assistant, value):
+    app = make_app(assistant)
+    with app.app_context():
+        body = app.json.response(value).get_data(as_text=True)
+    assert body == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+
+def test_json_that_orjson_refuses_is_read_and_written_as_before(assistant):
+    """Lone surrogates, NaN, and integers past 64 bits on the way out: Python's json takes them where
+    orjson stops."""
+    app = make_app(assistant)
+    with app.app_context():
+        assert app.json.loads('"\\ud800"') == "\ud800"
+        assert math.isnan(app.json.loads('[NaN]')[0])
+        assert json.loads(app.json.dumps({"s": "\ud800x", "n": 2 ** 70})) == {"s": "\ud800x", "n": 2 ** 70}
+        assert app.json.response({"s": "\ud800"}).get_data().endswith(b"\n")
+        with pytest.raises(ValueError):
+            app.json.loads("[" * 5000 + "]" * 5000)

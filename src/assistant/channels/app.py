@@ -1,7 +1,8 @@
 """The application factory: one Flask app serving the API, the widget, the demo site, the staff
 page and the chat webhooks, all over the same ``Assistant``."""
+import orjson
 from flask import Flask, request
-from flask.json.provider import DefaultJSONProvider
+from flask.json.provider import DefaultJSONProvider, _default
 from threadpoolctl import threadpool_limits
 
 from ..assistant import Assistant
@@ -20,7 +21,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     # workers (the chat served 6-8 % more requests a second under load without them).
     threadpool_limits(limits=1, user_api="blas")
     app = Flask(__name__, static_folder=None)
-    app.json = SafeJSON(app)
+    app.json = FastJSON(app)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.json.ensure_ascii = False
     app.extensions["assistant_settings"] = settings
@@ -38,15 +39,40 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     return app
 
 
-class SafeJSON(DefaultJSONProvider):
-    """JSON nested thousands deep exhausts Python's recursion before it fails to parse: read it
-    as the invalid JSON it is (a ValueError, which every reader of a body already refuses)."""
+class FastJSON(DefaultJSONProvider):
+    """Flask's JSON, written and read by orjson: ``json`` took 91 k of the 661 k instructions a chat
+    request executes in Flask besides the reply. The output is Flask's own: keys sorted,
+    compact, UTF-8 unescaped, dates, decimals and dataclasses converted by Flask's ``_default``.
+    Whatever orjson refuses is handed to Flask's provider as before: lone surrogates, NaN, JSON nested
+    deeper than 1,024 levels, and integers past 64 bits on the way out. (orjson reads such integers as
+    floats: no field of the API takes a number.)"""
+    OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+               | orjson.OPT_PASSTHROUGH_DATACLASS)
+
+    def dumps(self, obj, **kwargs) -> str:
+        return super().dumps(obj, **kwargs) if kwargs else self._encoded(obj).decode()
 
     def loads(self, s, **kwargs):
         try:
+            return orjson.loads(s)
+        except orjson.JSONDecodeError:
+            pass
+        try:
             return super().loads(s, **kwargs)
-        except RecursionError:
+        except RecursionError:  # nested thousands deep: the invalid JSON it is, not a crash
             raise ValueError("JSON nested too deeply") from None
+
+    def response(self, *args, **kwargs):
+        if self.compact is False or (self.compact is None and self._app.debug):  # indented, as Flask writes it
+            return super().response(*args, **kwargs)
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(self._encoded(obj) + b"\n", mimetype=self.mimetype)
+
+    def _encoded(self, obj) -> bytes:
+        try:
+            return orjson.dumps(obj, default=_default, option=self.OPTIONS)
+        except TypeError:  # orjson.JSONEncodeError; a lone surrogate is written escaped, in ASCII
+            return super().dumps(obj, separators=(",", ":"), ensure_ascii=True).encode()
 
 
 def cors(response, settings: Settings):
