@@ -1,11 +1,12 @@
 """The database: its plain-SQL insert, and how a write waits for another process's."""
+import json
 import sqlite3
 import threading
 import time
 
 import pytest
 
-from assistant.store import BUSY_TIMEOUT_S, Store
+from assistant.store import BUSY_TIMEOUT_S, Store, now, to_json
 
 ROW = {"session_id": "s1", "tenant": "exo", "helpful": 1, "comment": "", "message": "hi",
        "created": "2026-01-01T00:00:00+00:00"}
@@ -74,3 +75,15 @@ def test_an_in_memory_store_writes_in_transactions_too():
     with store.transaction():
         store.insert("feedback", ROW)
     assert len(store.rows("feedback")) == 1
+
+
+def test_now_is_utc_to_the_second_in_iso_format():
+    from datetime import datetime, timezone
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = datetime.fromisoformat(now())
+    assert stamp.utcoffset().total_seconds() == 0 and before <= stamp <= datetime.now(timezone.utc)
+
+
+def test_json_is_stored_sorted_compact_and_readable():
+    assert to_json({"b": [1, None], "a": "é"}) == '{"a":"é","b":[1,null]}'
+    assert json.loads(to_json({"s": "\ud800"})) == {"s": "\ud800"}  # orjson refuses it; json escapes it
