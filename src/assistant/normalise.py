@@ -85,7 +85,10 @@ class Normaliser:
     @staticmethod
     def _canonical(tokens: list[str], t: LanguageTables) -> list[str]:
         """The longest synonym starting at each word, in its canonical form; most words start none."""
-        out, i, starts = [], 0, t.synonym_starts
+        starts = t.synonym_starts
+        if starts.keys().isdisjoint(tokens):  # most messages: no word starts a synonym
+            return tokens
+        out, i = [], 0
         while i < len(tokens):
             longest, canonical = starts.get(tokens[i]), None
             for n in range(min(longest, len(tokens) - i), 0, -1) if longest else ():

@@ -20,6 +20,8 @@ from .text import fold, single_spaces
 
 WORD = re.compile(r"\w+")
 CHAR_NGRAMS = (2, 3, 4, 5)  # as _vocabulary.c reads them
+_ONES = np.ones(4096, np.float32)  # each feature's count, read-only: made once, not per message
+_ONES.setflags(write=False)
 
 
 def surface(text: str) -> str:
@@ -62,7 +64,8 @@ class SurfaceVectorizer(Vocabulary):
         cols = np.empty(6 * len(folded), np.int32)
         words, total = _vocabulary.surface_features(self._table, folded, cols)
         # Each occurrence counts one; tfidf() adds up a column's occurrences.
-        return tfidf(cols[:total], np.ones(total, np.float32), self.idf, words)[:3]
+        ones = _ONES[:total] if total <= len(_ONES) else np.ones(total, np.float32)
+        return tfidf(cols[:total], ones, self.idf, words)[:3]
 
     def matrix(self, texts: Sequence[str]):
         return sparse_rows([self.vector(t) for t in texts], self.size)
