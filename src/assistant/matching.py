@@ -10,8 +10,8 @@ or a public benchmark alike. Two signals are combined:
 - the cosine similarity to the nearest training example of that intent, which says whether the
   message resembles anything known at all (the classifier alone is sure of itself everywhere).
 """
-from dataclasses import dataclass
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -41,8 +41,9 @@ def quantised(coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.round(coef / scale).astype(np.int16), scale
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """One ranked intent. A named tuple: made five times a message, in a sixth of a frozen
+    dataclass's time."""
     intent: str
     confidence: float
     probability: float
