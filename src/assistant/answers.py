@@ -35,6 +35,8 @@ def render_bands(fact: Fact, lang: str) -> str:
 
 def fill(template: str, tenant: Tenant, lang: str, values: dict[str, str] | None = None) -> str:
     """Replace ``{fact}``, ``{fact.value}`` and computed ``{placeholders}`` in a template."""
+    if "{" not in template:  # most answers state no fact: nothing to scan for
+        return template
     values = values or {}
 
     def replace(m: re.Match) -> str:

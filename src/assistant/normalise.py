@@ -84,18 +84,23 @@ class Normaliser:
 
     @staticmethod
     def _canonical(tokens: list[str], t: LanguageTables) -> list[str]:
-        """The longest synonym starting at each word, in its canonical form; most words start none."""
+        """The longest synonym starting at each word, in its canonical form. Only the words that
+        start one are visited (one or two a message); the others are copied as they are."""
         starts = t.synonym_starts
-        if starts.keys().isdisjoint(tokens):  # most messages: no word starts a synonym
+        at = [i for i, w in enumerate(tokens) if w in starts]
+        if not at:
             return tokens
-        out, i = [], 0
-        while i < len(tokens):
-            longest, canonical = starts.get(tokens[i]), None
-            for n in range(min(longest, len(tokens) - i), 0, -1) if longest else ():
+        out, done = [], 0
+        for i in at:
+            if i < done:  # inside a synonym already replaced
+                continue
+            for n in range(min(starts[tokens[i]], len(tokens) - i), 0, -1):
                 if canonical := t.synonyms.get(tuple(tokens[i:i + n])):
+                    out += tokens[done:i]
+                    out.append(canonical)
+                    done = i + n
                     break
-            out.append(canonical or tokens[i])
-            i += n if canonical else 1
+        out += tokens[done:]
         return out
 
 
