@@ -60,3 +60,11 @@ def test_chat_holds_one_conversation():
     result = CliRunner().invoke(cli, ["chat", "--tenant", "exo"], input="bonjour\nok merci\nquit\n")
     assert result.exit_code == 0
     assert result.output.count(">") >= 2
+
+
+def test_answering_does_not_import_what_only_submitting_needs():
+    """jsonschema is imported by the first request submitted, not by every `assistant ask`."""
+    import subprocess
+    import sys
+    code = "import sys, assistant.cli, assistant.assistant; print('jsonschema' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

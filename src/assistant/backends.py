@@ -12,8 +12,6 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol
 
-import jsonschema
-
 from .ledger import Ledger
 from .store import Store, now, to_json
 
@@ -55,9 +53,13 @@ def _schema(kind: str) -> dict:
 
 
 @cache
-def validator(kind: str) -> jsonschema.protocols.Validator:
-    """A kind of request's validator, its schema checked once per process: jsonschema.validate()
-    checks the schema against its metaschema on every call, 5 ms, where a request takes 0.1."""
+def validator(kind: str):
+    """A kind of request's validator (a ``jsonschema.protocols.Validator``), its schema checked once
+    per process: jsonschema.validate() checks the schema against its metaschema on every call, 5 ms,
+    where a request takes 0.1. jsonschema is imported here, by the first request submitted: it
+    took a sixth of `assistant ask`'s imports, for a question that submits nothing."""
+    import jsonschema
+
     schema = _schema(kind)
     checker = jsonschema.validators.validator_for(schema)
     checker.check_schema(schema)

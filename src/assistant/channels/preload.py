@@ -24,12 +24,15 @@ def keep_knowledge() -> None:
     # Imported here: gunicorn reads this module's names as its settings, and "config" is one of them.
     from pathlib import Path
 
+    from ..backends import PREFIXES, validator
     from ..config import data_dir, project_root
     from ..models import keep_loaded
 
     gc.unfreeze()  # the previous knowledge, if any, may be collected once replaced
     root = project_root()
     keep_loaded(root, Path(data_dir(root)) / "cache")
+    for kind in PREFIXES:  # jsonschema and the requests' schemas, checked once, for every worker
+        validator(kind)
     # A garbage collection writes to every object it visits: in a worker, it would copy each
     # page of the inherited models. Frozen objects are never visited; they are still freed, by
     # their reference counts, when the knowledge is replaced.
