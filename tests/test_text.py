@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from assistant.numbers import to_digits
-from assistant.text import clean, fold, fold_term, single_spaces, without_contacts
+from assistant.text import clean, fold, fold_term, single_spaces, strip_accents, without_contacts
 
 # Every character re's \s matches, with letters and punctuation between them.
 WHITESPACE = "".join(chr(c) for c in range(0x3100) if re.fullmatch(r"\s", chr(c))) + "\u3000"
@@ -57,3 +57,16 @@ def test_the_per_message_caches_hold_one_reply_and_not_past_messages():
 @given(st.text(alphabet=WHITESPACE + "ab é,?", max_size=30))
 def test_single_spaces_collapses_every_whitespace_as_the_regex_does(text):
     assert single_spaces(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def test_accents_are_stripped_as_unicodedata_defines_combining_marks():
+    """The regular expression for Latin text removes exactly the marks unicodedata calls combining."""
+    import unicodedata
+
+    def generic(text):
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+    latin = [chr(c) for c in range(0x80, 0x370)] + ["é" + chr(c) for c in range(0x300, 0x370)]
+    others = ["Ελληνικά ά", "café ά", "ü\u034f", "e\u0301\u0483", "ﬁ", "Ⅻ"]
+    for text in latin + others:
+        assert strip_accents(text) == generic(text), repr(text)

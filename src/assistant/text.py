@@ -26,10 +26,17 @@ def clean(text: str) -> str:
     return single_spaces(_CONTROL.sub(" ", text.translate(_TYPOGRAPHY)))
 
 
+# The combining marks below U+0370, where Latin scripts and their accents lie: every one of them
+# but U+034F, the grapheme joiner, which combines nothing (test_text checks this against unicodedata).
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+
+
 def strip_accents(text: str) -> str:
     if text.isascii():  # most messages, in English and often in French: nothing to decompose
         return text
     decomposed = unicodedata.normalize("NFKD", text)
+    if max(decomposed) < "\u0370":  # French and English: one regular expression, not a test per character
+        return _LATIN_MARKS.sub("", decomposed)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
