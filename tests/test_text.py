@@ -70,3 +70,11 @@ def test_accents_are_stripped_as_unicodedata_defines_combining_marks():
     others = ["Ελληνικά ά", "café ά", "ü\u034f", "e\u0301\u0483", "ﬁ", "Ⅻ"]
     for text in latin + others:
         assert strip_accents(text) == generic(text), repr(text)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7f), max_size=60))
+def test_ascii_text_is_cleaned_as_any_text_is(text):
+    """clean() skips for ASCII the steps that cannot change it: same result as the whole path."""
+    from assistant.text import _CONTROL, _TYPOGRAPHY
+    whole = single_spaces(_CONTROL.sub(" ", text.encode("utf-8", "replace").decode("utf-8").translate(_TYPOGRAPHY)))
+    assert clean(text) == whole

@@ -11,6 +11,8 @@ _TYPOGRAPHY = {i: i for i in range(128)} | str.maketrans({
     "–": "-", "—": "-", "‑": "-",
     "\u00a0": " ", "\u202f": " ", "\u2009": " ",
 })
+_ASCII_TYPOGRAPHY = [(chr(k), v if isinstance(v, str) else chr(v)) for k, v in _TYPOGRAPHY.items()
+                     if k < 128 and v not in (k, chr(k))]  # ASCII characters the table changes
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -22,6 +24,10 @@ def single_spaces(text: str) -> str:
 
 def clean(text: str) -> str:
     """Remove control and direction characters, unify typography, collapse spaces."""
+    if text.isascii():  # no surrogate, no typography but the backquote, control characters only if unprintable
+        for typed, plain in _ASCII_TYPOGRAPHY:
+            text = text.replace(typed, plain)
+        return single_spaces(text if text.isprintable() else _CONTROL.sub(" ", text))
     text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become '?'
     return single_spaces(_CONTROL.sub(" ", text.translate(_TYPOGRAPHY)))
 
