@@ -148,8 +148,14 @@ kind, one after the other):
 | of which the reply | {c['reply']:,} |
 
 Chat/floor in instructions (the floor's count over the chat's, as requests per second would be if
-instructions alone set them): **{c['ratio']}** (goal ≥ 0.5: {met(c['ratio'], 0.5)}). For 0.5, a chat request could execute {2 * c['floor']:,} instructions: {c['chat'] - 2 * c['floor']:,} fewer than now, if positive.
+instructions alone set them): **{c['ratio']}** (goal ≥ 0.5: {met(c['ratio'], 0.5)}).{budget(c)}
 """
+
+
+def budget(c: dict) -> str:
+    over = c["chat"] - 2 * c["floor"]
+    return (f" For 0.5, a chat request could execute {2 * c['floor']:,} instructions: {over:,} fewer than now."
+            if over > 0 else "")
 
 
 def budget_line(h: dict, reply: dict, machine: dict) -> str:

@@ -5,14 +5,14 @@ WAL mode lets several server processes read while one writes; every write that m
 done (a request and its notifications) happens in one transaction.
 """
 import itertools
-import json
 import sqlite3
 import threading
 import time
 from pathlib import Path
 
-import orjson
 import sqlite_utils
+
+from . import jsoncodec
 
 SCHEMA = {
     "sessions": ({"id": str, "tenant": str, "lang": str, "state": str, "created": str, "updated": str}, "id"),
@@ -52,12 +52,7 @@ def now() -> str:
 
 
 def to_json(value) -> str:
-    """Keys sorted, UTF-8 unescaped, compact: by orjson (a sixth of json's time on a session's
-    state, saved with every reply), or by json for what orjson refuses (a lone surrogate, escaped)."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
-    except TypeError:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return jsoncodec.dumps(value).decode()
 
 
 _MEMORY = itertools.count()

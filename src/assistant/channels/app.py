@@ -5,6 +5,7 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider, _default
 from threadpoolctl import threadpool_limits
 
+from .. import jsoncodec
 from ..assistant import Assistant
 from ..settings import Settings
 from . import errors
@@ -41,13 +42,10 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
 class FastJSON(DefaultJSONProvider):
     """Flask's JSON, written and read by orjson: ``json`` took 91 k of the 661 k instructions a chat
-    request executes in Flask besides the reply. The output is Flask's own: keys sorted,
-    compact, UTF-8 unescaped, dates, decimals and dataclasses converted by Flask's ``_default``.
-    Whatever orjson refuses is handed to Flask's provider as before: lone surrogates, NaN, JSON nested
-    deeper than 1,024 levels, and integers past 64 bits on the way out. (orjson reads such integers as
-    floats: no field of the API takes a number.)"""
-    OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
-               | orjson.OPT_PASSTHROUGH_DATACLASS)
+    request executes in Flask besides the reply. It is written as the database's is (``jsoncodec``),
+    which is Flask's output (keys sorted, compact, UTF-8), with dates, decimals and dataclasses
+    converted by Flask's ``_default``. What orjson cannot read is handed to Flask's provider as before: lone surrogates, NaN, JSON nested deeper than 1,024 levels. (orjson reads
+    integers past 64 bits as floats: no field of the API takes a number.)"""
 
     def dumps(self, obj, **kwargs) -> str:
         return super().dumps(obj, **kwargs) if kwargs else self._encoded(obj).decode()
@@ -69,10 +67,7 @@ class FastJSON(DefaultJSONProvider):
         return self._app.response_class(self._encoded(obj) + b"\n", mimetype=self.mimetype)
 
     def _encoded(self, obj) -> bytes:
-        try:
-            return orjson.dumps(obj, default=_default, option=self.OPTIONS)
-        except TypeError:  # orjson.JSONEncodeError; a lone surrogate is written escaped, in ASCII
-            return super().dumps(obj, separators=(",", ":"), ensure_ascii=True).encode()
+        return jsoncodec.dumps(obj, default=_default)
 
 
 def cors(response, settings: Settings):
