@@ -82,6 +82,17 @@ def test_tfidf_matches_numpy_on_long_blocks_with_repeats(n, n_features, seed):
     assert np.allclose(weights, expected / np.linalg.norm(expected) if len(expected) else expected, rtol=1e-5)
 
 
+@pytest.mark.parametrize("n_features", [200, 70_000, 2**24 + 5])  # one, three and four bytes of column
+def test_tfidf_sorts_columns_of_every_size(n_features):
+    rng = np.random.default_rng(n_features)
+    cols = np.concatenate([rng.integers(0, n_features, 300), [n_features - 1, 0, n_features - 1]]).astype(np.int32)
+    idf = np.ones(n_features, np.float32)
+    out_cols, weights, split, _ = tfidf(cols, np.ones(len(cols), np.float32), idf, len(cols))
+    expected_cols, tf = np.unique(cols, return_counts=True)
+    assert out_cols.tolist() == expected_cols.tolist() and split == len(expected_cols)
+    assert np.allclose(weights, (1 + np.log(tf)) / np.linalg.norm(1 + np.log(tf)), rtol=1e-5)
+
+
 def test_tfidf_of_nothing_is_empty():
     out_cols, weights, split, squares = tfidf(np.zeros(0, np.int32), np.zeros(0, np.float32), np.ones(3, np.float32), 0)
     assert len(out_cols) == len(weights) == split == 0 and squares == (0.0, 0.0)
