@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from . import vectors
 from ._linear import probabilities, ranked
-from ._nearest import best_per_intent
+from . import _nearest
 from .features import Remembers, Vectorizer
 from .surface import SurfaceVectorizer
 
@@ -80,6 +80,19 @@ class Matcher(Remembers):
         self.intent_starts = np.searchsorted(self.example_intent, np.arange(len(intents))).astype(np.int64)
         self.blend = blend
         self.temperature = temperature
+        self._build_index()
+
+    def _build_index(self) -> None:
+        """The examples' index for _nearest.c, checked once; made when the matcher is made or loaded,
+        never pickled."""
+        self._index = _nearest.index(*self.by_feature, self.intent_starts, len(self.example_intent))
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in super().__getstate__().items() if k != "_index"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._build_index()
 
     @classmethod
     def train(cls, examples: Sequence[tuple[Sequence[str], str]], weights: Sequence[float] | None = None,
@@ -125,7 +138,7 @@ class Matcher(Remembers):
     def similarities(self, cols: np.ndarray, weights: np.ndarray, coverage: float = 1.0) -> np.ndarray:
         """Best cosine similarity to a training example, per intent, counting unknown words."""
         best = np.empty(len(self.intents), dtype=np.float32)
-        best_per_intent(*self.by_feature, cols, weights, self.intent_starts, len(self.example_intent), best)
+        _nearest.best_per_intent(self._index, cols, weights, best)
         best *= coverage
         return best
 
