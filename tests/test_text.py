@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from assistant.numbers import to_digits
-from assistant.text import clean, fold, fold_term, single_spaces, strip_accents, without_contacts
+from assistant.text import (_CONTACT_KINDS, _contacts, clean, fold, fold_term, single_spaces, strip_accents,
+                            without_contacts)
 
 # Every character re's \s matches, with letters and punctuation between them.
 WHITESPACE = "".join(chr(c) for c in range(0x3100) if re.fullmatch(r"\s", chr(c))) + "\u3000"
@@ -27,6 +28,18 @@ def test_contacts_are_taken_out_of_what_the_message_says(message, expected):
                                      "HTTP or www?"])
 def test_a_message_without_contacts_keeps_its_words(message):
     assert without_contacts(f"  {message}  ") == message
+
+
+# Pieces of contacts and of text around them, in any order: what the patterns turn on.
+CONTACT_PIECES = st.lists(st.sampled_from(["@", "-", ".", "+", "(", ")", "/", ":", " ", "http", "https://", "www.",
+                                           "SX", "QUO", "7K2M9X", "1002", "33", "6", "é", "a", "b", "exo", "٣", "_"]),
+                          max_size=30).map("".join)
+
+
+@given(CONTACT_PIECES)
+def test_searching_only_the_kinds_a_message_could_hold_finds_what_all_of_them_would(text):
+    every_kind = _contacts(tuple(range(len(_CONTACT_KINDS))))
+    assert without_contacts(text) == single_spaces(every_kind.sub(" ", text))
 
 
 def test_folding_drops_case_and_accents_and_leaves_ascii_alone():

@@ -65,18 +65,35 @@ def fold_term(term: str) -> str:
     return _folded(term)
 
 
-_CONTACTS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+|\+?\d[\d .()-]{6,}\d"
-                       r"|\b[A-Za-z]{2,4}-[A-Za-z0-9]{4,10}\b")
+# Each kind of contact, with what it cannot be written without (``_DIGIT``: a digit). A message is
+# searched only for the kinds it could hold: the others would fail at every character, so the
+# result is the whole pattern's, and most messages (a hyphen, a number, or nothing of these) are
+# not tried against all of them at every character.
+_DIGIT = re.compile(r"\d")
+_CONTACT_KINDS = (
+    ("@", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),              # an email
+    ("http", r"https?://\S+"),                               # a web address
+    ("www.", r"www\.\S+"),
+    (_DIGIT, r"\+?\d[\d .()-]{6,}\d"),                       # a phone number
+    ("-", r"\b[A-Za-z]{2,4}-[A-Za-z0-9]{4,10}\b"),           # an account or request number
+)
 
 
-# Each kind of contact above has one of these; most messages have none, and a scan for them costs
-# a fraction of trying the whole pattern at every character.
-_MAYBE_CONTACT = re.compile(r"[@\d-]|http|www\.", re.IGNORECASE)
+@lru_cache(maxsize=None)
+def _contacts(kinds: tuple[int, ...]) -> re.Pattern:
+    """The pattern of these kinds (their indexes in _CONTACT_KINDS), in that order."""
+    return re.compile("|".join(_CONTACT_KINDS[k][1] for k in kinds))
+
+
+def _possible_contacts(text: str) -> tuple[int, ...]:
+    return tuple(k for k, (needle, _) in enumerate(_CONTACT_KINDS)
+                 if (needle in text if isinstance(needle, str) else needle.search(text)))
 
 
 def without_contacts(text: str) -> str:
     """The message without emails, web addresses, phone numbers and account or request numbers
     (SX-1002, QUO-7K2M9X): they say nothing of its language or of what it asks, only of who asks."""
-    if _MAYBE_CONTACT.search(text):
-        text = _CONTACTS.sub(" ", text)
+    kinds = _possible_contacts(text)
+    if kinds:
+        text = _contacts(kinds).sub(" ", text)
     return single_spaces(text)
