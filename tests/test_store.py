@@ -20,25 +20,70 @@ def test_insert_writes_the_row_and_refuses_columns_the_schema_lacks(tmp_path):
     assert [(r["session_id"], r["helpful"]) for r in store.rows("feedback")] == [("s1", 1)]
 
 
-def test_a_transaction_waits_for_another_writer_then_commits_after_it(tmp_path):
-    store = Store(tmp_path / "assistant.db")
+def another_writer_holds_the_lock(path) -> threading.Thread:
+    """Another connection writes 'first' in a transaction it holds for 50 ms; returns once it holds it."""
     holding = threading.Event()
 
     def write_slowly():
-        other = sqlite3.connect(tmp_path / "assistant.db", isolation_level=None)
+        other = sqlite3.connect(path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         other.execute("insert into feedback (session_id) values ('first')")
         holding.set()
-        time.sleep(0.05)  # the store's BEGIN fails meanwhile, and is tried again
+        time.sleep(0.05)  # the store's statement fails meanwhile, and is tried again
         other.execute("COMMIT")
 
     writer = threading.Thread(target=write_slowly)
     writer.start()
     assert holding.wait(timeout=10)
+    return writer
+
+
+def test_a_transaction_waits_for_another_writer_then_commits_after_it(tmp_path):
+    store = Store(tmp_path / "assistant.db")
+    writer = another_writer_holds_the_lock(tmp_path / "assistant.db")
     with store.transaction():
         store.insert("feedback", {**ROW, "session_id": "second"})
     writer.join()
     assert [r["session_id"] for r in store.rows("feedback", order_by="id")] == ["first", "second"]
+
+
+def test_a_single_write_waits_for_another_writer_too(tmp_path):
+    store = Store(tmp_path / "assistant.db")
+    writer = another_writer_holds_the_lock(tmp_path / "assistant.db")
+    store.write("insert into feedback (session_id) values (?)", ["second"])
+    writer.join()
+    assert [r["session_id"] for r in store.rows("feedback", order_by="id")] == ["first", "second"]
+
+
+def test_a_single_write_inside_a_transaction_is_one_of_its_statements(tmp_path):
+    store = Store(tmp_path / "assistant.db")
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.write("insert into feedback (session_id) values (?)", ["undone"])
+            raise RuntimeError("the transaction fails after the write")
+    assert store.rows("feedback") == []
+
+
+def test_a_database_with_a_sessions_table_moves_each_state_onto_its_last_turn(tmp_path):
+    """Databases from before the state moved onto the turns keep their conversations."""
+    path = tmp_path / "assistant.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("create table sessions (id text primary key, tenant text, lang text, state text, created text, "
+                "updated text)")
+    old.execute("create table turns (id integer primary key, session_id text, tenant text, at text, lang text, "
+                "user text, assistant text, type text, intent text)")
+    old.execute("insert into sessions values ('s1', 'exo', 'en', '{\"form\": {\"name\": \"quote\"}}', 'a', 'b')")
+    for at in ("2026-01-01T10:00:00+00:00", "2026-01-01T10:05:00+00:00"):
+        old.execute("insert into turns (session_id, tenant, at, lang, user) values ('s1', 'exo', ?, 'en', 'hi')", [at])
+    old.close()
+    store = Store(path)
+    assert store.get("sessions", "s1") == {"id": "s1", "tenant": "exo", "lang": "en",
+                                           "state": '{"form": {"name": "quote"}}',
+                                           "created": "2026-01-01T10:00:00+00:00", "updated": "2026-01-01T10:05:00+00:00"}
+    assert [t["state"] for t in store.rows("turns", order_by="id")] == [None, '{"form": {"name": "quote"}}']
+    assert "sessions" not in store.db.table_names() and "sessions" in store.db.view_names()
+    Store(path)  # and opening it again changes nothing
+    assert len(store.rows("sessions")) == 1
 
 
 def test_a_transaction_gives_up_after_its_timeout_and_the_connection_keeps_its_own(tmp_path):

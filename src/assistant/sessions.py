@@ -39,10 +39,16 @@ def valid_id(session_id: str | None) -> bool:
     return bool(session_id) and _VALID_ID.fullmatch(session_id) is not None
 
 
-SAVE_SESSION = ("insert into sessions (id, tenant, lang, state, created, updated) values (?, ?, ?, ?, ?, ?) "
-                "on conflict(id) do update set lang = excluded.lang, state = excluded.state, updated = excluded.updated")
-ADD_TURN = ("insert into turns (session_id, tenant, at, lang, user, assistant, type, intent) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?)")
+TURN_COLUMNS = ("session_id", "tenant", "at", "lang", "user", "assistant", "type", "intent", "state")
+
+
+def add_turns(count: int) -> str:
+    """One insert of ``count`` turns: all of them saved, or none."""
+    row = "(" + ", ".join("?" * len(TURN_COLUMNS)) + ")"
+    return f"insert into turns ({', '.join(TURN_COLUMNS)}) values " + ", ".join([row] * count)
+
+
+ADD_TURN = add_turns(1)  # a reply's
 
 
 class SqliteSessions:
@@ -60,18 +66,21 @@ class SqliteSessions:
         return Session(id=session_id if reuse else new_id(), tenant=tenant)
 
     def save(self, session: Session) -> None:
-        """One transaction per reply, in plain SQL: this runs on every message."""
-        stamp = now()
-        with self.store.transaction():
-            conn = self.store.db.conn  # the transaction's
-            conn.execute(SAVE_SESSION, [session.id, session.tenant, session.lang, to_json(session.state()), stamp, stamp])
-            conn.executemany(ADD_TURN, [(session.id, session.tenant, stamp, t["lang"], t["user"], t["assistant"],
-                                         t["type"], t["intent"]) for t in session.turns])
+        """The new turns, each with the conversation's state after them, in one insert: this runs on
+        every message. A conversation is saved with its turns (a reply always adds one)."""
+        count = len(session.turns)
+        if not count:
+            return
+        stamp, state = now(), to_json(session.state())
+        params = [value for t in session.turns for value in
+                  (session.id, session.tenant, stamp, t["lang"], t["user"], t["assistant"], t["type"], t["intent"], state)]
+        self.store.write(ADD_TURN if count == 1 else add_turns(count), params)
         session.turns = []
 
     def _row(self, session_id: str) -> dict | None:
-        found = self.store.db.conn.execute("select id, tenant, lang, state from sessions where id = ?",
-                                           [session_id]).fetchone()
+        """The conversation as its last turn left it."""
+        found = self.store.db.conn.execute("select session_id, tenant, lang, state from turns where session_id = ? "
+                                           "order by id desc limit 1", [session_id]).fetchone()
         return dict(zip(("id", "tenant", "lang", "state"), found)) if found else None
 
     def transcript(self, session_id: str) -> list[dict]:

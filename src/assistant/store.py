@@ -3,6 +3,10 @@ backend stubs, their outbox, unanswered questions, feedback, and the stub's cust
 
 WAL mode lets several server processes read while one writes; every write that must not be half
 done (a request and its notifications) happens in one transaction.
+
+A conversation is its turns: each turn row carries the conversation's state after it (its form in
+progress, its last reply's type), so that a reply is saved by one insert. ``sessions`` is a view of
+each conversation's last turn.
 """
 import itertools
 import sqlite3
@@ -15,9 +19,8 @@ import sqlite_utils
 from . import jsoncodec
 
 SCHEMA = {
-    "sessions": ({"id": str, "tenant": str, "lang": str, "state": str, "created": str, "updated": str}, "id"),
     "turns": ({"id": int, "session_id": str, "tenant": str, "at": str, "lang": str, "user": str,
-               "assistant": str, "type": str, "intent": str}, "id"),
+               "assistant": str, "type": str, "intent": str, "state": str}, "id"),
     "requests": ({"reference": str, "key": str, "tenant": str, "kind": str, "status": str, "payload": str,
                   "session_id": str, "lang": str, "created": str}, "reference"),
     "outbox": ({"id": int, "reference": str, "tenant": str, "kind": str, "recipient": str, "subject": str,
@@ -35,6 +38,14 @@ SCHEMA = {
 INDEXES = [("requests", ["key"], True), ("requests", ["tenant", "kind", "status"], False),
            ("turns", ["session_id"], False), ("grace_uses", ["account", "used_at"], False),
            ("unanswered", ["tenant"], False), ("outbox", ["reference"], False)]
+# Each conversation as its last turn has it, with when it began: what the sessions table held
+# before its state moved onto the turns (see _migrate_sessions).
+VIEWS = {"sessions": ("""
+    select last.session_id as id, last.tenant, last.lang, last.state,
+           (select at from turns as first where first.session_id = last.session_id order by id limit 1) as created,
+           last.at as updated
+    from turns as last
+    where last.id = (select max(id) from turns as t where t.session_id = last.session_id)""", "id")}
 
 
 # How long a statement waits for another connection's transaction (SQLite's busy timeout) before it
@@ -117,13 +128,37 @@ class Store:
                 with self.transaction():
                     for name, (columns, pk) in SCHEMA.items():
                         self.db[name].create(columns, pk=pk, if_not_exists=True)
+                        self._add_new_columns(name, columns)
                     for table, columns, unique in INDEXES:
                         self.db[table].create_index(columns, unique=unique, if_not_exists=True)
+                    self._create_views()
                 return
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) or attempt == 49:
                     raise
                 time.sleep(0.1)
+
+    def _add_new_columns(self, name: str, columns: dict) -> None:
+        """Columns added to the schema since the table was made (turns.state)."""
+        existing = {c.name for c in self.db[name].columns}
+        for column, kind in columns.items():
+            if column not in existing:
+                self.db[name].add_column(column, kind)
+
+    def _create_views(self) -> None:
+        self._migrate_sessions()
+        for name, (sql, _) in VIEWS.items():
+            self.db.execute(f"create view if not exists {name} as {sql}")
+
+    def _migrate_sessions(self) -> None:
+        """A database from before the state moved onto the turns: each conversation's state is
+        copied onto its last turn, then the sessions table makes way for the view. (Its created and
+        updated times are those of the first and last turns.)"""
+        if "sessions" not in self.db.table_names():
+            return
+        self.db.execute("update turns set state = (select state from sessions where sessions.id = turns.session_id) "
+                        "where state is null and id in (select max(id) from turns group by session_id)")
+        self.db.execute("drop table sessions")
 
     def _switch_to_wal(self) -> None:
         # WAL lets readers and one writer work together; the mode is kept in the file. Changing it
@@ -146,11 +181,21 @@ class Store:
         self.db.conn.execute(f"insert into {table} ({', '.join(row)}) values ({', '.join('?' * len(row))})",
                              list(row.values()))
 
+    def write(self, sql: str, params=()) -> None:
+        """One statement, all or nothing by itself (SQLite's own transaction), with the writers'
+        short waits for the lock (``transaction()``'s); inside a transaction, one of its statements."""
+        writing = getattr(self._local, "writing", None)
+        if writing is not None:
+            writing.conn.execute(sql, params)
+        else:
+            execute_when_free(self._writer().conn, sql, params, BUSY_TIMEOUT_S)
+
     def rows(self, table: str, where: str | None = None, params=(), order_by: str | None = None) -> list[dict]:
         return list(self.db[table].rows_where(where, params, order_by=order_by))
 
     def get(self, table: str, key) -> dict | None:
-        found = self.rows(table, f"{SCHEMA[table][1]} = ?", [key])
+        """The row of a table or view by its key."""
+        found = self.rows(table, f"{(SCHEMA.get(table) or VIEWS[table])[1]} = ?", [key])
         return found[0] if found else None
 
 
@@ -174,17 +219,23 @@ class _Transaction:
 
 
 def begin_immediate(conn: sqlite3.Connection, timeout: float) -> None:
-    """Take the write lock, waiting for other writers in steps of 50 microseconds and up.
+    """Take the write lock, waiting for other writers in steps of 50 microseconds and up."""
+    execute_when_free(conn, "BEGIN IMMEDIATE", (), timeout)
+
+
+def execute_when_free(conn: sqlite3.Connection, sql: str, params, timeout: float) -> None:
+    """Run a statement that takes the write lock, waiting for other writers in steps of 50
+    microseconds and up.
 
     SQLite's own busy handler first sleeps a whole millisecond, then longer: under load, a worker
-    that found the other's commit under way lost 1 ms or more, on one save in twenty. Here
-    BEGIN fails at once while the lock is taken (the writer's connection has no busy timeout)
+    that found the other's commit under way lost 1 ms or more, on one save in twenty. Here the
+    statement fails at once while the lock is taken (the writer's connection has no busy timeout)
     and is tried again after a short sleep.
     """
     deadline, wait = time.monotonic() + timeout, FIRST_WAIT_S
     while True:
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(sql, params)
             return
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() + wait > deadline:
