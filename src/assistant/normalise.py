@@ -4,17 +4,17 @@ The tables come from spaCy (lemmas, stop words), compiled once by ``lexicon.comp
 the vocabulary the knowledge uses; applying them is a few dictionary look-ups per word, so a
 reply never waits for spaCy to load (importing it alone takes longer than a cold start may).
 """
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import langdata
+from . import _words, langdata
 from .numbers import to_digits
 from .text import fold
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[€$%]")
-_ELISION = re.compile(r"\b([cdjlmnst]|qu|jusqu|lorsqu|puisqu)'")  # on folded, lower-case text
+# The words whose final vowel French elides before an apostrophe ("l'offre", "qu'il", "jusqu'à"),
+# cut from the word that follows (folded, lower-case text).
+ELIDED = ("c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu")
 NUMBER = "#num"
 
 
@@ -54,8 +54,10 @@ def words(text: str, lang: str, contractions: dict[str, str] | None = None) -> t
 # holds one reply's texts.
 @lru_cache(maxsize=16)
 def split(folded: str) -> tuple[str, ...]:
-    # Four messages in five have no apostrophe: the elision pattern need not scan them.
-    return tuple(_WORD.findall(_ELISION.sub(r"\1 ", folded) if "'" in folded else folded))
+    """Runs of letters and digits, joined by single apostrophes, and each of € $ % alone, once the
+    elided words are cut from the next (_words.c; its docstring gives the regular expressions)."""
+    # Four messages in five have no apostrophe: nothing to elide.
+    return _words.split(folded, ELIDED if "'" in folded else ())
 
 
 def expand(tokens: Sequence[str], abbreviations: dict[str, tuple[str, ...]]) -> list[str]:
