@@ -1,5 +1,9 @@
-import pytest
+import re
 
+import pytest
+from hypothesis import given, strategies as st
+
+from assistant import langdata
 from assistant.language import hint_from_header
 
 
@@ -24,3 +28,15 @@ def test_accept_language_gives_the_first_supported_language():
     assert hint_from_header("de-DE,de;q=0.9,en;q=0.8", ["fr", "en"]) == "en"
     assert hint_from_header("fr-CA", ["fr", "en"]) == "fr"
     assert hint_from_header("", ["fr", "en"]) is None
+
+
+# What each language's typography says, in words: the mark after a space (French) or glued to a word
+# (English). The patterns are written mark first, for speed; they must still say exactly that.
+TYPOGRAPHY = {"fr": r"\s[?!:;»]", "en": r"\w[?!]"}
+
+
+@pytest.mark.parametrize("lang", sorted(TYPOGRAPHY))
+@given(st.text(alphabet="ab é?!:;»_1 \t\u00a0\u202f", max_size=12))
+def test_typography_patterns_match_the_messages_they_describe(lang, text):
+    [hint] = langdata.load(lang, "language")["typography"]
+    assert bool(re.search(hint["pattern"], text)) == bool(re.search(TYPOGRAPHY[lang], text))
