@@ -16,9 +16,8 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from . import vectors
+from . import _nearest, vectors
 from ._linear import probabilities, ranked
-from . import _nearest
 from .features import Remembers, Vectorizer
 from .surface import SurfaceVectorizer
 

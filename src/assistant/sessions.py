@@ -66,8 +66,8 @@ class SqliteSessions:
         return Session(id=session_id if reuse else new_id(), tenant=tenant)
 
     def save(self, session: Session) -> None:
-        """The new turns, each with the conversation's state after them, in one insert: this runs on
-        every message. A conversation is saved with its turns (a reply always adds one)."""
+        """The new turns in one insert, each with the conversation's state as this save leaves it:
+        this runs on every message. A conversation is saved with its turns (a reply adds one)."""
         count = len(session.turns)
         if not count:
             return

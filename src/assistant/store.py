@@ -153,7 +153,8 @@ class Store:
     def _migrate_sessions(self) -> None:
         """A database from before the state moved onto the turns: each conversation's state is
         copied onto its last turn, then the sessions table makes way for the view. (Its created and
-        updated times are those of the first and last turns.)"""
+        updated times are those of the first and last turns; a session without turns, which no reply
+        leaves, has nothing to keep.)"""
         if "sessions" not in self.db.table_names():
             return
         self.db.execute("update turns set state = (select state from sessions where sessions.id = turns.session_id) "
