@@ -47,10 +47,14 @@ def test_a_transaction_waits_for_another_writer_then_commits_after_it(tmp_path):
     assert [r["session_id"] for r in store.rows("feedback", order_by="id")] == ["first", "second"]
 
 
-def test_a_single_write_waits_for_another_writer_too(tmp_path):
+@pytest.mark.parametrize("write", [
+    lambda store: store.write("insert into feedback (session_id) values (?)", ["second"]),
+    lambda store: store.insert("feedback", {"session_id": "second"}),
+])
+def test_a_single_write_waits_for_another_writer_too(tmp_path, write):
     store = Store(tmp_path / "assistant.db")
     writer = another_writer_holds_the_lock(tmp_path / "assistant.db")
-    store.write("insert into feedback (session_id) values (?)", ["second"])
+    write(store)
     writer.join()
     assert [r["session_id"] for r in store.rows("feedback", order_by="id")] == ["first", "second"]
 

@@ -62,7 +62,7 @@ class Backoffice:
         message = last[0]["user"] if last else ""
         row = {"session_id": session_id, "tenant": session["tenant"], "helpful": int(helpful),
                "comment": comment or "", "message": message, "created": now()}
-        self.store.db["feedback"].insert(row)
+        self.store.insert("feedback", row)
         if not helpful and message:
             self.log_unanswered(session["tenant"], session["lang"] or "fr", message, [], session_id, "not_helpful")
         return row

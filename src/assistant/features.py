@@ -13,7 +13,7 @@ import numpy as np
 from . import _tfidf, _vocabulary
 
 CHAR_NGRAMS = (3, 4, 5)  # as _vocabulary.c reads them
-CACHE_LIMIT = 20_000  # words whose result a process keeps (Remembers: the matcher's spelling corrections)
+CACHE_LIMIT = 20_000  # words whose result a process keeps (Fitted.CACHES: the matcher's spelling corrections)
 
 
 def raw_features(tokens: Sequence[str]) -> Counter:
@@ -49,16 +49,27 @@ def remembered(store: dict, key, compute, limit: int = CACHE_LIMIT):
     return found
 
 
-class Remembers:
-    """A fitted object that keeps, per process, what it computed for a word: the stores named in
-    CACHES fill while answering and are not saved with the model."""
+class Fitted:
+    """A fitted object with attributes that are not saved with the model: the stores named in
+    CACHES, which keep per process what it computed for a word while answering, and the
+    attributes named in DERIVED (look-up tables for the C loops), which ``_derive()`` builds from
+    the rest when the object is made or loaded."""
     CACHES: tuple[str, ...] = ()
+    DERIVED: tuple[str, ...] = ()
+
+    def _derive(self) -> None:
+        """Build the DERIVED attributes."""
 
     def remember(self, cache: str, key, compute):
         return remembered(self.__dict__.setdefault(cache, {}), key, compute)
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in self.CACHES}
+        unsaved = self.CACHES + self.DERIVED
+        return {k: v for k, v in self.__dict__.items() if k not in unsaved}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._derive()
 
 
 def tfidf(cols: np.ndarray, counts: np.ndarray, idf: np.ndarray, split: int
@@ -72,19 +83,12 @@ def tfidf(cols: np.ndarray, counts: np.ndarray, idf: np.ndarray, split: int
     return out_cols[:n], out_weights[:n], split, squares
 
 
-class Vocabulary:
-    """A fitted vocabulary (``index``, feature -> column) with its lookup table for _vocabulary.c,
-    built when the object is made or loaded, never pickled."""
+class Vocabulary(Fitted):
+    """A fitted vocabulary (``index``, feature -> column) with its lookup table for _vocabulary.c."""
+    DERIVED = ("_table",)
 
-    def _build_table(self) -> None:
+    def _derive(self) -> None:
         self._table = _vocabulary.table(self.index)
-
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_table"}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._build_table()
 
 
 class Vectorizer(Vocabulary):
@@ -94,7 +98,7 @@ class Vectorizer(Vocabulary):
         counted = [raw_features(d) for d in docs]
         self.index, self.idf = fit(counted, min_df)
         self.unseen_idf = math.log(1 + len(counted)) + 1
-        self._build_table()
+        self._derive()
 
     @property
     def size(self) -> int:

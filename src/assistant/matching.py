@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from . import _nearest, vectors
 from ._linear import probabilities, ranked
-from .features import Remembers, Vectorizer
+from .features import Fitted, Vectorizer
 from .surface import SurfaceVectorizer
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -49,8 +49,9 @@ class Candidate(NamedTuple):
     similarity: float
 
 
-class Matcher(Remembers):
+class Matcher(Fitted):
     CACHES = ("_corrections",)
+    DERIVED = ("_index",)  # the examples' index for _nearest.c, checked once
 
     def __init__(self, vectorizer: Vectorizer, intents: list[str], coef: np.ndarray, intercept: np.ndarray,
                  examples_t, example_intent: np.ndarray, surface: SurfaceVectorizer, blend: float = 0.5,
@@ -79,19 +80,10 @@ class Matcher(Remembers):
         self.intent_starts = np.searchsorted(self.example_intent, np.arange(len(intents))).astype(np.int64)
         self.blend = blend
         self.temperature = temperature
-        self._build_index()
+        self._derive()
 
-    def _build_index(self) -> None:
-        """The examples' index for _nearest.c, checked once; made when the matcher is made or loaded,
-        never pickled."""
+    def _derive(self) -> None:
         self._index = _nearest.index(*self.by_feature, self.intent_starts, len(self.example_intent))
-
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in super().__getstate__().items() if k != "_index"}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._build_index()
 
     @classmethod
     def train(cls, examples: Sequence[tuple[Sequence[str], str]], weights: Sequence[float] | None = None,

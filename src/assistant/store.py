@@ -175,12 +175,11 @@ class Store:
     def insert(self, table: str, row: dict) -> None:
         """One row, in plain SQL: sqlite-utils' insert reads the table's schema first, which costs
         more than twice the insert itself on the paths that run per message. Columns must be the
-        schema's."""
+        schema's. Written as ``write`` writes, waiting for other writers in short steps."""
         unknown = set(row) - set(SCHEMA[table][0])
         if unknown:
             raise ValueError(f"{table} has no column {', '.join(sorted(unknown))}")
-        self.db.conn.execute(f"insert into {table} ({', '.join(row)}) values ({', '.join('?' * len(row))})",
-                             list(row.values()))
+        self.write(f"insert into {table} ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
 
     def write(self, sql: str, params=()) -> None:
         """One statement, all or nothing by itself (SQLite's own transaction), with the writers'

@@ -44,7 +44,7 @@ class SurfaceVectorizer(Vocabulary):
 
     def __init__(self, texts: Iterable[str], min_df: int = 1):
         self.index, self.idf = fit([words + chars for words, chars in map(text_features, texts)], min_df)
-        self._build_table()
+        self._derive()
 
     @property
     def size(self) -> int:

@@ -44,8 +44,9 @@ class FastJSON(DefaultJSONProvider):
     """Flask's JSON, written and read by orjson: ``json`` took 91 k of the 661 k instructions a chat
     request executes in Flask besides the reply. It is written as the database's is (``jsoncodec``),
     which is Flask's output (keys sorted, compact, UTF-8), with dates, decimals and dataclasses
-    converted by Flask's ``_default``. What orjson cannot read is handed to Flask's provider as before: lone surrogates, NaN, JSON nested deeper than 1,024 levels. (orjson reads
-    integers past 64 bits as floats: no field of the API takes a number.)"""
+    converted by Flask's ``_default``. What orjson cannot read is handed to Flask's provider as
+    before: lone surrogates, NaN, JSON nested deeper than 1,024 levels. (orjson reads integers past
+    64 bits as floats: no field of the API takes a number.)"""
 
     def dumps(self, obj, **kwargs) -> str:
         return super().dumps(obj, **kwargs) if kwargs else self._encoded(obj).decode()
