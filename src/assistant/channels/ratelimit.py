@@ -7,7 +7,6 @@ hooks evaluated every request of the application, twice for the chat, for one li
 import threading
 import time
 
-from flask import request
 from limits import parse_many
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
@@ -80,9 +79,9 @@ class RateLimit:
         self.window = FixedWindowRateLimiter(storage_from_string(storage_uri))
         self.scope = scope
 
-    def check(self) -> None:
-        """Count this request against its client's limits; over one of them it is refused (429)."""
-        client = request.remote_addr or "unknown"
+    def check(self, address: str | None) -> None:
+        """Count a request from ``address`` against its limits; over one of them it is refused (429)."""
+        client = address or "unknown"
         for rule in self.rules:
             if not self.window.hit(rule, self.scope, client):
                 reset = self.window.get_window_stats(rule, self.scope, client).reset_time
