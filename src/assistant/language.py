@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import repeat
 
 from . import langdata
 from .normalise import words
@@ -84,15 +85,22 @@ class LanguageDetector:
         languages). Character n-grams are only consulted when the words do not settle it: they cost
         most of the time and matter only for messages made of words the knowledge never uses.
         """
-        known = [self.word_scores[w] for w in words(text, DEFAULT_LANGUAGE)
-                 if w in self.word_scores and not w.isdigit()]
-        totals = [sum(column) for column in zip(*known)] if known else [0.0] * len(self.models)
-        scores = {lang: WORD_WEIGHT * total + sum(weight for pattern, weight in m.typography if pattern.search(text))
-                  for total, (lang, m) in zip(totals, self.models.items())}
+        # Loops rather than generators and comprehensions: this runs on every message, and each
+        # generator is a frame the interpreter makes and unwinds.
+        scores = dict.fromkeys(self.models, 0.0)
+        find = self.word_scores.get
+        known = [found for w in words(text, DEFAULT_LANGUAGE) if (found := find(w)) and not w.isdigit()]
+        if known:
+            for lang, total in zip(scores, map(sum, zip(*known))):
+                scores[lang] = WORD_WEIGHT * total
+        for lang, m in self.models.items():
+            for pattern, weight in m.typography:
+                if pattern.search(text):
+                    scores[lang] += weight
         if max(scores.values()) - min(scores.values()) < DECISIVE:
             grams = _grams(text)
             for lang, m in self.models.items():
-                scores[lang] += CHAR_WEIGHT * sum(m.chars.get(g, m.char_unseen) for g in grams)
+                scores[lang] += CHAR_WEIGHT * sum(map(m.chars.get, grams, repeat(m.char_unseen, len(grams))))
         return scores
 
     def detect(self, text: str, explicit: str | None = None, conversation: str | None = None,
