@@ -73,6 +73,9 @@ def test_malformed_json_and_huge_bodies_are_refused(client):
     huge = client.post("/api/v1/chat", data=json.dumps({"tenant": "exo", "message": "a" * 20000}),
                        content_type="application/json")
     assert huge.status_code == 413 and huge.get_json()["error"]["code"]
+    from_a_page = client.post("/api/v1/chat", data=json.dumps({"tenant": "exo", "message": "a" * 20000}),
+                              content_type="application/json", headers={"Origin": "https://www.exo.example"})
+    assert from_a_page.status_code == 413 and from_a_page.get_json()["error"]["code"] == "request_entity_too_large"
 
 
 def test_tenants_and_health(client):

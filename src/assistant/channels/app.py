@@ -3,6 +3,7 @@ page and the chat webhooks, all over the same ``Assistant``."""
 import orjson
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider, _default
+from werkzeug.exceptions import HTTPException
 from threadpoolctl import threadpool_limits
 
 from .. import jsoncodec
@@ -68,7 +69,7 @@ def cors(response, settings: Settings):
     origin = request.headers.get("Origin")
     if not origin or request.path not in PUBLIC_API:
         return response
-    tenant = (request.json_object or {}).get("tenant") if request.method == "POST" else None
+    tenant = posted_tenant() if request.method == "POST" else None
     allowed = settings.allowed_origins.get(tenant, []) if isinstance(tenant, str) else \
         [o for origins in settings.allowed_origins.values() for o in origins]
     if origin in allowed:
@@ -78,3 +79,12 @@ def cors(response, settings: Settings):
         response.headers["Access-Control-Max-Age"] = "600"
     response.headers.add("Vary", "Origin")
     return response
+
+
+def posted_tenant() -> str | None:
+    """The tenant a posted body names, if it names one. A body refused for its size has none: the
+    view's 413 is the response, with the headers of any tenant's origin."""
+    try:
+        return (request.json_object or {}).get("tenant")
+    except HTTPException:
+        return None
