@@ -1,10 +1,9 @@
 """The application factory: one Flask app serving the API, the widget, the demo site, the staff
 page and the chat webhooks, all over the same ``Assistant``."""
-import orjson
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider, _default
-from werkzeug.exceptions import HTTPException
 from threadpoolctl import threadpool_limits
+from werkzeug.exceptions import HTTPException
 
 from .. import jsoncodec
 from ..assistant import Assistant
