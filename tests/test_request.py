@@ -87,6 +87,12 @@ def test_the_body_read_can_still_be_read_through_werkzeug():
     assert request.get_data() == b'{"a": 1}' and request.get_json() == {"a": 1}
 
 
+def test_a_body_werkzeug_has_read_is_read_from_werkzeug():
+    request = Request(environ(b'{"a": 1}'))
+    assert request.get_data() == b'{"a": 1}'   # as a signature check reads it first
+    assert request.json_object == {"a": 1}
+
+
 def test_a_view_may_set_its_own_limit():
     request = Request(environ(b'{"a": "' + b"x" * 100 + b'"}'))
     request.max_content_length = 50

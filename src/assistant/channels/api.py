@@ -19,8 +19,9 @@ SESSION = re.compile(r"[A-Za-z0-9_-]{1,64}")
 LANGUAGES = ("fr", "en")
 
 
-def assistant():
-    return current_app.extensions["assistant"]
+def assistant(app=None):
+    """The application's Assistant; ``app``, when the caller already holds it, spares the proxy."""
+    return (app or current_app).extensions["assistant"]
 
 
 def settings():
@@ -59,7 +60,7 @@ def chat():
     app, req = current_app._get_current_object(), request._get_current_object()
     app.extensions["chat_rate_limit"].check(req.remote_addr)
     data = body(req)
-    served = app.extensions["assistant"]
+    served = assistant(app)
     tenant = tenant_field(data, served.tenants)
     message = text_field(data, "message")
     session_id = text_field(data, "session_id", required=False, pattern=SESSION)

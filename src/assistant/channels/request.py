@@ -33,10 +33,13 @@ class Request(flask.Request):
         return data if isinstance(data, dict) else None
 
     def _announced_json_length(self) -> int | None:
-        """The body's length, if the request announces a JSON body within the limit, not chunked."""
+        """The body's length, if the request announces a JSON body within the limit, not chunked,
+        and werkzeug has not begun to read it (``stream`` is its cached property: a signature check's
+        ``get_data`` has the body, and ``get_json`` reads it from there)."""
         environ = self.environ
         length = environ.get("CONTENT_LENGTH", "")
-        if not (length.isascii() and length.isdigit()) or "HTTP_TRANSFER_ENCODING" in environ:
+        if not (length.isascii() and length.isdigit()) or "HTTP_TRANSFER_ENCODING" in environ \
+                or "stream" in self.__dict__:
             return None
         mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
         within = int(length) <= (self.max_content_length or int(length))
