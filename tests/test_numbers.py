@@ -1,6 +1,14 @@
-import pytest
+import gzip
+import json
+from importlib.util import find_spec
+from pathlib import Path
 
-from assistant.numbers import extract, format_number, format_quantity
+import pytest
+from text_to_num import alpha2digit
+
+from assistant import numbers
+from assistant.numbers import _LETTERS, _number_words, extract, format_number, format_quantity, to_digits
+from assistant.text import fold
 
 
 @pytest.mark.parametrize("text, lang, value", [
@@ -40,3 +48,44 @@ def test_numbers_are_written_in_the_conventions_of_the_language():
     assert format_quantity(1, "day", "fr") == "1 jour"
     assert format_quantity(30, "day", "en") == "30 days"
     assert format_quantity(7, "percent", "fr") == "7 %"
+
+
+def lemma_table_words(lang: str) -> set[str]:
+    """Every word of spaCy's lemma table for a language, forms and lemmas, as written, and the
+    parts of its compounds ("quatre-vingt-deuxièmes": "quatre", "vingt", "deuxièmes")."""
+    folder = Path(find_spec("spacy_lookups_data").submodule_search_locations[0]) / "data"
+    with gzip.open(folder / f"{lang}_lemma_lookup.json.gz") as f:
+        table = json.load(f)
+    found = set(table)
+    for lemma in table.values():
+        found.update(lemma if isinstance(lemma, list) else [lemma])
+    return found | {part for word in found for part in word.split("-")}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_text2num_changes_nothing_without_a_listed_number_word(lang):
+    """to_digits skips text2num when a message has none of the language's number_words: no other
+    word of the language, alone or repeated, may be one text2num reads."""
+    listed = _number_words(lang)
+    unlisted = [w for w in lemma_table_words(lang) if listed.isdisjoint(_LETTERS.findall(fold(w)))]
+    assert len(unlisted) > 50_000
+    read = [w for w in unlisted if alpha2digit(w, lang) != w or alpha2digit(f"{w} {w}", lang) != f"{w} {w}"]
+    assert read == []
+
+
+def test_a_message_without_number_words_is_not_given_to_text2num(monkeypatch):
+    given = []
+    monkeypatch.setattr(numbers, "alpha2digit", lambda text, lang: given.append(text) or text)
+    to_digits.cache_clear()
+    to_digits("combien coûte une licence pour 8 sièges ?", "en")
+    to_digits("Vingt-Deux sièges", "fr")
+    to_digits.cache_clear()  # no other test sees what the stand-in returned
+    assert given == ["Vingt-Deux sièges"]
+
+
+@pytest.mark.parametrize("text, lang, digits", [
+    ("Vingt-Deux sièges", "fr", "22 sièges"), ("quatre-vingts licences", "fr", "80 licences"),
+    ("TWENTY-ONE seats", "en", "21 seats"), ("deux cents comptes", "fr", "200 comptes"),
+])
+def test_number_words_in_any_case_or_plural_are_still_read(text, lang, digits):
+    assert to_digits(text, lang) == digits
