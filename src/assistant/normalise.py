@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import _words, langdata
-from .numbers import to_digits
+from .numbers import spells_number, to_digits
 from .text import fold
 
 # The words whose final vowel French elides before an apostrophe ("l'offre", "qu'il", "jusqu'à"),
@@ -45,9 +45,12 @@ def expand_contractions(text: str, contractions: dict[str, str]) -> str:
 
 def words(text: str, lang: str, contractions: dict[str, str] | None = None) -> tuple[str, ...]:
     """Folded word tokens, French elisions split off, numbers as digits."""
-    text = fold(to_digits(text, lang))
-    text = expand_contractions(text, contractions or {})
-    return split(text)
+    folded = fold(text)
+    # Five messages in six spell no number: their words, which the split after this one is most
+    # often, are looked up instead of giving the message to text2num (20 k instructions a call).
+    if spells_number(split(folded), lang):
+        folded = fold(to_digits(text, lang))
+    return split(expand_contractions(folded, contractions or {}))
 
 
 # Language detection and normalisation split the same folded message; as for fold(), the cache

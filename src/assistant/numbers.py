@@ -33,9 +33,6 @@ def _quantity_words() -> dict[str, tuple[str, ...]]:
     return {kind: tuple(sorted(w, key=len, reverse=True)) for kind, w in words.items()}
 
 
-_LETTERS = re.compile(r"[a-z]+")
-
-
 @cache
 def _number_words(lang: str) -> frozenset[str] | None:
     """The words text2num reads in a language, singular and plural; None if its data lists none."""
@@ -43,16 +40,19 @@ def _number_words(lang: str) -> frozenset[str] | None:
     return frozenset(words) | frozenset(w + "s" for w in words) if words else None
 
 
+def spells_number(words: tuple[str, ...], lang: str) -> bool:
+    """Whether a message's folded words (normalise.split's) hold one that text2num reads. Its words
+    are runs of letters, digits, hyphens and apostrophes: a number is a listed word, or a listed
+    word between hyphens, which split() cuts apart; no listed word holds an apostrophe."""
+    listed = _number_words(lang)
+    return listed is None or not listed.isdisjoint(words)
+
+
 # Language detection, normalisation and slots all read one reply's numbers; as for fold(), the
 # cache holds that reply's texts, not yesterday's messages.
 @lru_cache(maxsize=16)
 def to_digits(text: str, lang: str) -> str:
     """Write number words as digits ("huit sièges" -> "8 sièges")."""
-    words = _number_words(lang)
-    # Five messages in six spell no number: their words are looked up, not read by text2num
-    # (a tenth of the time; the folded text is the one the next stage folds, from the cache).
-    if words is not None and words.isdisjoint(_LETTERS.findall(fold(text))):
-        return text
     try:
         return alpha2digit(text, lang)
     except Exception:  # an odd character must never stop a reply
