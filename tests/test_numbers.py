@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from text_to_num import alpha2digit
 
-from assistant import numbers
-from assistant.normalise import split, words
+from assistant import langdata, numbers
+from assistant.normalise import expand_contractions, split, words
 from assistant.numbers import extract, format_number, format_quantity, spells_number, to_digits
 from assistant.text import fold
 
@@ -71,6 +71,20 @@ def test_text2num_changes_nothing_in_words_that_spell_no_number(lang):
     assert len(unlisted) > 50_000
     read = [w for w in unlisted if alpha2digit(w, lang) != w or alpha2digit(f"{w} {w}", lang) != f"{w} {w}"]
     assert read == []
+
+
+def evaluation_messages() -> list[str]:
+    folder = Path(__file__).parent / "eval"
+    lines = [line for path in sorted(folder.glob("*.jsonl")) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [item["message"] for line in lines if line.strip() and "message" in (item := json.loads(line))]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_evaluation_messages_split_as_they_did_when_text2num_read_them_all(lang):
+    contractions = langdata.load(lang, "language")["contractions"]
+    for message in evaluation_messages():
+        every_time = split(expand_contractions(fold(to_digits(message, lang)), contractions))
+        assert words(message, lang, contractions) == every_time, message
 
 
 def test_a_message_without_number_words_is_not_given_to_text2num(monkeypatch):
