@@ -7,9 +7,10 @@ import pytest
 from text_to_num import alpha2digit
 
 from assistant import langdata, numbers
-from assistant.normalise import expand_contractions, split, words
+from assistant.evaluate import read_items
+from assistant.normalise import expand_contractions, words
 from assistant.numbers import extract, format_number, format_quantity, spells_number, to_digits
-from assistant.text import fold
+from assistant.text import fold, split
 
 
 @pytest.mark.parametrize("text, lang, value", [
@@ -74,16 +75,15 @@ def test_text2num_changes_nothing_in_words_that_spell_no_number(lang):
 
 
 def evaluation_messages() -> list[str]:
-    folder = Path(__file__).parent / "eval"
-    lines = [line for path in sorted(folder.glob("*.jsonl")) for line in path.read_text(encoding="utf-8").splitlines()]
-    return [item["message"] for line in lines if line.strip() and "message" in (item := json.loads(line))]
+    sets = sorted((Path(__file__).parent / "eval").glob("*.jsonl"))
+    return [item["message"] for path in sets for item in read_items(path) if "message" in item]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_evaluation_messages_split_as_they_did_when_text2num_read_them_all(lang):
     contractions = langdata.load(lang, "language")["contractions"]
     for message in evaluation_messages():
-        every_time = split(expand_contractions(fold(to_digits(message, lang)), contractions))
+        every_time = split(expand_contractions(fold(alpha2digit(message, lang)), contractions))
         assert words(message, lang, contractions) == every_time, message
 
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from assistant._words import split
-from assistant.normalise import ELIDED
+from assistant.text import ELIDED
 
 # The specification: the elided words cut at a word boundary, then the words found.
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[€$%]")

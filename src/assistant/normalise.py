@@ -8,13 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import _words, langdata
-from .numbers import spells_number, to_digits
-from .text import fold
+from . import langdata
+from .numbers import to_digits
+from .text import fold, split
 
-# The words whose final vowel French elides before an apostrophe ("l'offre", "qu'il", "jusqu'à"),
-# cut from the word that follows (folded, lower-case text).
-ELIDED = ("c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu")
 NUMBER = "#num"
 
 
@@ -45,22 +42,9 @@ def expand_contractions(text: str, contractions: dict[str, str]) -> str:
 
 def words(text: str, lang: str, contractions: dict[str, str] | None = None) -> tuple[str, ...]:
     """Folded word tokens, French elisions split off, numbers as digits."""
-    folded = fold(text)
-    # Five messages in six spell no number: their words, which the split after this one is most
-    # often, are looked up instead of giving the message to text2num (20 k instructions a call).
-    if spells_number(split(folded), lang):
-        folded = fold(to_digits(text, lang))
-    return split(expand_contractions(folded, contractions or {}))
-
-
-# Language detection and normalisation split the same folded message; as for fold(), the cache
-# holds one reply's texts.
-@lru_cache(maxsize=16)
-def split(folded: str) -> tuple[str, ...]:
-    """Runs of letters and digits, joined by single apostrophes, and each of € $ % alone, once the
-    elided words are cut from the next (_words.c; its docstring gives the regular expressions)."""
-    # Four messages in five have no apostrophe: nothing to elide.
-    return _words.split(folded, ELIDED if "'" in folded else ())
+    text = fold(to_digits(text, lang))
+    text = expand_contractions(text, contractions or {})
+    return split(text)
 
 
 def expand(tokens: Sequence[str], abbreviations: dict[str, tuple[str, ...]]) -> list[str]:
