@@ -41,9 +41,9 @@ class Request(flask.Request):
         if not (length.isascii() and length.isdigit()) or "HTTP_TRANSFER_ENCODING" in environ \
                 or "stream" in self.__dict__:
             return None
+        size = int(length)
         mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
-        within = int(length) <= (self.max_content_length or int(length))
-        return int(length) if within and mimetype == "application/json" else None
+        return size if size <= (self.max_content_length or size) and mimetype == "application/json" else None
 
     def _read_json(self, length: int):
         raw = self.environ["wsgi.input"].read(length)
