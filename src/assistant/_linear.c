@@ -1,32 +1,22 @@
 /* The linear classifier's probabilities, and the ranking that blends them with similarity, for
- * matching.py's Matcher.
+ * Python (the tests; matching.py runs them through _match.c).
  *
  * A message's scores are a sum of weight rows: one 16-bit row per sparse feature it has (two blocks,
  * its tokens' and its surface's, the second's columns offset), then the dense rows times its sentence
  * vector, then a softmax. In numpy that was two concatenations, a gather of the rows, a conversion to
  * float, two products, the softmax's five calls and their temporary arrays: about 40 microseconds a
  * message, most of it calls and copies around a few thousand multiplications. Here it is one pass
- * over the rows (about 23 microseconds, most of them reading rows of the 10 MB table). Each class's
- * score is summed in the rows' order, whether or not the compiler vectorises the loop across
- * classes, so the result does not depend on the build.
+ * over the rows (about 23 microseconds, most of them reading rows of the 10 MB table): _linear.h.
  *
  * The blend and the choice of the best few classes took another dozen numpy calls (powers, a sort,
  * four gathers and conversions to lists): about 30 microseconds for a few dozen numbers.
  */
 #include "_arrays.h"
+#include "_linear.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
-
-/* Eight classes at a time where the processor has AVX2 (chosen when the module loads), four
- * elsewhere. Never a fused multiply-add (no FMA target here, -ffp-contract=off in pyproject.toml):
- * it rounds once where the other builds round twice. */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define CLONES
-#endif
 
 enum { COEF, SCALE, COLS, WEIGHTS, COLS2, WEIGHTS2, DENSE_COEF, DENSE, INTERCEPT, OUT, N_ARRAYS };
 
@@ -52,46 +42,6 @@ static int consistent(const Py_buffer *b, Py_ssize_t offset) {
     return 1;
 }
 
-/* acc[:k] += w * coef[row, :k] for each listed row. */
-CLONES static void add_sparse(const int16_t *coef, Py_ssize_t k, const int32_t *cols, const float *weights,
-                              Py_ssize_t n, Py_ssize_t offset, float *acc) {
-    for (Py_ssize_t i = 0; i < n; i++) {
-        const int16_t *row = coef + (cols[i] + offset) * k;
-        float w = weights[i];
-        for (Py_ssize_t j = 0; j < k; j++) acc[j] += w * (float)row[j];
-    }
-}
-
-/* acc[:k] += v[d] * coef[d, :k] for every d where v[d] is not zero. */
-CLONES static void add_dense(const float *coef, Py_ssize_t k, const float *v, Py_ssize_t d, float *acc) {
-    for (Py_ssize_t i = 0; i < d; i++) {
-        if (v[i] == 0.0f) continue;
-        const float *row = coef + i * k;
-        float w = v[i];
-        for (Py_ssize_t j = 0; j < k; j++) acc[j] += w * row[j];
-    }
-}
-
-/* out = softmax(temperature * (sparse * scale + dense + intercept)); dense is k floats of scratch. */
-static void probabilities_of(const Py_buffer *b, Py_ssize_t offset, double temperature, float *dense) {
-    Py_ssize_t k = b[COEF].shape[1];
-    const float *scale = b[SCALE].buf, *intercept = b[INTERCEPT].buf;
-    float *out = b[OUT].buf;
-    memset(out, 0, k * sizeof *out);
-    memset(dense, 0, k * sizeof *dense);
-    add_sparse(b[COEF].buf, k, b[COLS].buf, b[WEIGHTS].buf, b[COLS].shape[0], 0, out);
-    add_sparse(b[COEF].buf, k, b[COLS2].buf, b[WEIGHTS2].buf, b[COLS2].shape[0], offset, out);
-    add_dense(b[DENSE_COEF].buf, k, b[DENSE].buf, b[DENSE].shape[0], dense);
-    float top = -INFINITY;
-    for (Py_ssize_t j = 0; j < k; j++) {
-        out[j] = (out[j] * scale[j] + dense[j] + intercept[j]) * (float)temperature;
-        if (out[j] > top) top = out[j];
-    }
-    double total = 0.0;
-    for (Py_ssize_t j = 0; j < k; j++) total += (out[j] = expf(out[j] - top));
-    for (Py_ssize_t j = 0; j < k; j++) out[j] = (float)(out[j] / total);
-}
-
 /* The scratch row on the stack unless there are many classes. */
 static PyObject *run(const Py_buffer *b, Py_ssize_t offset, double temperature) {
     float stack[1024], *dense = stack;
@@ -102,7 +52,9 @@ static PyObject *run(const Py_buffer *b, Py_ssize_t offset, double temperature) 
     }
     if (k > (Py_ssize_t)(sizeof stack / sizeof *stack) && !(dense = PyMem_Malloc(k * sizeof *dense)))
         return PyErr_NoMemory();
-    probabilities_of(b, offset, temperature, dense);
+    Linear m = {b[COEF].buf, b[SCALE].buf, b[DENSE_COEF].buf, b[INTERCEPT].buf, k, offset, temperature};
+    Block first = {b[COLS].buf, b[WEIGHTS].buf, b[COLS].shape[0]}, second = {b[COLS2].buf, b[WEIGHTS2].buf, b[COLS2].shape[0]};
+    probabilities_of(&m, first, second, b[DENSE].buf, b[DENSE].shape[0], b[OUT].buf, dense);
     if (dense != stack) PyMem_Free(dense);
     Py_RETURN_NONE;
 }
@@ -124,36 +76,6 @@ static PyObject *probabilities(PyObject *self, PyObject *args) {
 enum { PROB, SIM, N_RANKED };
 
 static const ArraySpec RANKED_SPECS[N_RANKED] = {{"prob", "f", 4, 1, 0}, {"sim", "f", 4, 1, 0}};
-
-/* The class before which no other comes: the higher confidence, a number before NaN, then the lower
- * index (so that ties rank as the classes are listed). */
-static Py_ssize_t next_best(const float *confidence, const char *taken, Py_ssize_t k) {
-    Py_ssize_t best = -1;
-    for (Py_ssize_t j = 0; j < k; j++) {
-        if (taken[j]) continue;
-        if (best < 0 || confidence[j] > confidence[best] || (isnan(confidence[best]) && !isnan(confidence[j])))
-            best = j;
-    }
-    return best;
-}
-
-/* [(class, confidence, probability, similarity)] of the top classes, confidence first. */
-static PyObject *top_of(const float *prob, const float *sim, Py_ssize_t k, double blend, Py_ssize_t top,
-                        float *confidence, char *taken) {
-    for (Py_ssize_t j = 0; j < k; j++) {
-        confidence[j] = powf(prob[j], (float)(1.0 - blend)) * powf(sim[j], (float)blend);
-        taken[j] = 0;
-    }
-    PyObject *list = PyList_New(top);
-    for (Py_ssize_t i = 0; list && i < top; i++) {
-        Py_ssize_t j = next_best(confidence, taken, k);
-        taken[j] = 1;
-        PyObject *row = Py_BuildValue("(nddd)", j, (double)confidence[j], (double)prob[j], (double)sim[j]);
-        if (!row) Py_CLEAR(list);
-        else PyList_SET_ITEM(list, i, row);
-    }
-    return list;
-}
 
 static PyObject *ranked_of(const Py_buffer *b, double blend, Py_ssize_t top) {
     Py_ssize_t k = b[PROB].shape[0];

@@ -1,4 +1,5 @@
-/* The nearest training example of each intent, for matching.py's similarities().
+/* The nearest training example of each intent: the index of the examples, and its walk for Python
+ * (the tests; matching.py runs it through _match.c).
  *
  * A message touches about nine thousand postings of the examples' sparse index (over twenty thousand
  * on CLINC150). In numpy that is a gather, a repeat, a weighted bincount and a reduceat: about 700
@@ -12,28 +13,17 @@
  * no two messages share the scores at once.)
  */
 #include "_arrays.h"
+#include "_nearest.h"
 
 #include <stdint.h>
 #include <stdlib.h>
-#if defined(__x86_64__)
-#include <xmmintrin.h>
-#endif
 
-#define CAPSULE "assistant._nearest.Index"
-
-enum { INDPTR, EXAMPLES, WEIGHTS, STARTS, N_INDEX };
 enum { COLS, QUERY, OUT, N_QUERY };
 
 static const ArraySpec INDEX_SPECS[N_INDEX] = {
     {"indptr", "i", 4, 1, 0}, {"examples", "i", 4, 1, 0}, {"weights", "f", 4, 1, 0}, {"starts", "l", 8, 1, 0},
 };
 static const ArraySpec QUERY_SPECS[N_QUERY] = {{"cols", "i", 4, 1, 0}, {"query", "f", 4, 1, 0}, {"out", "f", 4, 1, 1}};
-
-typedef struct {
-    Py_buffer b[N_INDEX];  /* held for the index's life: the arrays cannot go away under it */
-    Py_ssize_t n_features, n_examples, n_intents;
-    float *score;          /* n_examples zeros between calls */
-} Index;
 
 static void free_index(Index *x) {
     if (!x) return;
@@ -42,15 +32,15 @@ static void free_index(Index *x) {
     PyMem_Free(x);
 }
 
-static void destroy(PyObject *capsule) { free_index(PyCapsule_GetPointer(capsule, CAPSULE)); }
+static void destroy(PyObject *capsule) { free_index(PyCapsule_GetPointer(capsule, INDEX_CAPSULE)); }
 
 /* Every row of postings inside the arrays, every posting an example below n_examples, and the
  * intents' first examples in order, from 0 to n_examples. */
 static int consistent(const Index *x) {
-    const int32_t *indptr = x->b[INDPTR].buf, *examples = x->b[EXAMPLES].buf;
-    const int64_t *starts = x->b[STARTS].buf;
-    Py_ssize_t nnz = x->b[EXAMPLES].shape[0];
-    if (x->n_features < 0 || x->b[WEIGHTS].shape[0] != nnz || indptr[0] != 0) return 0;
+    const int32_t *indptr = x->b[INDEX_INDPTR].buf, *examples = x->b[INDEX_EXAMPLES].buf;
+    const int64_t *starts = x->b[INDEX_STARTS].buf;
+    Py_ssize_t nnz = x->b[INDEX_EXAMPLES].shape[0];
+    if (x->n_features < 0 || x->b[INDEX_WEIGHTS].shape[0] != nnz || indptr[0] != 0) return 0;
     for (Py_ssize_t c = 0; c < x->n_features; c++)
         if (indptr[c] > indptr[c + 1] || indptr[c + 1] > nnz) return 0;
     for (Py_ssize_t p = 0; p < nnz; p++)
@@ -63,16 +53,16 @@ static int consistent(const Index *x) {
 static PyObject *make_index(PyObject *self, PyObject *args) {
     PyObject *o[N_INDEX];
     Py_ssize_t n_examples;
-    if (!PyArg_ParseTuple(args, "OOOOn", &o[INDPTR], &o[EXAMPLES], &o[WEIGHTS], &o[STARTS], &n_examples)) return NULL;
+    if (!PyArg_ParseTuple(args, "OOOOn", &o[INDEX_INDPTR], &o[INDEX_EXAMPLES], &o[INDEX_WEIGHTS], &o[INDEX_STARTS], &n_examples)) return NULL;
     Index *x = PyMem_Calloc(1, sizeof *x);
     if (!x) return PyErr_NoMemory();
     if (!get_arrays("index", o, x->b, INDEX_SPECS, N_INDEX)) {
         free_index(x);
         return NULL;
     }
-    x->n_features = x->b[INDPTR].shape[0] - 1;
+    x->n_features = x->b[INDEX_INDPTR].shape[0] - 1;
     x->n_examples = n_examples;
-    x->n_intents = x->b[STARTS].shape[0];
+    x->n_intents = x->b[INDEX_STARTS].shape[0];
     if (n_examples < 0 || !consistent(x)) {
         free_index(x);
         return PyErr_Format(PyExc_ValueError, "index: arrays of inconsistent sizes, or postings out of range");
@@ -81,47 +71,9 @@ static PyObject *make_index(PyObject *self, PyObject *args) {
         free_index(x);
         return PyErr_NoMemory();
     }
-    PyObject *capsule = PyCapsule_New(x, CAPSULE, destroy);
+    PyObject *capsule = PyCapsule_New(x, INDEX_CAPSULE, destroy);
     if (!capsule) free_index(x);
     return capsule;
-}
-
-/* score[e] += query . example e, over the query's columns (checked by the caller). In single
- * precision, as the weights are: the scores agree with double sums to about 1e-7. */
-static void accumulate(const Index *x, const int32_t *cols, const float *query, Py_ssize_t n) {
-    const int32_t *indptr = x->b[INDPTR].buf, *examples = x->b[EXAMPLES].buf;
-    const float *weights = x->b[WEIGHTS].buf;
-    float *score = x->score;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        float w = query[k];
-        for (int32_t p = indptr[cols[k]], end = indptr[cols[k] + 1]; p < end; p++) score[examples[p]] += w * weights[p];
-    }
-}
-
-/* The largest of x[0..n) and 0. Scores are sums of products of finite weights: never NaN. */
-static float max_of(const float *x, Py_ssize_t n) {
-    float best = 0.0f;
-    Py_ssize_t i = 0;
-#if defined(__x86_64__)  /* four at a time (SSE, which every x86-64 processor has) */
-    __m128 best4 = _mm_setzero_ps();
-    for (; i + 4 <= n; i += 4) best4 = _mm_max_ps(best4, _mm_loadu_ps(x + i));
-    float lanes[4];
-    _mm_storeu_ps(lanes, best4);
-    for (int j = 0; j < 4; j++)
-        if (lanes[j] > best) best = lanes[j];
-#endif
-    for (; i < n; i++)
-        if (x[i] > best) best = x[i];
-    return best;
-}
-
-/* out[i] = the best score among intent i's examples, [starts[i], starts[i + 1]); 0 if none. */
-static void best_of_each(const Index *x, float *out) {
-    const int64_t *starts = x->b[STARTS].buf;
-    for (Py_ssize_t i = 0; i < x->n_intents; i++) {
-        Py_ssize_t end = i + 1 < x->n_intents ? starts[i + 1] : x->n_examples;
-        out[i] = max_of(x->score + starts[i], end - starts[i]);
-    }
 }
 
 static int valid_query(const Index *x, const Py_buffer *b) {
@@ -137,14 +89,12 @@ static PyObject *best_per_intent(PyObject *self, PyObject *args) {
     Py_buffer b[N_QUERY] = {{0}};
     PyObject *result = NULL;
     if (!PyArg_ParseTuple(args, "OOOO", &capsule, &o[COLS], &o[QUERY], &o[OUT])) return NULL;
-    Index *x = PyCapsule_GetPointer(capsule, CAPSULE);
+    Index *x = PyCapsule_GetPointer(capsule, INDEX_CAPSULE);
     if (x && get_arrays("best_per_intent", o, b, QUERY_SPECS, N_QUERY)) {
         if (!valid_query(x, b)) {
             PyErr_SetString(PyExc_ValueError, "best_per_intent: a column out of range, or arrays of inconsistent sizes");
         } else {
-            accumulate(x, b[COLS].buf, b[QUERY].buf, b[COLS].shape[0]);
-            best_of_each(x, b[OUT].buf);
-            memset(x->score, 0, x->n_examples * sizeof *x->score);
+            best_per_intent_of(x, b[COLS].buf, b[QUERY].buf, b[COLS].shape[0], b[OUT].buf);
             result = Py_NewRef(Py_None);
         }
     }
