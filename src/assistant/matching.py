@@ -16,10 +16,9 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from . import _nearest, vectors
-from ._linear import probabilities, ranked
+from . import _match, _nearest, vectors
 from .features import Fitted, Vectorizer
-from .surface import SurfaceVectorizer
+from .surface import SurfaceVectorizer, surface
 
 OUT_OF_SCOPE = "out_of_scope"
 C = 1.0             # SVM regularisation
@@ -51,7 +50,7 @@ class Candidate(NamedTuple):
 
 class Matcher(Fitted):
     CACHES = ("_corrections",)
-    DERIVED = ("_index",)  # the examples' index for _nearest.c, checked once
+    DERIVED = ("_index", "_model")  # the examples' index (_nearest.c) and the whole model (_match.c), checked once
 
     def __init__(self, vectorizer: Vectorizer, intents: list[str], coef: np.ndarray, intercept: np.ndarray,
                  examples_t, example_intent: np.ndarray, surface: SurfaceVectorizer, blend: float = 0.5,
@@ -84,6 +83,10 @@ class Matcher(Fitted):
 
     def _derive(self) -> None:
         self._index = _nearest.index(*self.by_feature, self.intent_starts, len(self.example_intent))
+        v, s = self.vectorizer, self.surface
+        self._model = _match.model(v._table, v.idf, s._table, s.idf, v.unseen_idf, self.sparse_coef,
+                                   self.sparse_scale, self.dense_coef, self.intercept, self._index,
+                                   self.temperature, self.blend)
 
     @classmethod
     def train(cls, examples: Sequence[tuple[Sequence[str], str]], weights: Sequence[float] | None = None,
@@ -117,22 +120,6 @@ class Matcher(Fitted):
         return cls(vectorizer, intents, coef, model.intercept_.astype(np.float32),
                    x[first].T.tocsr(), y[first].astype(np.int32), surface, blend, temperature)
 
-    def probabilities(self, cols: np.ndarray, weights: np.ndarray, dense: np.ndarray,
-                      surface: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-        """The softmax of the classifier's scores (_linear.c): the tokens' features, then the surface's,
-        whose rows follow in the table, then the sentence vector's."""
-        out = np.empty(len(self.intents), dtype=np.float32)
-        probabilities(self.sparse_coef, self.sparse_scale, cols, weights, *surface, self.vectorizer.size,
-                      self.dense_coef, dense, self.intercept, self.temperature, out)
-        return out
-
-    def similarities(self, cols: np.ndarray, weights: np.ndarray, coverage: float = 1.0) -> np.ndarray:
-        """Best cosine similarity to a training example, per intent, counting unknown words."""
-        best = np.empty(len(self.intents), dtype=np.float32)
-        _nearest.best_per_intent(self._index, cols, weights, best)
-        best *= coverage
-        return best
-
     def correct(self, tokens: Sequence[str]) -> list[str]:
         """Misspelt words replaced by the known word they most resemble ("remboursemnt")."""
         index = self.vectorizer.index
@@ -147,12 +134,10 @@ class Matcher(Fitted):
 
     def rank(self, tokens: Sequence[str], top: int = 5, text: str | None = None) -> list[Candidate]:
         """The ``top`` intents for a message's tokens; ``text``, as written, gives its surface features and
-        sentence vector."""
-        cols, weights, coverage = self.vectorizer.vector(self.correct(tokens))
-        if not len(cols):
-            return []
+        sentence vector. The classifier's probability of each intent (over the tokens' TF-IDF vector, the
+        text's and the sentence vector), its nearest example's cosine similarity (times the share of the
+        tokens' weight that is known), then confidence = prob ** (1 - blend) * sim ** blend, the best
+        first: all of it in one call (_match.c)."""
         text = " ".join(tokens) if text is None else text
-        prob = self.probabilities(cols, weights, vectors.vector(text), self.surface.vector(text))
-        sim = self.similarities(cols, weights, coverage)
-        # confidence = prob ** (1 - blend) * sim ** blend, the best first (_linear.c)
-        return [Candidate(self.intents[i], c, p, s) for i, c, p, s in ranked(prob, sim, self.blend, top)]
+        rows = _match.rank(self._model, self.correct(tokens), surface(text), vectors.vector(text), top)
+        return [Candidate(self.intents[i], c, p, s) for i, c, p, s in rows]
