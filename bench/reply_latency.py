@@ -49,17 +49,23 @@ def reply_latencies(assistant, items):
 
 # Where a reply's time goes: each stage's functions (file, name), timed by cProfile over one more pass.
 # The profiler slows every call, so only each stage's share of `Assistant.reply` is reported; the
-# shares leave out the dialogue, the answer's text and the glue between stages.
+# shares leave out the dialogue, the answer's text and the glue between stages. A C function is
+# named as cProfile names it, its file "~".
 STAGES = {
     "language detection": [("language.py", "detect")],
     "normalisation": [("normalise.py", "tokens")],
-    "token features (+ spelling)": [("features.py", "vector"), ("matching.py", "correct")],
-    "text as written": [("surface.py", "vector")],
+    "spelling": [("matching.py", "correct")],
     "sentence vector": [("vectors.py", "vector")],
-    "classifier": [("matching.py", "probabilities")],
-    "nearest example": [("matching.py", "similarities")],
+    "features, classifier and nearest example (_match.c)": [("~", "<built-in method assistant._match.rank>")],
     "conversation saved": [("sessions.py", "open"), ("sessions.py", "save")],
 }
+
+
+def is_function(path: str, name: str, file: str, function: str) -> bool:
+    """Is cProfile's (path, name) the package's ``function`` of ``file``, or the C function so named?"""
+    if file == "~":
+        return path == "~" and name == function
+    return name == function and Path(path).name == file and Path(path).parent.name == "assistant"
 
 
 def stage_shares(assistant, items) -> dict[str, float]:
@@ -68,8 +74,7 @@ def stage_shares(assistant, items) -> dict[str, float]:
     profile.runcall(lambda: [assistant.reply(item["tenant"], None, item["message"]) for item in items])
     timings = pstats.Stats(profile).stats  # (file, line, function) -> (calls, ..., own time, cumulative time, ...)
     def cumulative(file: str, function: str) -> float:
-        return sum(v[3] for (path, _, name), v in timings.items() if name == function
-                   and Path(path).name == file and Path(path).parent.name == "assistant")
+        return sum(v[3] for (path, _, name), v in timings.items() if is_function(path, name, file, function))
     total = cumulative("assistant.py", "reply")
     return {stage: round(100 * sum(cumulative(f, n) for f, n in functions) / total, 1)
             for stage, functions in STAGES.items()}
