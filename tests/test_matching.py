@@ -1,5 +1,6 @@
 """The matcher is generic: it trains from any labelled set, as a benchmark does."""
 import numpy as np
+import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -55,6 +56,12 @@ def test_a_loaded_matcher_rebuilds_its_index_and_ranks_as_the_one_saved():
     assert not {"_index", "_model", "_corrections"} & set(matcher.__getstate__())
     loaded = pickle.loads(pickle.dumps(matcher))
     assert loaded.rank("rain forecast".split()) == matcher.rank("rain forecast".split())
+
+
+def test_fewer_than_three_intents_are_refused_when_training():
+    two = [(text.split(), intent) for text, intent in DATA if intent != OUT_OF_SCOPE]
+    with pytest.raises(ValueError, match="three intents"):
+        Matcher.train(two)
 
 
 def test_nothing_known_gives_no_candidate():

@@ -105,6 +105,8 @@ class Matcher(Fitted):
         surface = SurfaceVectorizer(texts, min_df=SURFACE_MIN_DF)
         dense = vectors.matrix(texts)
         intents = sorted(set(labels))
+        if len(intents) < 3:  # scikit-learn gives two classes a single row of weights, not one per class
+            raise ValueError(f"a matcher needs at least three intents, not {len(intents)}")
         index = {intent: i for i, intent in enumerate(intents)}
         y = np.array([index[label] for label in labels])
         features = sparse.hstack([x, surface.matrix(texts), sparse.csr_matrix(dense)]).tocsr()
