@@ -92,11 +92,6 @@ static PyObject *model(PyObject *self, PyObject *args) {
     return capsule;
 }
 
-/* A block of columns with their counts as the features tfidf weighs. */
-static void as_features(Feature *f, const int32_t *cols, const float *counts, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i < n; i++) f[i] = (Feature){cols[i], counts ? counts[i] : 1.0f};
-}
-
 /* What a message's scores need besides its features: room for the weighed features and the sort,
  * and three rows of classes (probabilities, similarities, the classifier's and the ranking's scratch). */
 typedef struct {

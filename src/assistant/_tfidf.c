@@ -28,16 +28,14 @@ static PyObject *run(const Py_buffer *b, Py_ssize_t split) {
         PyErr_SetString(PyExc_ValueError, "tfidf: arrays of inconsistent sizes");
         return NULL;
     }
-    Feature *f = PyMem_Malloc((n ? 2 * n : 1) * sizeof *f);  /* the features, then the sort's room */
-    if (!f) return PyErr_NoMemory();
-    for (Py_ssize_t i = 0; i < n; i++) {
+    for (Py_ssize_t i = 0; i < n; i++)
         if (cols[i] < 0 || cols[i] >= features || !(counts[i] > 0.0f)) {
-            PyMem_Free(f);
             PyErr_Format(PyExc_ValueError, "tfidf: column %d outside the idf table or count not positive", cols[i]);
             return NULL;
         }
-        f[i] = (Feature){cols[i], counts[i]};
-    }
+    Feature *f = PyMem_Malloc((n ? 2 * n : 1) * sizeof *f);  /* the features, then the sort's room */
+    if (!f) return PyErr_NoMemory();
+    as_features(f, cols, counts, n);
     int32_t *out_cols = b[OUT_COLS].buf;
     float *out_weights = b[OUT_WEIGHTS].buf;
     double first, second;

@@ -16,6 +16,11 @@ typedef struct {
     float count;
 } Feature;
 
+/* Columns with their counts (each 1 if counts is NULL) as the features weigh() reads. */
+static void as_features(Feature *f, const int32_t *cols, const float *counts, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++) f[i] = (Feature){cols[i], counts ? counts[i] : 1.0f};
+}
+
 /* Sorts a short block by column: a Shell sort (Ciura's gaps), its comparison inlined, where qsort
  * made a call through a pointer for each comparison. Equal columns may come in any order: their
  * counts, whole numbers and halves, add up exactly in any order. */
