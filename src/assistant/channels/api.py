@@ -109,12 +109,22 @@ def openapi():
 
 # -- staff ----------------------------------------------------------------------------------------------
 
+def bearer_token(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, or None: the scheme's name in any
+    case (RFC 6750), one space, a token. A bare token, another scheme, or spaces around the token
+    are refused: the token is compared exactly as sent."""
+    scheme, space, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not space or not token or token != token.strip():
+        return None
+    return token
+
+
 def staff_only(view):
     """A view for staff: a valid token is required, and what it returns is limited to the tenants
     that token may see (its scope, in ``g.scope``)."""
     @wraps(view)
     def checked(*args, **kwargs):
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        given = bearer_token(request.headers.get("Authorization", ""))
         scope = settings().staff_scope(given) if given else None
         if not scope:
             raise ApiError(401, "unauthorized", "A valid staff token is required (Authorization: Bearer …).")
