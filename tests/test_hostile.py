@@ -111,6 +111,8 @@ CASES = [
     ("staff: the scheme in lower case", get("/api/v1/requests", Authorization=f"bearer {STAFF}"), 200, None),
     ("staff: the scheme in capitals", get("/api/v1/outbox", Authorization=f"BEARER {STAFF}"), 200, None),
     ("staff: an oversized query", get("/api/v1/lookup?q=" + "a" * 600, **AUTH), 400, "invalid_q"),
+    ("staff: a page over 200 rows", get("/api/v1/unanswered?limit=100000", **AUTH), 400, "invalid_limit"),
+    ("staff: a negative offset", get("/api/v1/requests?offset=-1", **AUTH), 400, "invalid_offset"),
     ("staff: top is not a number", get("/api/v1/lookup?q=refund&top=1;drop", **AUTH), 400, "invalid_top"),
     ("staff: traversal in the tenant", get("/api/v1/requests?tenant=../../etc", **AUTH), 404, "unknown_tenant"),
     ("staff: SQL in a filter", get("/api/v1/requests?kind=' or 1=1 --", **AUTH), 200, None),

@@ -3,6 +3,7 @@ notices they send, the grace-call ledgers, unanswered questions and feedback."""
 import json
 
 from .backends import GraceCalls, Notice, Request, StoredRequests
+from .grouping import group_question
 from .ledger import Ledger
 from .store import Store, now, to_json
 
@@ -49,9 +50,15 @@ class Backoffice:
 
     def log_unanswered(self, tenant: str, lang: str, message: str, candidates, session_id: str,
                        reason: str = "fallback") -> None:
+        """The question, in the group of similar ones it joins (grouping.py): one transaction, so that
+        concurrent workers neither split a group nor lose a count."""
         best = [{"intent": c.intent, "confidence": round(c.confidence, 3)} for c in candidates[:3]]
-        self.store.insert("unanswered", {"tenant": tenant, "lang": lang, "message": message, "reason": reason,
-                                         "candidates": to_json(best), "session_id": session_id, "created": now()})
+        created = now()
+        with self.store.transaction():
+            group_id = group_question(self.store.db.conn, tenant, lang, message, reason, created)
+            self.store.insert("unanswered", {"tenant": tenant, "lang": lang, "message": message, "reason": reason,
+                                             "candidates": to_json(best), "session_id": session_id,
+                                             "created": created, "group_id": group_id})
 
     def feedback(self, session_id: str, helpful: bool, comment: str | None = None) -> dict:
         """A vote on the last answer of a conversation; a 'not helpful' one joins the unanswered questions."""
@@ -68,6 +75,11 @@ class Backoffice:
         return row
 
 
+# What a notice leaves out of its summary: the conversation a contact request refers to (staff open
+# it from the request), or the transcript that requests of earlier versions held.
+NOT_SUMMARISED = ("conversation", "transcript")
+
+
 def summary_lines(payload: dict) -> str:
     return "\n".join(f"- {key}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}"
-                     for key, value in payload.items() if key != "transcript")
+                     for key, value in payload.items() if key not in NOT_SUMMARISED)
