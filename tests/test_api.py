@@ -148,6 +148,28 @@ def test_the_chat_is_rate_limited_per_client(fresh):
     assert client.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"}).status_code == 200
 
 
+def test_votes_are_rate_limited_per_client(fresh):
+    limited = make_app(fresh, feedback_rate_limit="3 per minute").test_client()
+    sid = chat(limited, tenant="exo", message="combien dure l'essai ?").get_json()["session_id"]
+    vote = {"session_id": sid, "helpful": False, "comment": "x" * 2000}
+    statuses = [limited.post("/api/v1/feedback", json=vote).status_code for _ in range(5)]
+    assert statuses == [201, 201, 201, 429, 429]
+    conforms(limited.post("/api/v1/feedback", json=vote), "/api/v1/feedback", "post")
+    assert limited.post("/api/v1/feedback", json=vote, environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 201
+
+
+def test_a_conversation_holds_one_vote_per_answer(client, fresh):
+    """Votes never outnumber answers: voting again on the same answer replaces the vote."""
+    sid = chat(client, tenant="exo", message="combien dure l'essai ?").get_json()["session_id"]
+    for helpful in (False, True, False, False):
+        assert client.post("/api/v1/feedback", json={"session_id": sid, "helpful": helpful}).status_code == 201
+    assert [v["helpful"] for v in fresh.store.rows("feedback")] == [0]
+    assert len(fresh.store.rows("unanswered", "reason = 'not_helpful'")) == 2  # each time it became "not helpful"
+    chat(client, tenant="exo", message="et les sauvegardes ?", session_id=sid)
+    client.post("/api/v1/feedback", json={"session_id": sid, "helpful": True})
+    assert [v["helpful"] for v in fresh.store.rows("feedback", order_by="id")] == [0, 1]
+
+
 def test_the_openapi_document_is_served(client):
     served = client.get("/api/v1/openapi.json").get_json()
     assert served["openapi"].startswith("3.") and "/api/v1/chat" in served["paths"]

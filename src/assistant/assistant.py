@@ -15,12 +15,14 @@ from .dialogue import ACTIONS, FORM_CONTROL, HUMAN, SMALLTALK, THRESHOLD, decide
 from .errors import MessageTooLong, UnknownTenant
 from .forms import Forms, Turn
 from .knowledge import Entry, Tenant
+from .locks import ConversationLocks
 from .reply import Action, Reply
 from .sessions import Session, SqliteSessions
 from .store import Store
 from .text import clean, without_contacts
 
 MAX_MESSAGE = 2000
+TOO_LONG_PREVIEW = 300  # characters of an overlong message read to tell its language
 CLAUSES = re.compile(r"[.?!;:\n]+|,\s+")
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class Assistant:
         self.store = store
         self.clock = clock
         self.sessions = SqliteSessions(store)
+        self.locks = ConversationLocks(None if store.in_memory else f"{store.path}.locks")
         self.backoffice = Backoffice(store, self.tenants, self.intents, clock)
         self.forms = Forms(bundle.forms, self.intents, self.backoffice, self.response, self._answer)
 
@@ -62,16 +65,30 @@ class Assistant:
     # -- the core --------------------------------------------------------------------------------
 
     def reply(self, tenant: str, session_id: str | None, message: str, lang: str | None = None,
-              hint: str | None = None) -> Reply:
-        """Answer one message of a conversation. ``lang`` forces the language; ``hint`` is the page's."""
+              hint: str | None = None, keyed: bool = False) -> Reply:
+        """Answer one message of a conversation. ``session_id``: one this server issued (an unknown
+        one starts a new conversation), or with ``keyed`` a chat platform's (``sessions.keyed_id``).
+        ``lang`` forces the language; ``hint`` is the page's. Two messages of one conversation are
+        answered one after the other, whichever process receives them."""
         t = self.tenant(tenant)
-        session = self.sessions.open(t.id, session_id)
-        text = clean(message or "")
+        message = message or ""
+        if len(message) > MAX_MESSAGE:  # before any work is spent on it
+            raise self._too_long(t, message, lang, hint)
+        if not session_id:
+            return self._reply_in(self.sessions.open(t.id, None), t, message, lang, hint)
+        with self.locks.hold(session_id):
+            return self._reply_in(self.sessions.open(t.id, session_id, keyed), t, message, lang, hint)
+
+    def _too_long(self, tenant: Tenant, message: str, lang: str | None, hint: str | None) -> MessageTooLong:
+        """The error in the visitor's language, read from the message's first words only."""
+        lang = self.models.detector.detect(clean(message[:TOO_LONG_PREVIEW]), explicit=lang, hint=hint)
+        return MessageTooLong("message_too_long", self.response("utter_too_long", lang, tenant, limit=MAX_MESSAGE))
+
+    def _reply_in(self, session: Session, t: Tenant, message: str, lang: str | None, hint: str | None) -> Reply:
+        text = clean(message)
         plain = without_contacts(text)  # what the message says, for its language and its meaning
         lang = self.models.detector.detect(plain, explicit=lang, conversation=session.lang,
                                            hint=hint, settled=session.form is not None)
-        if len(text) > MAX_MESSAGE:
-            raise MessageTooLong("message_too_long", self.response("utter_too_long", lang, t, limit=MAX_MESSAGE))
         result = self._respond(t, session, text, plain, lang)
         session.lang, session.last_type = lang, result.type
         session.turns.append({"user": text, "assistant": result.reply, "type": result.type,

@@ -54,17 +54,23 @@ class Backoffice:
                                          "candidates": to_json(best), "session_id": session_id, "created": now()})
 
     def feedback(self, session_id: str, helpful: bool, comment: str | None = None) -> dict:
-        """A vote on the last answer of a conversation; a 'not helpful' one joins the unanswered questions."""
+        """A vote on the last answer of a conversation; a 'not helpful' one joins the unanswered
+        questions. One vote an answer: voting again replaces it, so votes never outnumber turns."""
         session = self.store.get("sessions", session_id)
         if session is None:
             raise KeyError(session_id)
-        last = self.store.rows("turns", "session_id = ? and user is not null", [session_id], order_by="id desc")
-        message = last[0]["user"] if last else ""
-        row = {"session_id": session_id, "tenant": session["tenant"], "helpful": int(helpful),
+        last = self.store.db.execute("select id, user from turns where session_id = ? and user is not null "
+                                     "order by id desc limit 1", [session_id]).fetchone()
+        turn_id, message = last if last else (None, "")
+        row = {"session_id": session_id, "turn_id": turn_id, "tenant": session["tenant"], "helpful": int(helpful),
                "comment": comment or "", "message": message, "created": now()}
-        self.store.insert("feedback", row)
-        if not helpful and message:
-            self.log_unanswered(session["tenant"], session["lang"] or "fr", message, [], session_id, "not_helpful")
+        with self.store.transaction():
+            before = self.store.db.execute("select helpful from feedback where session_id = ? and turn_id is ?",
+                                           [session_id, turn_id]).fetchone()
+            self.store.write("delete from feedback where session_id = ? and turn_id is ?", [session_id, turn_id])
+            self.store.insert("feedback", row)
+            if not helpful and message and (before is None or before[0]):
+                self.log_unanswered(session["tenant"], session["lang"] or "fr", message, [], session_id, "not_helpful")
         return row
 
 

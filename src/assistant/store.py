@@ -27,8 +27,8 @@ SCHEMA = {
                 "body": str, "lang": str, "created": str}, "id"),
     "unanswered": ({"id": int, "tenant": str, "lang": str, "message": str, "candidates": str, "reason": str,
                     "session_id": str, "created": str}, "id"),
-    "feedback": ({"id": int, "session_id": str, "tenant": str, "helpful": int, "comment": str, "message": str,
-                  "created": str}, "id"),
+    "feedback": ({"id": int, "session_id": str, "turn_id": int, "tenant": str, "helpful": int, "comment": str,
+                  "message": str, "created": str}, "id"),
     "accounts": ({"account": str, "tenant": str, "seats": int, "subscription": str, "active": int,
                   "anniversary": str, "manager_email": str, "customer_email": str}, "account"),
     "grace_uses": ({"id": int, "account": str, "reference": str, "used_at": str}, "id"),
@@ -37,7 +37,8 @@ SCHEMA = {
 }
 INDEXES = [("requests", ["key"], True), ("requests", ["tenant", "kind", "status"], False),
            ("turns", ["session_id"], False), ("grace_uses", ["account", "used_at"], False),
-           ("unanswered", ["tenant"], False), ("outbox", ["reference"], False)]
+           ("unanswered", ["tenant"], False), ("outbox", ["reference"], False),
+           ("feedback", ["session_id", "turn_id"], False)]
 # Each conversation as its last turn has it, with when it began: what the sessions table held
 # before its state moved onto the turns (see _migrate_sessions).
 VIEWS = {"sessions": ("""

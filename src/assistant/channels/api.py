@@ -81,6 +81,7 @@ def tenants():
 
 @api.post("/feedback")
 def feedback():
+    current_app.extensions["feedback_rate_limit"].check(request.remote_addr)
     data = body(request)
     session_id = text_field(data, "session_id", pattern=SESSION)
     helpful = data.get("helpful")

@@ -28,6 +28,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.extensions["assistant_settings"] = settings
     app.extensions["assistant"] = assistant or Assistant.load(db=settings.database())
     app.extensions["chat_rate_limit"] = RateLimit(settings.rate_limit, settings.rate_limit_storage)
+    app.extensions["feedback_rate_limit"] = RateLimit(settings.feedback_rate_limit, settings.rate_limit_storage,
+                                                      scope="feedback")
     errors.register(app)
 
     from .api import api
