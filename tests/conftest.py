@@ -56,11 +56,14 @@ def fresh(bundle, tmp_path, clock):
 
 @pytest.fixture
 def converse(fresh):
-    """Send messages in one conversation; returns the list of replies as dicts."""
+    """Send messages in one conversation; returns the list of replies as dicts. ``{code}`` in a
+    message is the one-time code last emailed for the conversation (as the scenarios type it)."""
+    from assistant.scenarios import typed
+
     def converse(tenant, *messages, session=None, assistant=None):
-        replies = []
+        replies, assistant = [], assistant or fresh
         for message in messages:
-            reply = (assistant or fresh).reply(tenant, session, message).to_dict()
+            reply = assistant.reply(tenant, session, typed(message, assistant, session)).to_dict()
             session = reply["session_id"]
             replies.append(reply)
         return replies

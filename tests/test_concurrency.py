@@ -1,5 +1,6 @@
 """Messages at once: two messages of one conversation never lose an update, whether two threads or
-two server processes receive them."""
+two server processes receive them, and an account with one grace call left books exactly one
+however many conversations confirm at the same moment."""
 import multiprocessing
 import threading
 
@@ -68,3 +69,16 @@ def test_two_messages_at_once_in_two_processes_lose_no_field(bundle, tmp_path):
         slots = form_slots(assistant, session)
         assert slots.get("email") == "karim@exemple.dz" and slots.get("users") == 40, slots
 
+
+def test_conversations_confirming_at_once_book_the_last_call_once(fresh, converse):
+    """SX-1001 has one grace call a year: of four proven conversations confirming together, one
+    books it, and the others are told none is left."""
+    sessions = [converse("solidxperts", "je veux utiliser un appel de grâce", "SX-1001", "{code}", "Marie Curie",
+                         f"marie{i}@client.fr", "aide pour une mise en plan dans SolidWorks")[-1]["session_id"]
+                for i in range(4)]
+    replies = []
+    at_once([lambda s=s: replies.append(fresh.reply("solidxperts", s, "oui").to_dict()) for s in sessions])
+    statuses = sorted(r["action"]["status"] for r in replies)
+    assert statuses == ["refused", "refused", "refused", "submitted"]
+    assert fresh.store.db["grace_uses"].count == 1 and fresh.store.db["requests"].count == 1
+    assert all("PPI" in r["reply"] for r in replies if r["action"]["status"] == "refused")

@@ -134,7 +134,11 @@ class Assistant:
     def _for_intent(self, turn: Turn) -> Reply:
         tenant, session, text, lang, intent = turn.tenant, turn.session, turn.text, turn.lang, turn.intent
         if is_entry(intent):
-            return self._answer(tenant, session, text, lang, tenant.entries[intent], turn.confidence)
+            entry = tenant.entries[intent]
+            proving = (entry.computed or {}).get("form")
+            if proving and self.forms.unproven_value(turn, proving):  # about an account not proven here
+                return self.forms.start(turn, proving, answers=entry.id)
+            return self._answer(tenant, session, text, lang, entry, turn.confidence)
         if intent == HUMAN or (intent == "affirm" and session.last_type == "fallback"):
             return self._handoff(turn)
         if intent in SMALLTALK or intent in FORM_CONTROL:
@@ -157,7 +161,7 @@ class Assistant:
 
     def _answer(self, tenant: Tenant, session: Session, text: str, lang: str, entry: Entry, confidence: float,
                 intent: str | None = None) -> Reply:
-        values = self._computed(entry, text, tenant, lang)
+        values = self._computed(entry, text, tenant, lang, session)
         if values and "response" in values:
             reply = self.response(values.pop("response"), lang, tenant, **values)
         elif values:
@@ -167,10 +171,11 @@ class Assistant:
         return self._reply(session, lang, "answer", reply, intent or entry.qualified_id, confidence,
                            suggestions=follow_ups(entry, tenant, lang), sources=[source_of(entry, tenant)])
 
-    def _computed(self, entry: Entry, text: str, tenant: Tenant, lang: str) -> dict | None:
+    def _computed(self, entry: Entry, text: str, tenant: Tenant, lang: str, session: Session) -> dict | None:
         if not entry.computed:
             return None
-        return compute(entry.computed, text, tenant, lang, ledger=self.backoffice.ledger(tenant.id))
+        return compute(entry.computed, text, tenant, lang, ledger=self.backoffice.ledger(tenant.id),
+                       proven=self.forms.proofs.proven(session))
 
     def _handoff(self, turn: Turn) -> Reply:
         session = turn.session

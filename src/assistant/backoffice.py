@@ -4,7 +4,9 @@ import json
 
 from .backends import GraceCalls, Notice, Request, StoredRequests
 from .ledger import Ledger
+from .numbers import format_quantity
 from .store import Store, now, to_json
+from .verification import CODE_TTL_S, Verifier
 
 
 class Backoffice:
@@ -17,6 +19,7 @@ class Backoffice:
         self.backends = {kind: StoredRequests(store, self.notices) for kind in ("quote", "demo", "contact")}
         self.backends.update({f"grace_call:{tid}": GraceCalls(store, self.notices, ledger)
                               for tid, ledger in self.ledgers.items()})
+        self.verifier = Verifier(store, self.contact, self.code_mail)
 
     def submit(self, request: Request):
         kind = f"grace_call:{request.tenant}" if request.kind == "grace_call" else request.kind
@@ -25,7 +28,19 @@ class Backoffice:
     def ledger(self, tenant: str) -> Ledger | None:
         return self.ledgers.get(tenant)
 
+    def contact(self, tenant: str, account: str) -> str | None:
+        """Where an account's one-time codes go: its contact email on file, if the tenant has it."""
+        ledger = self.ledgers.get(tenant)
+        return ledger.contact(account) if ledger else None
+
     # -- what a mailer would send ---------------------------------------------------------------
+
+    def code_mail(self, tenant: str, lang: str, code: str, account: str) -> tuple[str, str]:
+        """The email that carries a one-time code: its subject and body."""
+        values = {"tenant_name": self.tenants[tenant].name, "code": code, "account": account,
+                  "minutes": format_quantity(CODE_TTL_S // 60, "minute", lang)}
+        return (self.intents.response("utter_mail_subject_code", lang, **values),
+                self.intents.response("utter_mail_code", lang, **values))
 
     def notices(self, request: Request, reference: str) -> list[Notice]:
         tenant = self.tenants[request.tenant]

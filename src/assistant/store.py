@@ -32,13 +32,18 @@ SCHEMA = {
     "accounts": ({"account": str, "tenant": str, "seats": int, "subscription": str, "active": int,
                   "anniversary": str, "manager_email": str, "customer_email": str}, "account"),
     "grace_uses": ({"id": int, "account": str, "reference": str, "used_at": str}, "id"),
+    # One-time codes sent to prove an account (verification.py): when, for which conversation, how
+    # many guesses; the code itself only as a salted digest.
+    "verifications": ({"id": int, "tenant": str, "account": str, "session_id": str, "salt": str, "digest": str,
+                       "created": float, "expires": float, "attempts": int, "verified": float}, "id"),
     # Slack event ids and request signatures already seen (retries and replays), with when.
     "slack_events": ({"key": str, "seen": float}, "key"),
 }
 INDEXES = [("requests", ["key"], True), ("requests", ["tenant", "kind", "status"], False),
            ("turns", ["session_id"], False), ("grace_uses", ["account", "used_at"], False),
            ("unanswered", ["tenant"], False), ("outbox", ["reference"], False),
-           ("feedback", ["session_id", "turn_id"], False)]
+           ("feedback", ["session_id", "turn_id"], False),
+           ("verifications", ["tenant", "account", "created"], False), ("verifications", ["session_id"], False)]
 # Each conversation as its last turn has it, with when it began: what the sessions table held
 # before its state moved onto the turns (see _migrate_sessions).
 VIEWS = {"sessions": ("""
