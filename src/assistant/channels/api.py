@@ -11,6 +11,7 @@ from ..language import hint_from_header
 from ..lookup import lookup_rows
 from ..settings import ALL_TENANTS
 from .errors import ApiError
+from .headers import for_staff
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI = Path(__file__).with_name("openapi.json")
@@ -121,7 +122,7 @@ def staff_only(view):
             raise ApiError(401, "unauthorized", "A valid staff token is required (Authorization: Bearer …).")
         g.scope = set(assistant().tenants) if ALL_TENANTS in scope else scope & set(assistant().tenants)
         return view(*args, **kwargs)
-    return checked
+    return for_staff(checked)
 
 
 def tenant_arg() -> str | None:

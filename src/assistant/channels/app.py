@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 from .. import jsoncodec
 from ..assistant import Assistant
 from ..settings import Settings
-from . import errors
+from . import errors, headers
 from .ratelimit import RateLimit
 from .request import Request
 
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         app.register_blueprint(module.blueprint)
 
     app.after_request(lambda response: cors(response, settings))
+    headers.register(app)
     return app
 
 
