@@ -54,6 +54,18 @@ def fresh(bundle, tmp_path, clock):
     return Assistant(bundle, Store(tmp_path / "assistant.db"), clock)
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, for the browser tests (which check first that it is installed)."""
+    from playwright.sync_api import sync_playwright
+
+    from browsing import launch
+    with sync_playwright() as p:
+        browser = launch(p)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def converse(fresh):
     """Send messages in one conversation; returns the list of replies as dicts. ``{code}`` in a
