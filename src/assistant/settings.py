@@ -23,6 +23,7 @@ ENV = {  # environment variable -> setting
     "ASSISTANT_STAFF_TOKENS": "staff_tokens",
     "ASSISTANT_SESSION_SECRET": "session_secret",
     "ASSISTANT_FEEDBACK_RATE_LIMIT": "feedback_rate_limit",
+    "ASSISTANT_TRUSTED_PROXIES": "trusted_proxies",
 }
 ALL_TENANTS = "*"
 
@@ -51,6 +52,10 @@ class Settings:
     slack_teams: dict[str, str] = field(default_factory=dict)            # Slack team id -> tenant
     mattermost_teams: dict[str, str] = field(default_factory=dict)       # Mattermost team -> tenant
     default_tenant: str = "exo"
+    # How many reverse proxies in front of the server set X-Forwarded-For and X-Forwarded-Proto (each
+    # overwriting what the client sent): the client's address is then read from them, for the rate
+    # limits. 0 (no proxy) ignores those headers, which a client could otherwise forge.
+    trusted_proxies: int = 0
 
     @classmethod
     def load(cls, path: str | Path | None = None, environ=os.environ) -> "Settings":
@@ -66,6 +71,9 @@ class Settings:
     def __post_init__(self):
         if isinstance(self.staff_tokens, str):  # the environment's form
             self.staff_tokens = parse_tokens(self.staff_tokens)
+        self.trusted_proxies = int(self.trusted_proxies)  # the environment gives a string
+        if self.trusted_proxies < 0:
+            raise ValueError("trusted_proxies must be 0 or more")
 
     def staff_scope(self, given: str) -> set[str] | None:
         """The tenants a staff token may see ({"*"} for all), or None if the token is not valid."""

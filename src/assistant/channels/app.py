@@ -4,6 +4,7 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider, _default
 from threadpoolctl import threadpool_limits
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import jsoncodec
 from ..assistant import Assistant
@@ -40,6 +41,10 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     app.after_request(lambda response: cors(response, settings))
     headers.register(app)
+    if settings.trusted_proxies:
+        # Behind that many proxies, the client's address and scheme are the ones they forwarded:
+        # the rate limits (chat, votes) then count visitors, not the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     return app
 
 
