@@ -31,13 +31,14 @@ def get_health(url: str) -> None:
 
 def start_server(workers: int, folder: str, port: int | None = None, app: str = "assistant.channels:create_app()",
                  ready=post_chat, wrapper: tuple[str, ...] = (), options: tuple[str, ...] = (),
-                 patience_s: float = 30) -> tuple[subprocess.Popen, float]:
+                 patience_s: float = 30, settings: dict[str, str] | None = None) -> tuple[subprocess.Popen, float]:
     """The server (its address in ``.url``) on the database ``folder``/bench.db, and the seconds from
     its start to its first answer to ``ready`` (a chat reply; the model cache already built).
-    ``wrapper`` runs gunicorn under another command (valgrind), ``options`` are more of gunicorn's."""
+    ``wrapper`` runs gunicorn under another command (valgrind), ``options`` are more of gunicorn's,
+    ``settings`` more ASSISTANT_* variables (or other values of these)."""
     port = port or free_port()
     env = {**os.environ, "ASSISTANT_DB": f"{folder}/bench.db", "ASSISTANT_RATE_LIMIT": "100000000 per minute",
-           "ASSISTANT_STAFF_TOKEN": "bench"}
+           "ASSISTANT_STAFF_TOKEN": "bench", **(settings or {})}
     start = time.perf_counter()
     # As `assistant serve` runs: the master loads the knowledge and its workers share it (preload.py).
     server = subprocess.Popen([*wrapper, sys.executable, "-m", "gunicorn", "-c", "python:assistant.channels.preload",

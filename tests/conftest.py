@@ -54,13 +54,28 @@ def fresh(bundle, tmp_path, clock):
     return Assistant(bundle, Store(tmp_path / "assistant.db"), clock)
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, for the browser tests (which check first that it is installed)."""
+    from playwright.sync_api import sync_playwright
+
+    from browsing import launch
+    with sync_playwright() as p:
+        browser = launch(p)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def converse(fresh):
-    """Send messages in one conversation; returns the list of replies as dicts."""
+    """Send messages in one conversation; returns the list of replies as dicts. ``{code}`` in a
+    message is the one-time code last emailed for the conversation (as the scenarios type it)."""
+    from assistant.scenarios import typed
+
     def converse(tenant, *messages, session=None, assistant=None):
-        replies = []
+        replies, assistant = [], assistant or fresh
         for message in messages:
-            reply = (assistant or fresh).reply(tenant, session, message).to_dict()
+            reply = assistant.reply(tenant, session, typed(message, assistant, session)).to_dict()
             session = reply["session_id"]
             replies.append(reply)
         return replies

@@ -210,6 +210,56 @@ def test_the_chat_is_rate_limited_per_client(fresh):
     assert client.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"}).status_code == 200
 
 
+def test_votes_are_rate_limited_per_client(fresh):
+    limited = make_app(fresh, feedback_rate_limit="3 per minute").test_client()
+    sid = chat(limited, tenant="exo", message="combien dure l'essai ?").get_json()["session_id"]
+    vote = {"session_id": sid, "helpful": False, "comment": "x" * 2000}
+    statuses = [limited.post("/api/v1/feedback", json=vote).status_code for _ in range(5)]
+    assert statuses == [201, 201, 201, 429, 429]
+    conforms(limited.post("/api/v1/feedback", json=vote), "/api/v1/feedback", "post")
+    assert limited.post("/api/v1/feedback", json=vote, environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 201
+
+
+def test_a_conversation_holds_one_vote_per_answer(client, fresh):
+    """Votes never outnumber answers: voting again on the same answer replaces the vote."""
+    sid = chat(client, tenant="exo", message="combien dure l'essai ?").get_json()["session_id"]
+    for helpful in (False, True, False, False):
+        assert client.post("/api/v1/feedback", json={"session_id": sid, "helpful": helpful}).status_code == 201
+    assert [v["helpful"] for v in fresh.store.rows("feedback")] == [0]
+    assert len(fresh.store.rows("unanswered", "reason = 'not_helpful'")) == 2  # each time it became "not helpful"
+    chat(client, tenant="exo", message="et les sauvegardes ?", session_id=sid)
+    client.post("/api/v1/feedback", json={"session_id": sid, "helpful": True})
+    assert [v["helpful"] for v in fresh.store.rows("feedback", order_by="id")] == [0, 1]
+
+
+def limited_chats(app, forwarded_for: list[str], proxy="127.0.0.1") -> list[int]:
+    """The statuses of chats that reach ``app`` from ``proxy``, each with its X-Forwarded-For."""
+    client = app.test_client()
+    return [client.post("/api/v1/chat", json={"tenant": "exo", "message": "bonjour"},
+                        headers={"X-Forwarded-For": address}, environ_base={"REMOTE_ADDR": proxy}).status_code
+            for address in forwarded_for]
+
+
+def test_without_trusted_proxies_a_forged_x_forwarded_for_is_ignored(fresh):
+    app = create_app(Settings(staff_token=TOKEN, rate_limit="2 per minute"), assistant=fresh)
+    assert limited_chats(app, ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) == [200, 200, 429]
+
+
+def test_behind_a_trusted_proxy_the_rate_limit_counts_each_visitor(fresh):
+    app = create_app(Settings(staff_token=TOKEN, rate_limit="2 per minute", trusted_proxies=1), assistant=fresh)
+    assert limited_chats(app, ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) == [200, 200, 200]
+    assert limited_chats(app, ["192.0.2.1", "192.0.2.1"]) == [200, 429]
+    # Only the address the proxy added, the last, is trusted: one the client put before it changes nothing.
+    assert limited_chats(app, ["203.0.113.9, 192.0.2.1", "192.0.2.1, 198.51.100.4"]) == [429, 200]
+
+
+def test_trusted_proxies_is_read_from_the_environment():
+    assert Settings.load(environ={"ASSISTANT_TRUSTED_PROXIES": "1"}).trusted_proxies == 1
+    assert Settings.load(environ={}).trusted_proxies == 0
+    with pytest.raises(ValueError):
+        Settings(trusted_proxies=-1)
+
+
 def test_the_openapi_document_is_served(client):
     served = client.get("/api/v1/openapi.json").get_json()
     assert served["openapi"].startswith("3.") and "/api/v1/chat" in served["paths"]

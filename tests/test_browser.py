@@ -1,27 +1,17 @@
 """The widget in a real browser: Playwright driving Debian's Chromium (headless) against the
-demo site served on 127.0.0.1. Under CI=true a missing browser is a failure, not a skip."""
-import os
-import shutil
-import threading
-from pathlib import Path
+demo site served on 127.0.0.1, under the application's own Content-Security-Policy. Under CI=true a
+missing browser is a failure, not a skip."""
+import re
 
 import pytest
-from werkzeug.serving import make_server
 
 from assistant.channels import create_app
 from assistant.settings import Settings
+from browsing import require_chromium, serving, shot, watched_page
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-OUTPUT = Path(__file__).parent / "output"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+require_chromium()
 
-if not Path(CHROMIUM).exists() or __import__("importlib").util.find_spec("playwright") is None:
-    if os.environ.get("CI") == "true":
-        pytest.fail("the browser tests need Chromium and Playwright (.ci/run installs them)", pytrace=False)
-    pytest.skip("Chromium or Playwright is not installed", allow_module_level=True)
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -34,35 +24,16 @@ def served(bundle, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def site(served):
-    assistant = served
-    app = create_app(Settings(staff_token="browser-token", rate_limit="1000 per minute"), assistant=assistant)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
+    app = create_app(Settings(staff_token="browser-token", rate_limit="1000 per minute"), assistant=served)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    yield page
+    yield watched_page(context)
     context.close()
-
-
-def shot(page, name):
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=str(OUTPUT / f"{name}.png"))
 
 
 def open_widget(page, url):
@@ -86,12 +57,14 @@ def test_a_french_question_gets_a_french_answer_with_its_source(page, site):
     expect(answer).to_contain_text("7 jours")
     expect(page.locator(".asst-sources").last).to_contain_text("000_73c03afdea15b033.txt")
     shot(page, "exo-fr-answer")
+    assert page.problems == []
 
 
 def test_an_english_question_gets_an_english_answer(page, site):
     open_widget(page, f"{site}/demo/conex?lang=en")
     expect(ask(page, "is your code open source?")).to_contain_text("proprietary")
     shot(page, "conex-en-answer")
+    assert page.problems == []
 
 
 def test_a_demo_request_is_completed_and_the_conversation_survives_a_reload(page, site):
@@ -109,6 +82,7 @@ def test_a_demo_request_is_completed_and_the_conversation_survives_a_reload(page
     page.locator(".asst-launcher").click()
     expect(page.locator(".asst-msg")).to_have_count(messages)
     expect(page.locator(".asst-msg.asst-bot").last).to_contain_text("DEM-")
+    assert page.problems == []
 
 
 def test_markup_typed_by_a_visitor_is_shown_as_text_and_runs_nothing(page, site):
@@ -148,6 +122,39 @@ def test_the_staff_page_searches_as_you_type(page, site):
     expect(page.locator("#panel-ledger")).to_contain_text("SX-1005", timeout=10000)
     expect(page.locator("#panel-ledger tbody tr")).to_have_count(5)
     shot(page, "staff-ledger")
+    for view in ("unanswered", "requests", "outbox"):
+        page.locator(f"#tab-{view}").click()
+        expect(page.locator(f"#panel-{view} .status")).not_to_have_text(re.compile(r"^(Loading…)?$"), timeout=10000)
+    assert page.problems == []
+
+
+def test_the_index_page_runs_under_its_own_policy(page, site):
+    page.goto(site)
+    expect(page.locator(".tenant-card")).to_have_count(5)
+    page.wait_for_load_state("networkidle")
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("lang, question, expected", [
+    ("fr", "vous gardez les sauvegardes combien de temps ?", "7 jours"),
+    ("en", "how long are backups kept?", "7 days")])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_demo_pages_buttons_open_the_widget_under_the_pages_policy(browser, site, lang, question, expected, width):
+    context = browser.new_context(viewport={"width": width, "height": 860 if width > 800 else 844})
+    page = watched_page(context)
+    page.goto(f"{site}/demo/exo" + ("?lang=en" if lang == "en" else ""))
+    expect(page.locator(".asst-launcher")).to_be_attached()
+    buttons = page.locator("[data-open-assistant]")
+    buttons.first.click()  # the demo's own script, site.js, opens the widget
+    expect(page.locator(".asst-panel")).to_be_visible()
+    expect(page.locator(".asst-input")).to_be_focused()
+    page.evaluate("document.activeElement.blur()")
+    buttons.last.dispatch_event("click")  # the widget open, a button gives its input the focus
+    expect(page.locator(".asst-input")).to_be_focused()
+    expect(ask(page, question)).to_contain_text(expected)
+    shot(page, f"demo-exo-{lang}-{width}")
+    assert page.problems == []
+    context.close()
 
 
 def sign_in(page, site):
@@ -210,13 +217,13 @@ def test_the_staff_lists_show_a_page_then_more(page, site, served):
     expect(detail).to_contain_text("Conversation (2 turns)")
     expect(detail).to_contain_text("combien de temps dure l'essai ?")
     shot(page, "staff-request-detail-1280")
-    assert page.locator("#app img").count() == 0 and page.dialogs == []
+    assert page.locator("#app img").count() == 0 and page.dialogs == [] and page.problems == []
 
 
 def test_the_staff_lists_work_on_a_phone(browser, site, served):
     fill_the_back_office(served)
     context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
+    page = watched_page(context)
     sign_in(page, site)
     page.locator("#tab-unanswered").click()
     expect(page.locator("#view-unanswered tbody tr")).to_have_count(50, timeout=10000)
@@ -232,4 +239,5 @@ def test_the_staff_lists_work_on_a_phone(browser, site, served):
     expect(page.locator("#request-detail")).to_contain_text("Conversation (2 turns)")
     shot(page, "staff-request-detail-390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # tables scroll in their frames, not the page
+    assert page.problems == []
     context.close()

@@ -102,4 +102,4 @@ def test_a_user_keeps_one_conversation(client, fresh):
     client.post("/mattermost/command", data=slash(EXO_EN))
     client.post("/mattermost/command", data=slash(EXO_EN, user_id="u2"))
     sessions = [row["id"] for row in fresh.store.rows("sessions")]
-    assert len(sessions) == 2 and all(s.startswith("mattermost-") for s in sessions)
+    assert len(sessions) == 2 and all(s.startswith("mattermost.") for s in sessions)

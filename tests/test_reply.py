@@ -36,7 +36,15 @@ def test_new_session_ids_follow_time_and_stay_unguessable():
     ids = [new_id() for _ in range(200)]
     assert all(valid_id(i) for i in ids)
     assert [i[:14] for i in ids] == sorted(i[:14] for i in ids)  # their time part grows
-    assert len({i[14:] for i in ids}) == 200 and all(len(i[14:]) == 20 for i in ids)  # 80 random bits each
+    assert len({i[14:] for i in ids}) == 200 and all(len(i[14:]) == 32 for i in ids)  # 128 random bits each
+
+
+def test_an_id_the_server_never_issued_starts_a_new_conversation(fresh):
+    """A client cannot choose its conversation's id: an unknown one is never adopted."""
+    chosen = "attacker-chosen-id-0001"
+    reply = fresh.reply("exo", chosen, "bonjour")
+    assert reply.session_id != chosen and fresh.store.get("sessions", chosen) is None
+    assert fresh.reply("exo", chosen, "merci").session_id not in (chosen, reply.session_id)
 
 
 def test_a_session_never_crosses_tenants(ask):
@@ -55,6 +63,19 @@ def test_a_message_over_2000_characters_is_a_clear_error(assistant):
     with pytest.raises(MessageTooLong) as error:
         assistant.reply("exo", None, "prix " * 500, lang="fr")
     assert "2000" in error.value.message and error.value.status == 413
+
+
+def test_an_overlong_message_is_refused_before_any_work_is_spent_on_it(fresh, monkeypatch):
+    """The raw message's length is checked first: cleaning it, detecting its language or opening its
+    conversation never sees more than the first few hundred characters of one that is too long."""
+    import assistant.assistant as core
+    seen = []
+    monkeypatch.setattr(core, "clean", lambda text: seen.append(len(text)) or text)
+    monkeypatch.setattr(fresh.sessions, "open", lambda *args: pytest.fail("the conversation was opened"))
+    with pytest.raises(MessageTooLong) as error:
+        fresh.reply("exo", "x" * 40, "combien coûte une licence ?" + " " * 5000)
+    assert max(seen) <= core.TOO_LONG_PREVIEW and "2000" in error.value.message
+    assert "caractères" in error.value.message  # the language of its first words
 
 
 def test_an_unknown_tenant_is_an_error_naming_the_tenants(assistant):

@@ -119,7 +119,7 @@ def test_a_command_gets_an_ephemeral_answer_with_its_source_and_vote_buttons(cli
     assert [b["action_id"] for b in buttons] == ["feedback_helpful", "feedback_unhelpful"]
     assert [b["text"]["text"] for b in buttons] == ["Utile", "Pas utile"]
     session = buttons[0]["value"]
-    assert buttons[1]["value"] == session and session.startswith("slack-") and 8 <= len(session) <= 64
+    assert buttons[1]["value"] == session and session.startswith("slack.") and len(session) <= 64
     assert fake_slack.posts == []  # answered in time: nothing through response_url
 
 
@@ -229,7 +229,7 @@ def test_a_vote_on_a_posted_message_replaces_its_buttons_by_the_thanks(client, f
 
 
 def test_a_vote_for_an_unknown_conversation_is_not_stored(client, fake_slack, fresh):
-    response = click(client, fake_slack, "feedback_helpful", "slack-0000000000000000")
+    response = click(client, fake_slack, "feedback_helpful", "slack." + "0" * 40)
     assert "not recorded" in response.get_json()["text"]
     assert fresh.store.rows("feedback") == []
 
@@ -288,3 +288,68 @@ def test_bot_messages_edits_and_other_channels_are_ignored(client, fake_slack, f
     assert event(client, callback("Ev0006", **fields)).status_code == 200
     assert chatops.wait_idle()
     assert fake_slack.posts == []
+
+
+# -- conversations that belong to their Slack user -------------------------------------------------
+
+def test_a_users_conversation_id_is_keyed_by_the_servers_secret(client, fake_slack, fresh):
+    """Nobody computes a Slack user's conversation id from the public team and user ids: it is an
+    HMAC under the server's secret, unlike the hash of public ids it once was."""
+    import hashlib
+    session = blocks_of(command(client, fake_slack, EXO_FR).get_json())["actions"]["elements"][0]["value"]
+    unkeyed = hashlib.sha256("\x1f".join(["exo", "TEXO", "U1"]).encode()).hexdigest()
+    assert unkeyed[:40] not in session and fresh.store.get("sessions", session) is not None
+    other = Settings(slack_signing_secret=SECRET, session_secret="another server's secret")
+    assert chatops.session_for(other, "slack", "exo", "TEXO", "U1") != session
+
+
+def test_the_public_chat_cannot_reach_a_slack_users_form(client, fake_slack, fresh):
+    """A Slack user's quote in progress can neither be read nor changed through the public API."""
+    command(client, fake_slack, "je voudrais un devis")
+    assert chatops.wait_idle()
+    [session] = [row["id"] for row in fresh.store.rows("sessions")]
+    for path, body in (("/api/v1/chat", {"tenant": "exo", "message": "my email is actually evil@example.com",
+                                         "session_id": session}),
+                       ("/api/v1/feedback", {"session_id": session, "helpful": False})):
+        response = client.post(path, json=body)
+        assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_session_id"
+    assert fresh.sessions.open("exo", session, keyed=True).form["slots"] == {}
+
+
+def test_a_vote_counts_only_on_ones_own_conversation(client, fake_slack, fresh):
+    session = blocks_of(command(client, fake_slack, EXO_FR).get_json())["actions"]["elements"][0]["value"]
+    payload = {"type": "block_actions", "user": {"id": "U2"}, "team": {"id": "TEXO"},
+               "actions": [{"action_id": "feedback_unhelpful", "block_id": "feedback", "value": session}]}
+    response = form_post(client, "/slack/interactions", {"payload": json.dumps(payload)})
+    assert "not recorded" in response.get_json()["text"] and fresh.store.rows("feedback") == []
+
+
+# -- each signed request once ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, fields", [
+    ("/slack/commands", {"command": "/faq", "text": "hello", "team_id": "TEXO", "user_id": "U1"}),
+    ("/slack/interactions", {"payload": json.dumps({"type": "block_actions", "actions": []})}),
+])
+def test_a_retry_header_does_not_reopen_a_signed_request_outside_the_events_api(client, path, fields):
+    """X-Slack-Retry-Num is not covered by the signature: anyone replaying a captured request can add
+    it. Outside the Events API it changes nothing."""
+    body = urlencode(fields).encode()
+    headers = signed(body)
+    assert client.post(path, data=body, content_type="application/x-www-form-urlencoded",
+                       headers=headers).status_code == 200
+    again = client.post(path, data=body, content_type="application/x-www-form-urlencoded",
+                        headers={**headers, "X-Slack-Retry-Num": "1"})
+    assert again.status_code == 401 and again.get_json()["error"]["code"] == "replayed_request"
+
+
+def test_a_replayed_event_with_a_retry_header_is_answered_once(client, fake_slack):
+    payload = callback("Ev0900", type="message", channel_type="im", text=EXO_FR)
+    body = json.dumps(payload).encode()
+    headers = signed(body)
+    for extra in ({}, {"X-Slack-Retry-Num": "1"}, {"X-Slack-Retry-Num": "2"}):
+        response = client.post("/slack/events", data=body, content_type="application/json", headers={**headers, **extra})
+        assert response.status_code == 200
+    assert chatops.wait_idle()
+    assert len(fake_slack.at("/api/chat.postMessage")) == 1
+    replayed = client.post("/slack/events", data=body, content_type="application/json", headers=headers)
+    assert replayed.status_code == 401

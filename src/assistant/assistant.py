@@ -15,12 +15,14 @@ from .dialogue import ACTIONS, FORM_CONTROL, HUMAN, SMALLTALK, THRESHOLD, decide
 from .errors import MessageTooLong, UnknownTenant
 from .forms import Forms, Turn
 from .knowledge import Entry, Tenant
+from .locks import ConversationLocks
 from .reply import Action, Reply
 from .sessions import Session, SqliteSessions
 from .store import Store
 from .text import clean, without_contacts
 
 MAX_MESSAGE = 2000
+TOO_LONG_PREVIEW = 300  # characters of an overlong message read to tell its language
 CLAUSES = re.compile(r"[.?!;:\n]+|,\s+")
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class Assistant:
         self.store = store
         self.clock = clock
         self.sessions = SqliteSessions(store)
+        self.locks = ConversationLocks(None if store.in_memory else f"{store.path}.locks")
         self.backoffice = Backoffice(store, self.tenants, self.intents, clock)
         self.forms = Forms(bundle.forms, self.intents, self.backoffice, self.response, self._answer)
 
@@ -62,16 +65,30 @@ class Assistant:
     # -- the core --------------------------------------------------------------------------------
 
     def reply(self, tenant: str, session_id: str | None, message: str, lang: str | None = None,
-              hint: str | None = None) -> Reply:
-        """Answer one message of a conversation. ``lang`` forces the language; ``hint`` is the page's."""
+              hint: str | None = None, keyed: bool = False) -> Reply:
+        """Answer one message of a conversation. ``session_id``: one this server issued (an unknown
+        one starts a new conversation), or with ``keyed`` a chat platform's (``sessions.keyed_id``).
+        ``lang`` forces the language; ``hint`` is the page's. Two messages of one conversation are
+        answered one after the other, whichever process receives them."""
         t = self.tenant(tenant)
-        session = self.sessions.open(t.id, session_id)
-        text = clean(message or "")
+        message = message or ""
+        if len(message) > MAX_MESSAGE:  # before any work is spent on it
+            raise self._too_long(t, message, lang, hint)
+        if not session_id:
+            return self._reply_in(self.sessions.open(t.id, None), t, message, lang, hint)
+        with self.locks.hold(session_id):
+            return self._reply_in(self.sessions.open(t.id, session_id, keyed), t, message, lang, hint)
+
+    def _too_long(self, tenant: Tenant, message: str, lang: str | None, hint: str | None) -> MessageTooLong:
+        """The error in the visitor's language, read from the message's first words only."""
+        lang = self.models.detector.detect(clean(message[:TOO_LONG_PREVIEW]), explicit=lang, hint=hint)
+        return MessageTooLong("message_too_long", self.response("utter_too_long", lang, tenant, limit=MAX_MESSAGE))
+
+    def _reply_in(self, session: Session, t: Tenant, message: str, lang: str | None, hint: str | None) -> Reply:
+        text = clean(message)
         plain = without_contacts(text)  # what the message says, for its language and its meaning
         lang = self.models.detector.detect(plain, explicit=lang, conversation=session.lang,
                                            hint=hint, settled=session.form is not None)
-        if len(text) > MAX_MESSAGE:
-            raise MessageTooLong("message_too_long", self.response("utter_too_long", lang, t, limit=MAX_MESSAGE))
         result = self._respond(t, session, text, plain, lang)
         session.lang, session.last_type = lang, result.type
         session.turns.append({"user": text, "assistant": result.reply, "type": result.type,
@@ -117,7 +134,11 @@ class Assistant:
     def _for_intent(self, turn: Turn) -> Reply:
         tenant, session, text, lang, intent = turn.tenant, turn.session, turn.text, turn.lang, turn.intent
         if is_entry(intent):
-            return self._answer(tenant, session, text, lang, tenant.entries[intent], turn.confidence)
+            entry = tenant.entries[intent]
+            proving = (entry.computed or {}).get("form")
+            if proving and self.forms.unproven_value(turn, proving):  # about an account not proven here
+                return self.forms.start(turn, proving, answers=entry.id)
+            return self._answer(tenant, session, text, lang, entry, turn.confidence)
         if intent == HUMAN or (intent == "affirm" and session.last_type == "fallback"):
             return self._handoff(turn)
         if intent in SMALLTALK or intent in FORM_CONTROL:
@@ -140,7 +161,7 @@ class Assistant:
 
     def _answer(self, tenant: Tenant, session: Session, text: str, lang: str, entry: Entry, confidence: float,
                 intent: str | None = None) -> Reply:
-        values = self._computed(entry, text, tenant, lang)
+        values = self._computed(entry, text, tenant, lang, session)
         if values and "response" in values:
             reply = self.response(values.pop("response"), lang, tenant, **values)
         elif values:
@@ -150,10 +171,11 @@ class Assistant:
         return self._reply(session, lang, "answer", reply, intent or entry.qualified_id, confidence,
                            suggestions=follow_ups(entry, tenant, lang), sources=[source_of(entry, tenant)])
 
-    def _computed(self, entry: Entry, text: str, tenant: Tenant, lang: str) -> dict | None:
+    def _computed(self, entry: Entry, text: str, tenant: Tenant, lang: str, session: Session) -> dict | None:
         if not entry.computed:
             return None
-        return compute(entry.computed, text, tenant, lang, ledger=self.backoffice.ledger(tenant.id))
+        return compute(entry.computed, text, tenant, lang, ledger=self.backoffice.ledger(tenant.id),
+                       proven=self.forms.proofs.proven(session))
 
     def _handoff(self, turn: Turn) -> Reply:
         """A contact request that refers to the conversation (transcripts.py) rather than copying it:

@@ -31,8 +31,8 @@ class Request:
 
 @dataclass(frozen=True)
 class Receipt:
-    reference: str
-    status: str
+    reference: str | None   # None when the request was refused
+    status: str             # "submitted", or "refused" by the backend
     duplicate: bool = False
 
 
@@ -83,6 +83,8 @@ class StoredRequests:
             existing = self.store.rows("requests", "key = ?", [request.key])
             if existing:
                 return Receipt(existing[0]["reference"], existing[0]["status"], duplicate=True)
+            if not self.admits(request):
+                return Receipt(None, "refused")
             reference = new_reference(request.kind)
             self._insert(request, reference)
             self.after_insert(request, reference)
@@ -99,6 +101,10 @@ class StoredRequests:
             "subject": n.subject, "body": n.body, "lang": request.lang, "created": created}
             for n in self.notices(request, reference))
 
+    def admits(self, request: Request) -> bool:
+        """Whether the request may be booked, decided inside the transaction that books it."""
+        return True
+
     def after_insert(self, request: Request, reference: str) -> None:
         """What else the same transaction records (the grace-call ledger)."""
 
@@ -109,6 +115,12 @@ class GraceCalls(StoredRequests):
     def __init__(self, store: Store, notices, ledger: Ledger):
         super().__init__(store, notices)
         self.ledger = ledger
+
+    def admits(self, request: Request) -> bool:
+        """A call is left on the account, counted in the same transaction that books it: of several
+        conversations confirming at once on an account with one call left, one books it."""
+        standing = self.ledger.standing(request.payload["account"])
+        return standing is not None and standing.eligible and standing.remaining > 0
 
     def after_insert(self, request: Request, reference: str) -> None:
         self.ledger.record_use(request.payload["account"], reference)

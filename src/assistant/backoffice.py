@@ -5,7 +5,9 @@ import json
 from .backends import GraceCalls, Notice, Request, StoredRequests
 from .grouping import group_question
 from .ledger import Ledger
+from .numbers import format_quantity
 from .store import Store, now, to_json
+from .verification import CODE_TTL_S, Verifier
 
 
 class Backoffice:
@@ -18,6 +20,7 @@ class Backoffice:
         self.backends = {kind: StoredRequests(store, self.notices) for kind in ("quote", "demo", "contact")}
         self.backends.update({f"grace_call:{tid}": GraceCalls(store, self.notices, ledger)
                               for tid, ledger in self.ledgers.items()})
+        self.verifier = Verifier(store, self.contact, self.code_mail)
 
     def submit(self, request: Request):
         kind = f"grace_call:{request.tenant}" if request.kind == "grace_call" else request.kind
@@ -26,7 +29,19 @@ class Backoffice:
     def ledger(self, tenant: str) -> Ledger | None:
         return self.ledgers.get(tenant)
 
+    def contact(self, tenant: str, account: str) -> str | None:
+        """Where an account's one-time codes go: its contact email on file, if the tenant has it."""
+        ledger = self.ledgers.get(tenant)
+        return ledger.contact(account) if ledger else None
+
     # -- what a mailer would send ---------------------------------------------------------------
+
+    def code_mail(self, tenant: str, lang: str, code: str, account: str) -> tuple[str, str]:
+        """The email that carries a one-time code: its subject and body."""
+        values = {"tenant_name": self.tenants[tenant].name, "code": code, "account": account,
+                  "minutes": format_quantity(CODE_TTL_S // 60, "minute", lang)}
+        return (self.intents.response("utter_mail_subject_code", lang, **values),
+                self.intents.response("utter_mail_code", lang, **values))
 
     def notices(self, request: Request, reference: str) -> list[Notice]:
         tenant = self.tenants[request.tenant]
@@ -52,26 +67,36 @@ class Backoffice:
                        reason: str = "fallback") -> None:
         """The question, in the group of similar ones it joins (grouping.py): one transaction, so that
         concurrent workers neither split a group nor lose a count."""
+        with self.store.transaction():
+            self._add_unanswered(tenant, lang, message, candidates, session_id, reason)
+
+    def _add_unanswered(self, tenant: str, lang: str, message: str, candidates, session_id: str, reason: str) -> None:
+        """``log_unanswered`` inside a transaction the caller holds."""
         best = [{"intent": c.intent, "confidence": round(c.confidence, 3)} for c in candidates[:3]]
         created = now()
-        with self.store.transaction():
-            group_id = group_question(self.store.db.conn, tenant, lang, message, reason, created)
-            self.store.insert("unanswered", {"tenant": tenant, "lang": lang, "message": message, "reason": reason,
-                                             "candidates": to_json(best), "session_id": session_id,
-                                             "created": created, "group_id": group_id})
+        group_id = group_question(self.store.db.conn, tenant, lang, message, reason, created)
+        self.store.insert("unanswered", {"tenant": tenant, "lang": lang, "message": message, "reason": reason,
+                                         "candidates": to_json(best), "session_id": session_id,
+                                         "created": created, "group_id": group_id})
 
     def feedback(self, session_id: str, helpful: bool, comment: str | None = None) -> dict:
-        """A vote on the last answer of a conversation; a 'not helpful' one joins the unanswered questions."""
+        """A vote on the last answer of a conversation; a 'not helpful' one joins the unanswered
+        questions. One vote an answer: voting again replaces it, so votes never outnumber turns."""
         session = self.store.get("sessions", session_id)
         if session is None:
             raise KeyError(session_id)
-        last = self.store.rows("turns", "session_id = ? and user is not null", [session_id], order_by="id desc")
-        message = last[0]["user"] if last else ""
-        row = {"session_id": session_id, "tenant": session["tenant"], "helpful": int(helpful),
+        last = self.store.db.execute("select id, user from turns where session_id = ? and user is not null "
+                                     "order by id desc limit 1", [session_id]).fetchone()
+        turn_id, message = last if last else (None, "")
+        row = {"session_id": session_id, "turn_id": turn_id, "tenant": session["tenant"], "helpful": int(helpful),
                "comment": comment or "", "message": message, "created": now()}
-        self.store.insert("feedback", row)
-        if not helpful and message:
-            self.log_unanswered(session["tenant"], session["lang"] or "fr", message, [], session_id, "not_helpful")
+        with self.store.transaction():
+            before = self.store.db.execute("select helpful from feedback where session_id = ? and turn_id is ?",
+                                           [session_id, turn_id]).fetchone()
+            self.store.write("delete from feedback where session_id = ? and turn_id is ?", [session_id, turn_id])
+            self.store.insert("feedback", row)
+            if not helpful and message and (before is None or before[0]):
+                self._add_unanswered(session["tenant"], session["lang"] or "fr", message, [], session_id, "not_helpful")
         return row
 
 

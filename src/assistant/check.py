@@ -17,6 +17,9 @@ from .text import fold
 MIN_EXAMPLES = 8
 RESPONSES = ("utter_greeting", "utter_thanks", "utter_goodbye", "utter_help", "utter_handoff", "utter_fallback",
              "utter_clarify", "utter_empty", "utter_too_long", "utter_ask_human_label")
+# What a form that verifies a slot says (proof.py, and the email of backoffice.code_mail).
+VERIFY_RESPONSES = [f"utter_verify_{step}" for step in ("sent", "resent", "waiting", "ok", "wrong", "expired", "void",
+                                                        "limit")] + ["utter_mail_subject_code", "utter_mail_code"]
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.value)?\}")
 
 
@@ -98,7 +101,17 @@ def tenant_problems(tenant: knowledge.Tenant, forms: dict, units: set[str]) -> l
             problems.append(Problem(meta, 1, f"actions: {intent}: no entry {action['entry']!r}"))
     for entry in tenant.entries.values():
         problems += entry_problems(entry, tenant)
+        proving = (entry.computed or {}).get("form")
+        if proving and not forms.get(proving, {}).get("verify"):
+            problems.append(Problem(entry.file, entry.line, f"{entry.id}: computed.form {proving!r} is no form "
+                                                            f"that verifies a slot"))
     return problems
+
+
+def form_problems(forms: dict) -> list[Problem]:
+    """A form verifies one of its own required slots."""
+    return [Problem("intents/forms.yml", 1, f"forms: {name}: verify names {form['verify']!r}, not a required slot")
+            for name, form in forms.items() if "verify" in form and form["verify"] not in form["required_slots"]]
 
 
 def entry_problems(entry: knowledge.Entry, tenant: knowledge.Tenant) -> list[Problem]:
@@ -159,6 +172,8 @@ def shared_phrases(examples: list[intents_module.Example]) -> list[Problem]:
 
 def response_problems(root: Path, data: intents_module.IntentData, forms: dict) -> list[Problem]:
     needed = list(RESPONSES) + [f"utter_ask_{name}_{form['required_slots'][0]}" for name, form in forms.items()]
+    if any("verify" in form for form in forms.values()):
+        needed += VERIFY_RESPONSES
     return [Problem(f"intents/common/{lang}/responses.yml", 1, f"missing response {key}")
             for lang in langdata.languages() for key in needed if key not in data.responses.get(lang, {})]
 
@@ -174,5 +189,5 @@ def check_project(root: Path) -> list[Problem]:
     units = set.intersection(*(set(langdata.load(lang, "units")["units"]) for lang in langdata.languages()))
     for tenant in tenants.values():
         problems += tenant_problems(tenant, forms, units)
-    problems += intent_problems(tenants, data) + response_problems(root, data, forms)
+    problems += form_problems(forms) + intent_problems(tenants, data) + response_problems(root, data, forms)
     return list(dict.fromkeys(problems))  # common phrases are checked with each tenant: report once

@@ -38,7 +38,7 @@ def _reduced(amount: float, tenant: Tenant, fact: str) -> float:
     return amount * (1 - tenant.facts[fact].value / 100)
 
 
-def grace_calls_for_seats(message, numbers, tenant, spec, lang, ledger=None) -> Values:
+def grace_calls_for_seats(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
     seats = _count(numbers)
     calls = tenant.facts["grace_calls_per_year"].band_value(seats) if seats else None
     if calls is None:
@@ -46,7 +46,7 @@ def grace_calls_for_seats(message, numbers, tenant, spec, lang, ledger=None) -> 
     return {"seats": format_quantity(seats, "seat", lang), "calls": format_quantity(calls, "call", lang)}
 
 
-def renewal_max_price(message, numbers, tenant, spec, lang, ledger=None) -> Values:
+def renewal_max_price(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
     amount = _amount(numbers)
     if not amount:
         return None
@@ -57,7 +57,7 @@ def renewal_max_price(message, numbers, tenant, spec, lang, ledger=None) -> Valu
             "cap": _percent(tenant, "renewal_increase_cap", lang)}
 
 
-def discounted_price(message, numbers, tenant, spec, lang, ledger=None) -> Values:
+def discounted_price(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
     amount = _amount(numbers)
     if not amount:
         return None
@@ -67,7 +67,7 @@ def discounted_price(message, numbers, tenant, spec, lang, ledger=None) -> Value
             "discount": _percent(tenant, spec["fact"], lang)}
 
 
-def academic_prices(message, numbers, tenant, spec, lang, ledger=None) -> Values:
+def academic_prices(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
     amount = _amount(numbers)
     if not amount:
         return None
@@ -80,7 +80,7 @@ def academic_prices(message, numbers, tenant, spec, lang, ledger=None) -> Values
             "cloud_discount": _percent(tenant, cloud, lang)}
 
 
-def hosted_capacity(message, numbers, tenant, spec, lang, ledger=None) -> Values:
+def hosted_capacity(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
     users = _count(numbers)
     if not users:
         return None
@@ -95,7 +95,7 @@ def hosted_capacity(message, numbers, tenant, spec, lang, ledger=None) -> Values
             "bandwidth": written}
 
 
-def rental_runtime(message, numbers, tenant, spec, lang, ledger=None) -> Values:
+def rental_runtime(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
     monthly = next((n for n in numbers if n.counts == "per_month"), None)
     if monthly is None and len(numbers) == 2:  # "1000 credits, monthly consumption 125": the smaller
         monthly = min(numbers, key=lambda n: n.value)
@@ -108,10 +108,12 @@ def rental_runtime(message, numbers, tenant, spec, lang, ledger=None) -> Values:
             "months": format_quantity(round(months, 1), "month", lang)}
 
 
-def grace_calls_left(message, numbers, tenant, spec, lang, ledger=None) -> Values:
-    """An account's balance, from the ledger: "how many grace calls are left on SX-1002?"."""
+def grace_calls_left(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
+    """An account's balance, from the ledger: "how many grace calls are left on SX-1002?", for an
+    account proven in this conversation only."""
     found = ACCOUNT.search(message)
-    standing = ledger.standing(f"SX-{found.group(1)}") if found and ledger else None
+    account = f"SX-{found.group(1)}" if found else None
+    standing = ledger.standing(account) if account in proven and ledger else None
     if standing is None:
         return None
     from .forms import standing_values
@@ -128,13 +130,14 @@ FUNCTIONS: dict[str, Callable[..., Values]] = {
 }
 
 
-def compute(spec: dict, message: str, tenant: Tenant, lang: str, ledger=None) -> Values:
+def compute(spec: dict, message: str, tenant: Tenant, lang: str, ledger=None, proven=()) -> Values:
     """The placeholder values for an entry's ``computed`` block, or None. A function may name a
-    response to use instead of the entry's template (``{"response": key, …}``)."""
+    response to use instead of the entry's template (``{"response": key, …}``). ``proven``: the
+    accounts this conversation has proven it belongs to, the only ones a function may describe."""
     function = FUNCTIONS.get(spec.get("function", ""))
     if function is None:
         return None
     try:
-        return function(message, extract(message, lang), tenant, spec, lang, ledger=ledger)
+        return function(message, extract(message, lang), tenant, spec, lang, ledger=ledger, proven=proven)
     except (KeyError, ZeroDivisionError):
         return None

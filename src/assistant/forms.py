@@ -12,6 +12,7 @@ from .answers import render_fact
 from .backends import Request
 from .dialogue import FORM_CONTROL, THRESHOLD, is_entry
 from .numbers import format_date, format_quantity
+from .proof import Proofs
 from .reply import Action, Reply
 from .sessions import Session
 from .slots import Value, read_slots
@@ -41,15 +42,31 @@ class Forms:
         self.say = say          # (key, lang, tenant, **values) -> text
         self.answer = answer    # (tenant, session, text, lang, entry, confidence) -> Reply
         self.control_phrases = {_key(e.text) for e in intents.examples if e.intent in FORM_CONTROL}
+        self.proofs = Proofs(backoffice.verifier, lambda: intents.lookup_values("resend").get("code", []))
 
     # -- entry points ---------------------------------------------------------------------------
 
-    def start(self, turn: Turn, name: str) -> Reply:
+    def start(self, turn: Turn, name: str, answers: str | None = None) -> Reply:
+        """Start form ``name`` with what the message gives. ``answers``: the entry a form that submits
+        nothing answers once it is complete (a question about an account, asked before it is proven)."""
         session = turn.session
         session.forms_started += 1
         session.form = {"name": name, "slots": {}, "status": "collecting", "pending": None,
                         "key": f"{session.id}:{session.forms_started}"}
+        if answers:
+            session.form["answers"] = answers
         return self._collect(turn, self._read(turn, pending=None))
+
+    def unproven_value(self, turn: Turn, name: str) -> str | None:
+        """The value the message gives for the slot form ``name`` verifies, if it is not proven in
+        this conversation yet."""
+        slot = self.forms[name].get("verify")
+        if not slot:
+            return None
+        value = read_slots(turn.text, turn.lang, [slot], self.slots, turn.tenant.catalogue,
+                           self.intents.lookup_values, None).get(slot)
+        valid = value is not None and value.valid
+        return value.value if valid and value.value not in self.proofs.proven(turn.session) else None
 
     def step(self, turn: Turn) -> Reply:
         form = turn.session.form
@@ -97,6 +114,18 @@ class Forms:
         if invalid:
             form["status"], form["pending"] = "collecting", invalid.slot
             return self._form_reply(turn, self._invalid(turn, invalid), "collecting")
+        step = self._prove(turn)
+        if step and step.status != "proven":
+            return self._proving(turn, step)
+        reply = self._proceed(turn)
+        if step:  # proven by this very message: say so before going on
+            reply.reply = self.say(step.key, turn.lang, turn.tenant, **step.values) + " " + reply.reply
+        return reply
+
+    def _proceed(self, turn: Turn) -> Reply:
+        """What comes once nothing the form verifies is left unproven: a refusal, the next
+        question, the answer the form was started for, or the summary to confirm."""
+        form = turn.session.form
         refusal = self._check_account(turn)
         if refusal:
             return refusal
@@ -104,7 +133,36 @@ class Forms:
         if missing:
             form["status"], form["pending"] = "collecting", missing[0]
             return self._form_reply(turn, self._question(turn, missing[0]), "collecting")
+        if form.get("answers"):
+            return self._answer_and_end(turn)
         return self._confirm(turn)
+
+    # -- proving an account ------------------------------------------------------------------------
+
+    def _prove(self, turn: Turn):
+        """The step of proving the value of the slot the form verifies, if it has one that is known."""
+        slot = self.forms[turn.session.form["name"]].get("verify")
+        value = turn.session.form["slots"].get(slot) if slot else None
+        if value is None:
+            return None
+        return self.proofs.step(turn.session, turn.tenant.id, turn.lang, turn.text, value)
+
+    def _proving(self, turn: Turn, step) -> Reply:
+        text = self.say(step.key, turn.lang, turn.tenant, **step.values)
+        if step.status == "refused":
+            return self._end(turn, "refused", text)
+        turn.session.form["status"], turn.session.form["pending"] = "verifying", None
+        return self._form_reply(turn, text, "verifying")
+
+    def _answer_and_end(self, turn: Turn) -> Reply:
+        """A form started to answer a question about an account ends with that answer, computed
+        from what the form collected."""
+        session, form = turn.session, turn.session.form
+        entry = turn.tenant.entries[form["answers"]]
+        collected = " ".join(str(v) for v in form["slots"].values())
+        session.last_form = {"name": form["name"], "status": "answered", "reference": None}
+        session.form = None
+        return self.answer(turn.tenant, session, collected, turn.lang, entry, turn.confidence)
 
     def _question(self, turn: Turn, slot: str) -> str:
         name = turn.session.form["name"]
@@ -186,8 +244,13 @@ class Forms:
 
     def _submit(self, turn: Turn) -> Reply:
         form, session = turn.session.form, turn.session
+        step = self._prove(turn)
+        if step and step.status != "proven":  # nothing is spent on an account not proven
+            return self._proving(turn, step)
         request = Request(turn.tenant.id, form["name"], dict(form["slots"]), session.id, turn.lang, form["key"])
         receipt = self.backoffice.submit(request)
+        if receipt.status == "refused":  # the last call was booked by another conversation meanwhile
+            return self._refuse(turn, self.backoffice.ledger(turn.tenant.id).standing(form["slots"]["account"]))
         values = {"reference": receipt.reference}
         if form["name"] == "grace_call":
             standing = self.backoffice.ledger(turn.tenant.id).standing(form["slots"]["account"])
@@ -220,8 +283,12 @@ class Forms:
         reply = self.answer(turn.tenant, turn.session, turn.text, turn.lang, turn.tenant.entries[turn.intent],
                             turn.confidence)
         form = turn.session.form
-        question = (self._question(turn, form["pending"]) if form["status"] == "collecting" and form["pending"]
-                    else self.say("utter_confirm", turn.lang, turn.tenant, summary=self._summary(turn)))
+        if form["status"] == "verifying":
+            question = self.say("utter_verify_waiting", turn.lang, turn.tenant, account=form["proof"]["value"])
+        elif form["status"] == "collecting" and form["pending"]:
+            question = self._question(turn, form["pending"])
+        else:
+            question = self.say("utter_confirm", turn.lang, turn.tenant, summary=self._summary(turn))
         reply.reply += "\n\n" + self.say("utter_resume", turn.lang, turn.tenant, question=question)
         reply.action = Action(form["name"], form["status"])
         return reply

@@ -77,6 +77,12 @@ class Ledger:
         return Standing(account, reason is None, reason, allowance, used, start, renewal,
                         row["manager_email"], row["customer_email"])
 
+    def contact(self, account: str) -> str | None:
+        """The account's contact email on file, where its one-time codes go; None if the tenant has
+        no such account."""
+        row = self.store.get("accounts", account)
+        return row["customer_email"] if row is not None and row["tenant"] == self.tenant.id else None
+
     def record_use(self, account: str, reference: str) -> None:
         """Called inside the transaction that stores the request."""
         self.store.db["grace_uses"].insert({"account": account, "reference": reference,

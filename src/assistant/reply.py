@@ -2,7 +2,8 @@
 from dataclasses import dataclass, field
 
 TYPES = ("answer", "clarify", "form", "done", "fallback", "smalltalk", "handoff")
-ACTION_STATUSES = ("collecting", "confirming", "submitted", "refused", "cancelled")
+# "verifying": waiting for the one-time code that proves an account (verification.py).
+ACTION_STATUSES = ("collecting", "verifying", "confirming", "submitted", "refused", "cancelled")
 
 
 @dataclass

@@ -1,4 +1,6 @@
 """Conversation state: which tenant, which language so far, the form in progress, what was said."""
+import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -18,25 +20,47 @@ class Session:
     last_form: dict | None = None   # the last form that ended: name, status, reference
     last_type: str | None = None    # the type of the last reply
     forms_started: int = 0
+    proven: dict = field(default_factory=dict)  # account -> until when (epoch seconds) it is proven here
 
     def state(self) -> dict:
-        return {"form": self.form, "last_form": self.last_form, "last_type": self.last_type,
-                "forms_started": self.forms_started}
+        state = {"form": self.form, "last_form": self.last_form, "last_type": self.last_type,
+                 "forms_started": self.forms_started}
+        if self.proven:  # most conversations prove nothing: their state stays as it was
+            state["proven"] = self.proven
+        return state
 
 
-_VALID_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+# The two namespaces of conversation ids. Public ids are issued by the server to a widget or an API
+# client, which sends them back; a chat platform's ids are derived by the server from the platform's
+# own user ids under a secret key, and hold a dot, which public ids cannot.
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+_KEYED_ID = re.compile(r"[a-z]{1,16}\.[0-9a-f]{40}")
+RANDOM_BYTES = 16  # 128 random bits in every public id
 
 
 def new_id() -> str:
-    """A new conversation's id: when it began, in microseconds, then 80 random bits. Ids that grow
+    """A new conversation's id: when it began, in microseconds, then 128 random bits. Ids that grow
     with time go in at the end of the database's indexes, where random ones would touch another of
     their pages for each new conversation, pages that must be read first once the database is
     large; the random part keeps an id unguessable."""
-    return f"{time.time_ns() // 1000:014x}{secrets.token_hex(10)}"
+    return f"{time.time_ns() // 1000:014x}{secrets.token_hex(RANDOM_BYTES)}"
 
 
 def valid_id(session_id: str | None) -> bool:
-    return bool(session_id) and _VALID_ID.fullmatch(session_id) is not None
+    """Whether an id has the form of a public id (one the server may have issued to a client)."""
+    return bool(session_id) and _PUBLIC_ID.fullmatch(session_id) is not None
+
+
+def keyed_id(secret: str, platform: str, *parts: str | None) -> str:
+    """A chat platform user's conversation id: an HMAC of the platform, its team, its user and the
+    tenant under the server's secret, so that nobody who knows those public ids can compute it."""
+    message = "\x1f".join([platform, *(p or "" for p in parts)]).encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return f"{platform}.{digest[:40]}"
+
+
+def is_keyed_id(session_id: str | None) -> bool:
+    return bool(session_id) and _KEYED_ID.fullmatch(session_id) is not None
 
 
 TURN_COLUMNS = ("session_id", "tenant", "at", "lang", "user", "assistant", "type", "intent", "state")
@@ -57,13 +81,17 @@ class SqliteSessions:
     def __init__(self, store: Store):
         self.store = store
 
-    def open(self, tenant: str, session_id: str | None) -> Session:
-        row = self._row(session_id) if valid_id(session_id) else None
+    def open(self, tenant: str, session_id: str | None, keyed: bool = False) -> Session:
+        """The conversation ``session_id`` of this tenant, as its last turn left it. An id the server
+        never issued, or another tenant's, is never adopted: a new conversation starts, with a new
+        id. ``keyed``: the id is a chat platform's (``keyed_id``), derived by the server itself, so
+        an unknown one starts the conversation under that id."""
+        acceptable = is_keyed_id(session_id) if keyed else valid_id(session_id)
+        row = self._row(session_id) if acceptable else None
         if row is not None and row["tenant"] == tenant:
             state = json.loads(row["state"] or "{}")
             return Session(id=row["id"], tenant=tenant, lang=row["lang"], **state)
-        reuse = valid_id(session_id) and row is None
-        return Session(id=session_id if reuse else new_id(), tenant=tenant)
+        return Session(id=session_id if keyed and acceptable and row is None else new_id(), tenant=tenant)
 
     def save(self, session: Session) -> None:
         """The new turns in one insert, each with the conversation's state as this save leaves it:

@@ -2,7 +2,9 @@
 ASSISTANT_ (which win). Secrets come from here only, never from the code."""
 import hmac
 import os
+import secrets
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -19,6 +21,9 @@ ENV = {  # environment variable -> setting
     "ASSISTANT_RATE_LIMIT": "rate_limit",
     "ASSISTANT_RATE_LIMIT_STORAGE": "rate_limit_storage",
     "ASSISTANT_STAFF_TOKENS": "staff_tokens",
+    "ASSISTANT_SESSION_SECRET": "session_secret",
+    "ASSISTANT_FEEDBACK_RATE_LIMIT": "feedback_rate_limit",
+    "ASSISTANT_TRUSTED_PROXIES": "trusted_proxies",
 }
 ALL_TENANTS = "*"
 
@@ -32,6 +37,10 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     mattermost_token: str | None = None
     rate_limit: str = "60 per minute"
+    feedback_rate_limit: str = "20 per minute"   # votes, per client address
+    # The key of chat platforms' conversation ids (sessions.keyed_id). Without one, a random key is
+    # generated once into the data folder (``session_key``): every worker and restart then shares it.
+    session_secret: str | None = None
     # Where the rate limit counts (a storage URI of the `limits` library): "worker-memory://" counts per
     # worker (channels/ratelimit.py); a shared store such as "redis://host:6379" makes the limit hold
     # across workers and machines.
@@ -43,6 +52,10 @@ class Settings:
     slack_teams: dict[str, str] = field(default_factory=dict)            # Slack team id -> tenant
     mattermost_teams: dict[str, str] = field(default_factory=dict)       # Mattermost team -> tenant
     default_tenant: str = "exo"
+    # How many reverse proxies in front of the server set X-Forwarded-For and X-Forwarded-Proto (each
+    # overwriting what the client sent): the client's address is then read from them, for the rate
+    # limits. 0 (no proxy) ignores those headers, which a client could otherwise forge.
+    trusted_proxies: int = 0
 
     @classmethod
     def load(cls, path: str | Path | None = None, environ=os.environ) -> "Settings":
@@ -58,6 +71,9 @@ class Settings:
     def __post_init__(self):
         if isinstance(self.staff_tokens, str):  # the environment's form
             self.staff_tokens = parse_tokens(self.staff_tokens)
+        self.trusted_proxies = int(self.trusted_proxies)  # the environment gives a string
+        if self.trusted_proxies < 0:
+            raise ValueError("trusted_proxies must be 0 or more")
 
     def staff_scope(self, given: str) -> set[str] | None:
         """The tenants a staff token may see ({"*"} for all), or None if the token is not valid."""
@@ -74,8 +90,31 @@ class Settings:
             tokens[self.staff_token] = [ALL_TENANTS]
         return {token: list(tenants) for token, tenants in tokens.items() if token}
 
+    @cached_property
+    def session_key(self) -> str:
+        """The configured session secret, else the one generated into the data folder."""
+        return self.session_secret or kept_secret(config.data_dir(config.project_root()) / "session_secret")
+
     def database(self) -> Path:
         return Path(self.db) if self.db else config.data_dir(config.project_root()) / "assistant.db"
+
+
+def kept_secret(path: Path) -> str:
+    """A random secret generated once into ``path``, readable by this user only, then read from it.
+    It is written whole under another name, then linked: processes starting together all read the
+    one that was linked first, never a file half written."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            f.write(secrets.token_urlsafe(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:  # another process linked its own first
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def parse_tokens(text: str) -> dict[str, list[str]]:

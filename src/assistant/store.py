@@ -31,17 +31,23 @@ SCHEMA = {
     # examples are JSON lists.
     "unanswered_groups": ({"id": int, "tenant": str, "key": str, "question": str, "count": int, "languages": str,
                            "reasons": str, "examples": str, "first": str, "last": str}, "id"),
-    "feedback": ({"id": int, "session_id": str, "tenant": str, "helpful": int, "comment": str, "message": str,
-                  "created": str}, "id"),
+    "feedback": ({"id": int, "session_id": str, "turn_id": int, "tenant": str, "helpful": int, "comment": str,
+                  "message": str, "created": str}, "id"),
     "accounts": ({"account": str, "tenant": str, "seats": int, "subscription": str, "active": int,
                   "anniversary": str, "manager_email": str, "customer_email": str}, "account"),
     "grace_uses": ({"id": int, "account": str, "reference": str, "used_at": str}, "id"),
+    # One-time codes sent to prove an account (verification.py): when, for which conversation, how
+    # many guesses; the code itself only as a salted digest.
+    "verifications": ({"id": int, "tenant": str, "account": str, "session_id": str, "salt": str, "digest": str,
+                       "created": float, "expires": float, "attempts": int, "verified": float}, "id"),
     # Slack event ids and request signatures already seen (retries and replays), with when.
     "slack_events": ({"key": str, "seen": float}, "key"),
 }
 INDEXES = [("requests", ["key"], True), ("requests", ["tenant", "kind", "status"], False),
            ("turns", ["session_id"], False), ("grace_uses", ["account", "used_at"], False),
            ("unanswered", ["tenant"], False), ("outbox", ["reference"], False),
+           ("feedback", ["session_id", "turn_id"], False),
+           ("verifications", ["tenant", "account", "created"], False), ("verifications", ["session_id"], False),
            # Staff lists, filtered by tenant and paged in SQL; a new question's candidate groups.
            ("unanswered", ["group_id"], False), ("unanswered_groups", ["tenant", "last"], False),
            ("unanswered_groups", ["tenant", "count", "last"], False), ("requests", ["tenant", "created"], False),

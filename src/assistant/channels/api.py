@@ -12,6 +12,7 @@ from ..language import hint_from_header
 from ..lookup import lookup_rows
 from ..settings import ALL_TENANTS
 from .errors import ApiError
+from .headers import for_staff
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI = Path(__file__).with_name("openapi.json")
@@ -82,6 +83,7 @@ def tenants():
 
 @api.post("/feedback")
 def feedback():
+    current_app.extensions["feedback_rate_limit"].check(request.remote_addr)
     data = body(request)
     session_id = text_field(data, "session_id", pattern=SESSION)
     helpful = data.get("helpful")
@@ -138,7 +140,7 @@ def staff_only(view):
             raise ApiError(401, "unauthorized", "A valid staff token is required (Authorization: Bearer …).")
         g.scope = set(assistant().tenants) if ALL_TENANTS in scope else scope & set(assistant().tenants)
         return view(*args, **kwargs)
-    return checked
+    return for_staff(checked)
 
 
 def tenant_arg() -> str | None:

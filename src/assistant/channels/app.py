@@ -4,11 +4,12 @@ from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider, _default
 from threadpoolctl import threadpool_limits
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import jsoncodec
 from ..assistant import Assistant
 from ..settings import Settings
-from . import errors
+from . import errors, headers
 from .ratelimit import RateLimit
 from .request import Request
 
@@ -28,6 +29,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.extensions["assistant_settings"] = settings
     app.extensions["assistant"] = assistant or Assistant.load(db=settings.database())
     app.extensions["chat_rate_limit"] = RateLimit(settings.rate_limit, settings.rate_limit_storage)
+    app.extensions["feedback_rate_limit"] = RateLimit(settings.feedback_rate_limit, settings.rate_limit_storage,
+                                                      scope="feedback")
     errors.register(app)
 
     from .api import api
@@ -37,6 +40,11 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         app.register_blueprint(module.blueprint)
 
     app.after_request(lambda response: cors(response, settings))
+    headers.register(app)
+    if settings.trusted_proxies:
+        # Behind that many proxies, the client's address and scheme are the ones they forwarded:
+        # the rate limits (chat, votes) then count visitors, not the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     return app
 
 

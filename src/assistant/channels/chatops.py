@@ -1,19 +1,14 @@
 """What the chat-platform channels (Slack, Mattermost) share: which tenant a workspace is, a stable
 conversation per user, one guarded call into the core, the help text and the background work."""
-import hashlib
 import logging
 import threading
 from dataclasses import dataclass, field
 
 from ..assistant import Assistant
 from ..errors import AssistantError
+from ..sessions import keyed_id
 
 log = logging.getLogger(__name__)
-
-# The Store shares one SQLite connection between threads, and a reply opens a transaction on it;
-# two replies at once on that connection would collide ("transaction within a transaction").
-# The channels run replies in background threads, so they take turns through this lock.
-CORE = threading.Lock()
 
 LABELS = {
     "fr": {"helpful": "Utile", "unhelpful": "Pas utile", "thanks": "Merci pour votre avis !",
@@ -43,12 +38,11 @@ def tenant_for(teams: dict[str, str], default: str, *keys: str | None) -> str:
     return default
 
 
-def session_for(prefix: str, tenant: str, *parts: str | None) -> str:
-    """A stable session id per tenant and user, so that a user's conversation continues from one
-    message to the next. Hashed: platform ids need not fit the session pattern, nor be stored as is.
-    The tenant is part of it because a session belongs to one tenant."""
-    digest = hashlib.sha256("\x1f".join([tenant, *(p or "" for p in parts)]).encode()).hexdigest()
-    return f"{prefix}-{digest[:40]}"
+def session_for(config, platform: str, tenant: str, team: str | None, user: str | None) -> str:
+    """A user's conversation with a tenant, stable from one message to the next: keyed by the
+    server's secret (``sessions.keyed_id``), so that nobody can compute it from the platform's
+    public ids, and in a namespace the public chat refuses."""
+    return keyed_id(config.session_key, platform, team, user, tenant)
 
 
 def source_line(source) -> str:
@@ -59,8 +53,7 @@ def ask(assistant: Assistant, tenant: str, session_id: str, text: str) -> Answer
     """One turn of the conversation. An error the core explains (message too long, unknown tenant)
     becomes the answer: a chat platform shows a message, not an HTTP status."""
     try:
-        with CORE:
-            reply = assistant.reply(tenant, session_id, text)
+        reply = assistant.reply(tenant, session_id, text, keyed=True)
     except AssistantError as e:
         log.warning("chat channel: %s for tenant %r", e.code, tenant)
         return Answer(e.message, "en")
@@ -73,9 +66,8 @@ def ask(assistant: Assistant, tenant: str, session_id: str, text: str) -> Answer
 def feedback(assistant: Assistant, session_id: str, helpful: bool) -> str | None:
     """Store a vote; the conversation's language (for the thanks), or None for an unknown session."""
     try:
-        with CORE:
-            assistant.feedback(session_id, helpful)
-            session = assistant.store.get("sessions", session_id)
+        assistant.feedback(session_id, helpful)
+        session = assistant.store.get("sessions", session_id)
     except KeyError:
         return None
     return (session or {}).get("lang") or "en"

@@ -46,7 +46,7 @@ def answer(data: dict[str, str], text: str, usage: str | None) -> str:
                                 data.get("team_domain"), data.get("team_id"))
     if not text:
         return chatops.help_text(assistant(), tenant, usage)
-    session_id = chatops.session_for("mattermost", tenant, data.get("team_id") or data.get("team_domain"),
+    session_id = chatops.session_for(config, "mattermost", tenant, data.get("team_id") or data.get("team_domain"),
                                      data.get("user_id") or data.get("user_name"))
     reply = chatops.ask(assistant(), tenant, session_id, text)
     return "\n\n".join([reply.text] + [f"_{source}_" for source in reply.sources])

@@ -13,7 +13,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
 from . import chatops
-from .api import SESSION, assistant, settings
+from .api import assistant, settings
 from .errors import ApiError
 
 blueprint = Blueprint("slack", __name__, url_prefix="/slack")
@@ -29,8 +29,12 @@ MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 # -- requests from Slack ---------------------------------------------------------------------------
 
-def verify() -> None:
-    """Reject what Slack did not sign, with the signature computed on the raw body as received."""
+def verify(retries_by_event: bool = False) -> None:
+    """Reject what Slack did not sign, with the signature computed on the raw body as received, and
+    a signed request received before: a signature stays valid for five minutes, and is accepted
+    once. ``X-Slack-Retry-Num``, which the signature does not cover, reopens nothing, except on the
+    Events API (``retries_by_event``), where Slack's own retries of an event come again with its
+    signature and are answered once by their event id instead."""
     secret = settings().slack_signing_secret
     try:
         valid = bool(secret) and SignatureVerifier(secret).is_valid_request(request.get_data(), request.headers)
@@ -39,10 +43,8 @@ def verify() -> None:
     if not valid:
         log.warning("slack: rejected %s from %s: missing, forged or stale signature", request.path, request.remote_addr)
         raise ApiError(401, "invalid_signature", "This request is not signed by Slack.")
-    # A signature stays valid for five minutes: one seen before is a replay. (Slack's own retries
-    # of an event are told by their header and deduplicated by event id instead.)
-    if "X-Slack-Retry-Num" not in request.headers and \
-            not first_time("signature:" + request.headers.get("X-Slack-Signature", "")):
+    retried = retries_by_event and "X-Slack-Retry-Num" in request.headers
+    if not first_time("signature:" + request.headers.get("X-Slack-Signature", "")) and not retried:
         log.warning("slack: rejected a replayed request to %s from %s", request.path, request.remote_addr)
         raise ApiError(401, "replayed_request", "This signed request was already received.")
 
@@ -65,7 +67,7 @@ def commands():
     tenant, text = tenant_of(form.get("team_id")), incoming(form.get("text", ""))
     if not text:
         return jsonify(ephemeral(plain(chatops.help_text(assistant(), tenant, form.get("command") or COMMAND))))
-    session_id = chatops.session_for("slack", tenant, form.get("team_id"), form.get("user_id"))
+    session_id = chatops.session_for(settings(), "slack", tenant, form.get("team_id"), form.get("user_id"))
     core = assistant()  # bound here: the thread that replies has no application context
 
     def reply() -> dict:
@@ -86,8 +88,9 @@ def interactions():
     vote = next((a for a in actions or [] if isinstance(a, dict) and a.get("action_id") in VOTES), None)
     if vote is None:  # another kind of interaction: acknowledged, nothing to do
         return "", 200
-    session_id = vote.get("value") or ""
-    lang = chatops.feedback(assistant(), session_id, VOTES[vote["action_id"]]) if SESSION.fullmatch(session_id) else None
+    session_id = voter_session(payload)
+    lang = chatops.feedback(assistant(), session_id, VOTES[vote["action_id"]]) \
+        if session_id and vote.get("value") == session_id else None
     ack = acknowledgement(payload, chatops.label(lang or "en", "thanks" if lang else "unknown"))
     # Slack ignores the body of this answer for buttons: what the user sees goes through response_url.
     if payload.get("response_url"):
@@ -97,7 +100,7 @@ def interactions():
 
 @blueprint.post("/events")
 def events():
-    verify()
+    verify(retries_by_event=True)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "The body must be a JSON object.")
@@ -120,16 +123,23 @@ def wanted(event: dict) -> bool:
     return event.get("type") == "app_mention" or (event.get("type") == "message" and event.get("channel_type") == "im")
 
 
+def voter_session(payload: dict) -> str | None:
+    """The conversation of the user who clicked: a vote counts only on one's own conversation."""
+    user, team = payload.get("user"), payload.get("team")
+    if not isinstance(user, dict) or not isinstance(team, dict) or not user.get("id") or not team.get("id"):
+        return None
+    return chatops.session_for(settings(), "slack", tenant_of(team["id"]), team["id"], user["id"])
+
+
 def first_time(*keys: str | None) -> bool:
     """Remember keys in the database, shared by every server process: Slack's retry of an event
     may reach another process than the first delivery. True if none was seen before."""
     keys, now = [k for k in keys if k], time.time()
     store = assistant().store
-    with chatops.CORE:
-        conn = store.db.conn
-        conn.execute("delete from slack_events where seen < ?", [now - SEEN_FOR])
-        added = [conn.execute("insert or ignore into slack_events (key, seen) values (?, ?)", [k, now]).rowcount
-                 for k in keys]
+    conn = store.db.conn
+    conn.execute("delete from slack_events where seen < ?", [now - SEEN_FOR])
+    added = [conn.execute("insert or ignore into slack_events (key, seen) values (?, ?)", [k, now]).rowcount
+             for k in keys]
     return all(added)
 
 
@@ -137,7 +147,7 @@ def answer_event(core, config, team_id: str | None, event: dict) -> None:
     tenant, text = tenant_of(team_id, config), incoming(event.get("text", ""))
     direct = event.get("channel_type") == "im"
     if text:
-        session_id = chatops.session_for("slack", tenant, team_id, event["user"])
+        session_id = chatops.session_for(config, "slack", tenant, team_id, event["user"])
         # Buttons only in a direct message: in a channel, anyone could vote on someone else's answer.
         reply = message(chatops.ask(core, tenant, session_id, text), votes=direct)
     else:

@@ -1,0 +1,68 @@
+"""What the browser tests share: Debian's Chromium driven by Playwright (it cannot download a browser
+of its own here), screenshots, and a record of what a page reports as wrong — Content-Security-Policy
+violations, console errors, uncaught exceptions. Under CI=true a missing browser is a failure."""
+import importlib.util
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+OUTPUT = Path(__file__).parent / "output"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Reports each violation of the page's policy to the test: a listener added before the page's own
+# scripts run (Playwright's init scripts are not subject to the page's policy).
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.reportViolation(e.effectiveDirective + " blocked " + (e.blockedURI || "inline") +
+                         " at " + e.sourceFile + ":" + e.lineNumber);
+}, true);
+"""
+
+
+def require_chromium() -> None:
+    """Skip the calling test module when Chromium or Playwright is missing (fail under CI=true)."""
+    if Path(CHROMIUM).exists() and importlib.util.find_spec("playwright") is not None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("the browser tests need Chromium and Playwright (.ci/run installs them)", pytrace=False)
+    pytest.skip("Chromium or Playwright is not installed", allow_module_level=True)
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+
+
+@contextmanager
+def serving(app, server=None):
+    """``app`` (a WSGI application) served on a free port of 127.0.0.1, in a thread; yields its
+    origin. ``server``, when given, is one already bound (whose port had to be known in advance)."""
+    server = server or make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+def watched_page(context):
+    """A new page of ``context`` whose ``problems`` list what it reports: the policy's violations,
+    console errors and uncaught exceptions; ``dialogs``, the alerts it opened (dismissed)."""
+    page = context.new_page()
+    page.problems, page.dialogs = [], []
+    page.expose_function("reportViolation", lambda text: page.problems.append(f"CSP: {text}"))
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on("console", lambda message: message.type == "error" and page.problems.append(f"console: {message.text}"))
+    page.on("pageerror", lambda error: page.problems.append(f"exception: {error}"))
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    return page
+
+
+def shot(page, name: str) -> None:
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"{name}.png"))
