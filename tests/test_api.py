@@ -108,15 +108,77 @@ def test_staff_endpoints_with_the_token(client):
     chat(client, tenant="exo", message="une recette de crêpes ?")
     rows = conforms(client.get("/api/v1/lookup?q=remboursement&tenant=exo&top=3", headers=auth), "/api/v1/lookup")
     assert len(rows) == 3 and rows[0]["tenant"] == "exo"
-    [request] = conforms(client.get("/api/v1/requests", headers=auth), "/api/v1/requests")
+    [request] = conforms(client.get("/api/v1/requests", headers=auth), "/api/v1/requests")["items"]
+    assert request["summary"] == "Karim Benali · karim@exemple.dz · Sonatrach" and "payload" not in request
     detail = conforms(client.get(f"/api/v1/requests/{request['reference']}", headers=auth), "/api/v1/requests/{reference}")
     assert detail["payload"]["company"] == "Sonatrach" and len(detail["notices"]) == 2
-    assert conforms(client.get("/api/v1/unanswered", headers=auth), "/api/v1/unanswered")[0]["count"] == 1
-    assert len(conforms(client.get("/api/v1/outbox", headers=auth), "/api/v1/outbox")) == 2
-    assert len(conforms(client.get("/api/v1/ledger", headers=auth), "/api/v1/ledger")) == 5
+    assert conforms(client.get("/api/v1/unanswered", headers=auth), "/api/v1/unanswered")["items"][0]["count"] == 1
+    assert len(conforms(client.get("/api/v1/outbox", headers=auth), "/api/v1/outbox")["items"]) == 2
+    assert len(conforms(client.get("/api/v1/ledger", headers=auth), "/api/v1/ledger")["items"]) == 5
     assert client.get("/api/v1/requests/NOPE", headers=auth).status_code == 404
     assert client.get("/api/v1/lookup?q=", headers=auth).status_code == 400
     assert client.get("/api/v1/unanswered?tenant=nope", headers=auth).status_code == 404
+
+
+STAFF_LISTS = ["/api/v1/requests", "/api/v1/unanswered", "/api/v1/outbox", "/api/v1/ledger"]
+
+
+def page_through(client, path, limit):
+    """Every page of a staff list, following ``next``: the pages' items, and the pages."""
+    items, pages, url = [], 0, f"{path}?limit={limit}"
+    while url:
+        page = conforms(client.get(url, headers={"Authorization": f"Bearer {TOKEN}"}), path)
+        assert len(page["items"]) <= limit
+        items += page["items"]
+        pages += 1
+        url = page["next"]
+    return items, pages
+
+
+@pytest.mark.parametrize("path", STAFF_LISTS)
+def test_staff_lists_come_a_page_at_a_time(client, fresh, path):
+    for question in ("qui a gagné le match ?", "une recette de crêpes ?", "la capitale du Pérou ?", "l'horoscope du jour"):
+        fresh.backoffice.log_unanswered("exo", "fr", question, [], "s" * 16)
+        fresh.reply("conex", None, "je veux parler à quelqu'un")
+    everything = conforms(client.get(f"{path}?limit=200", headers={"Authorization": f"Bearer {TOKEN}"}), path)
+    assert everything["next"] is None and len(everything["items"]) >= 4
+    items, pages = page_through(client, path, 3)
+    assert items == everything["items"] and pages == -(-len(items) // 3)
+    first = client.get(f"{path}?limit=3", headers={"Authorization": f"Bearer {TOKEN}"}).get_json()
+    assert first["next"] == f"{path}?limit=3&offset=3"
+    assert len(client.get(path, headers={"Authorization": f"Bearer {TOKEN}"}).get_json()["items"]) == min(50, len(items))
+
+
+@pytest.mark.parametrize("query, code", [("limit=0", "invalid_limit"), ("limit=201", "invalid_limit"),
+                                         ("limit=-1", "invalid_limit"), ("limit=ten", "invalid_limit"),
+                                         ("limit=1e3", "invalid_limit"), ("limit=" + "9" * 40, "invalid_limit"),
+                                         ("offset=-5", "invalid_offset"), ("offset=x", "invalid_offset"),
+                                         ("offset=" + "1" * 12, "invalid_offset")])
+def test_a_page_outside_the_bounds_is_a_json_400(client, query, code):
+    for path in STAFF_LISTS:
+        response = client.get(f"{path}?{query}", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert response.status_code == 400 and conforms(response, path)["error"]["code"] == code
+
+
+def test_a_filtered_page_keeps_its_filter_in_the_next_url(client, converse):
+    for _ in range(3):
+        converse("exo", "je voudrais une démo", "Karim Benali, karim@exemple.dz", "Sonatrach", "oui")
+        converse("exo", "je veux parler à quelqu'un")
+    page = client.get("/api/v1/requests?kind=demo&tenant=exo&limit=2", headers={"Authorization": f"Bearer {TOKEN}"}).get_json()
+    assert {r["kind"] for r in page["items"]} == {"demo"} and "kind=demo" in page["next"] and "tenant=exo" in page["next"]
+    rest = client.get(page["next"], headers={"Authorization": f"Bearer {TOKEN}"}).get_json()
+    assert [r["kind"] for r in rest["items"]] == ["demo"] and rest["next"] is None
+
+
+def test_a_contact_requests_detail_shows_the_conversation_it_refers_to(client):
+    sid = chat(client, tenant="exo", message="combien de temps dure l'essai ?").get_json()["session_id"]
+    chat(client, tenant="exo", message="je veux parler à quelqu'un", session_id=sid)
+    chat(client, tenant="exo", message="et les sauvegardes ?", session_id=sid)  # after the request: not part of it
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    [contact] = client.get("/api/v1/requests?kind=contact", headers=auth).get_json()["items"]
+    detail = conforms(client.get(f"/api/v1/requests/{contact['reference']}", headers=auth), "/api/v1/requests/{reference}")
+    assert [t["user"] for t in detail["transcript"]] == ["combien de temps dure l'essai ?", "je veux parler à quelqu'un"]
+    assert detail["transcript_turns"] == 2 and detail["payload"]["conversation"]["session_id"] == sid
 
 
 def test_cors_answers_only_the_tenants_allowed_origins(client):

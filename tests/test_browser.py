@@ -15,11 +15,16 @@ from playwright.sync_api import expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def site(bundle, tmp_path_factory):
+def served(bundle, tmp_path_factory):
+    """The assistant behind the site, for tests that fill its database first."""
     from assistant import Assistant
     from assistant.store import Store
-    assistant = Assistant(bundle, Store(tmp_path_factory.mktemp("browser") / "assistant.db"))
-    app = create_app(Settings(staff_token="browser-token", rate_limit="1000 per minute"), assistant=assistant)
+    return Assistant(bundle, Store(tmp_path_factory.mktemp("browser") / "assistant.db"))
+
+
+@pytest.fixture(scope="module")
+def site(served):
+    app = create_app(Settings(staff_token="browser-token", rate_limit="1000 per minute"), assistant=served)
     with serving(app) as url:
         yield url
 
@@ -148,5 +153,91 @@ def test_the_demo_pages_buttons_open_the_widget_under_the_pages_policy(browser, 
     expect(page.locator(".asst-input")).to_be_focused()
     expect(ask(page, question)).to_contain_text(expected)
     shot(page, f"demo-exo-{lang}-{width}")
+    assert page.problems == []
+    context.close()
+
+
+def sign_in(page, site):
+    page.goto(f"{site}/staff")
+    page.locator(".staff-token").fill("browser-token")
+    page.locator(".staff-login").click()
+    expect(page.locator("#app")).to_be_visible(timeout=10000)
+
+
+def fill_the_back_office(served):
+    """More unanswered groups and requests than a page holds, one contact request with its
+    conversation, and a name typed as markup."""
+    import random
+    import string
+
+    from assistant.backends import Request
+    if served.store.rows("requests", "key = ?", ["browser-0"]):  # filled by the test before
+        return
+    rng = random.Random(3)
+    for n in range(57):
+        words = " ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(7)) for _ in range(3))
+        served.backoffice.log_unanswered("exo" if n % 3 else "conex", "fr", f"{words} ?", [], "s" * 16)
+    for n in range(55):
+        name = "<img src=x onerror=alert(1)>" if n == 54 else f"Visiteur {n}"
+        served.backoffice.submit(Request("exo", "demo", {"name": name, "email": f"v{n}@exemple.dz", "company": "Sonatrach"},
+                                         "s" * 16, "fr", f"browser-{n}"))
+    sid = served.reply("exo", None, "combien de temps dure l'essai ?").session_id
+    served.reply("exo", sid, "je veux parler à quelqu'un")
+
+
+def test_the_staff_lists_show_a_page_then_more(page, site, served):
+    fill_the_back_office(served)
+    groups, requests = (served.store.db[table].count for table in ("unanswered_groups", "requests"))
+    sign_in(page, site)
+    page.locator("#tab-unanswered").click()
+    rows = page.locator("#view-unanswered tbody tr")
+    expect(rows).to_have_count(50, timeout=10000)
+    more = page.locator("#panel-unanswered .staff-more")
+    expect(more).to_have_text("More groups")
+    expect(page.locator("#panel-unanswered .status")).to_have_text("50 groups shown; more below.")
+    shot(page, "staff-unanswered-1280")
+    more.scroll_into_view_if_needed()
+    shot(page, "staff-unanswered-1280-more")
+    more.click()
+    expect(rows).to_have_count(groups)
+    expect(more).to_have_count(0)
+    expect(page.locator("#panel-unanswered .status")).to_have_text(f"{groups} groups.")
+
+    page.locator("#tab-requests").click()
+    rows = page.locator("#view-requests tbody tr")
+    expect(rows).to_have_count(50, timeout=10000)
+    expect(page.locator("#view-requests tbody")).to_contain_text("<img src=x onerror=alert(1)>")
+    shot(page, "staff-requests-1280")
+    page.locator("#panel-requests .staff-more").scroll_into_view_if_needed()
+    shot(page, "staff-requests-1280-more")
+    page.locator("#panel-requests .staff-more").click()
+    expect(rows).to_have_count(requests)
+    page.locator("#view-requests tbody tr", has_text="contact").locator("button").click()
+    detail = page.locator("#request-detail")
+    expect(detail).to_contain_text("Conversation (2 turns)")
+    expect(detail).to_contain_text("combien de temps dure l'essai ?")
+    shot(page, "staff-request-detail-1280")
+    assert page.locator("#app img").count() == 0 and page.dialogs == [] and page.problems == []
+
+
+def test_the_staff_lists_work_on_a_phone(browser, site, served):
+    fill_the_back_office(served)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = watched_page(context)
+    sign_in(page, site)
+    page.locator("#tab-unanswered").click()
+    expect(page.locator("#view-unanswered tbody tr")).to_have_count(50, timeout=10000)
+    shot(page, "staff-unanswered-390")
+    page.locator("#tab-requests").click()
+    expect(page.locator("#view-requests tbody tr")).to_have_count(50, timeout=10000)
+    shot(page, "staff-requests-390")
+    more = page.locator("#panel-requests .staff-more")
+    more.scroll_into_view_if_needed()
+    expect(more).to_be_visible()
+    shot(page, "staff-requests-390-more")
+    page.locator("#view-requests tbody tr", has_text="contact").locator("button").click()
+    expect(page.locator("#request-detail")).to_contain_text("Conversation (2 turns)")
+    shot(page, "staff-request-detail-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # tables scroll in their frames, not the page
     assert page.problems == []
     context.close()

@@ -4,7 +4,7 @@ import json
 import jsonschema
 import pytest
 
-from assistant import Assistant
+from assistant import Assistant, staff
 from assistant.store import Store
 
 
@@ -131,8 +131,8 @@ def test_talking_to_a_person_files_a_contact_request_with_the_transcript(fresh, 
     handoff = last(replies)
     assert handoff["type"] == "handoff" and handoff["action"]["name"] == "contact"
     [row] = fresh.store.rows("requests")
-    transcript = json.loads(row["payload"])["transcript"]
-    assert transcript[0]["user"] == "quelle est votre politique de remboursement ?"
+    transcript = staff.request(fresh.store, row["reference"])["transcript"]
+    assert [t["user"] for t in transcript] == ["quelle est votre politique de remboursement ?", "je veux parler à quelqu'un"]
     assert handoff["action"]["reference"] == row["reference"]
 
 

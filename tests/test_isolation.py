@@ -62,12 +62,35 @@ def get(client, path, token):
     return client.get(path, headers={"Authorization": f"Bearer {token}"})
 
 
-@pytest.mark.parametrize("path", ["/api/v1/requests", "/api/v1/unanswered", "/api/v1/outbox", "/api/v1/ledger"])
+LISTS = ["/api/v1/requests", "/api/v1/unanswered", "/api/v1/outbox", "/api/v1/ledger"]
+
+
+@pytest.mark.parametrize("path", LISTS)
 def test_a_scoped_token_sees_only_its_tenants(staff, path):
-    everything = get(staff, path, ALL).get_json()
+    everything = get(staff, path, ALL).get_json()["items"]
     assert everything
     for token, tenant in ((EXO_ONLY, "exo"), (CONEX_ONLY, "conex"), (SOLID_ONLY, "solidxperts")):
-        assert get(staff, path, token).get_json() == [row for row in everything if row["tenant"] == tenant]
+        assert get(staff, path, token).get_json()["items"] == [row for row in everything if row["tenant"] == tenant]
+
+
+@pytest.mark.parametrize("path, token, tenant", [(path, EXO_ONLY, "exo") for path in LISTS[:3]]
+                         + [("/api/v1/ledger", SOLID_ONLY, "solidxperts")])
+def test_a_scoped_tokens_pages_hold_its_tenants_rows_however_many_others_have(staff, fresh, path, token, tenant):
+    """The scope is applied before the page is cut: another tenant's newer or more frequent rows
+    neither fill a scoped token's pages nor hide its own rows."""
+    for n in range(6):
+        fresh.reply("conex", None, "je veux parler à quelqu'un")
+        for _ in range(2):
+            fresh.backoffice.log_unanswered("conex", "fr", f"question {n} " + "abcdefgh"[n] * 6, [], "s" * 16)
+    own = [row for row in get(staff, f"{path}?limit=200", ALL).get_json()["items"] if row["tenant"] == tenant]
+    assert own
+    seen, url = [], f"{path}?limit=1"
+    while url:
+        page = get(staff, url, token).get_json()
+        assert len(page["items"]) == 1
+        seen += page["items"]
+        url = page["next"]
+    assert seen == own
 
 
 def test_a_scoped_lookup_searches_only_its_tenants(staff):
@@ -83,7 +106,7 @@ def test_a_scoped_token_cannot_ask_for_another_tenant(staff):
 
 
 def test_another_tenants_request_does_not_exist_for_a_scoped_token(staff):
-    conex = get(staff, "/api/v1/requests?tenant=conex", ALL).get_json()[0]["reference"]
+    conex = get(staff, "/api/v1/requests?tenant=conex", ALL).get_json()["items"][0]["reference"]
     assert get(staff, f"/api/v1/requests/{conex}", CONEX_ONLY).status_code == 200
     hidden = get(staff, f"/api/v1/requests/{conex}", EXO_ONLY)
     assert hidden.status_code == 404 and hidden.get_json()["error"]["code"] == "unknown_request"

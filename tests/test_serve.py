@@ -1,22 +1,45 @@
-"""`assistant serve`: never a fixed staff token."""
+"""`assistant serve`: never a fixed staff token, and the token printed only when it is generated."""
 import stat
 
-from assistant.channels.serve import staff_token
+from assistant.channels.serve import announce, staff_token
 
 
 def test_a_random_staff_token_is_generated_once_and_kept_private(tmp_path, monkeypatch):
     monkeypatch.delenv("ASSISTANT_STAFF_TOKEN", raising=False)
     first = staff_token(tmp_path)
-    assert len(first) >= 24 and staff_token(tmp_path) == first
+    assert first.new and len(first.value) >= 24
+    again = staff_token(tmp_path)
+    assert again.value == first.value and not again.new
     assert stat.S_IMODE((tmp_path / "staff_token").stat().st_mode) == 0o600
     other = tmp_path / "other"
-    assert staff_token(other) != first
+    assert staff_token(other).value != first.value
 
 
 def test_a_configured_token_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_STAFF_TOKEN", "configured")
-    assert staff_token(tmp_path) == "configured"
+    assert staff_token(tmp_path).value == "configured"
     assert not (tmp_path / "staff_token").exists()
+
+
+def started(tmp_path, capsys) -> str:
+    announce("http://127.0.0.1:8000", staff_token(tmp_path))
+    return capsys.readouterr().out
+
+
+def test_the_token_is_printed_once_when_generated_then_only_where_it_is_kept(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("ASSISTANT_STAFF_TOKEN", raising=False)
+    first = started(tmp_path, capsys)
+    token = (tmp_path / "staff_token").read_text().strip()
+    assert token in first and str(tmp_path / "staff_token") in first and "http://127.0.0.1:8000/staff" in first
+    for _ in range(2):
+        later = started(tmp_path, capsys)
+        assert token not in later and str(tmp_path / "staff_token") in later
+
+
+def test_a_token_from_the_environment_is_never_printed(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ASSISTANT_STAFF_TOKEN", "configured-secret-value")
+    printed = started(tmp_path, capsys)
+    assert "configured-secret-value" not in printed and "ASSISTANT_STAFF_TOKEN" in printed
 
 
 def test_the_knowledge_kept_before_the_fork_serves_each_later_load(tmp_path, monkeypatch, assistant):

@@ -14,7 +14,9 @@
   var tenantSelect = $("#tenant"), search = $(".staff-search"), copyLang = $("#copy-lang"), topSelect = $("#top");
   var results = $("#results"), lookupStatus = $("#lookup-status");
   var tabs = $$(".staff-tab");
-  var state = { view: "lookup", tenants: {}, seq: 0, rows: [], query: "", controller: null, timer: 0, selected: null };
+  var PAGE = 50;  // rows per page of a back-office list; "More" asks for the next
+  var state = { view: "lookup", tenants: {}, seq: 0, rows: [], query: "", controller: null, timer: 0, selected: null,
+                loads: {} };
 
   // -- helpers ----------------------------------------------------------------------------------------
 
@@ -37,9 +39,10 @@
     try { value ? sessionStorage.setItem(KEY, value) : sessionStorage.removeItem(KEY); } catch (e) { /* private mode */ }
   }
 
-  /** GET a staff endpoint; rejects with {auth: true} after a 401 (the sign-in form is then shown). */
+  /** GET a staff endpoint (a path under /api/v1/, or a page's "next" URL); rejects with {auth: true}
+      after a 401 (the sign-in form is then shown). */
   function api(path, signal) {
-    return fetch("/api/v1/" + path, {
+    return fetch(path.indexOf("/api/v1/") === 0 ? path : "/api/v1/" + path, {
       headers: { Authorization: "Bearer " + getToken(), Accept: "application/json" }, signal: signal
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
@@ -257,51 +260,103 @@
   }
 
   // -- back-office views ----------------------------------------------------------------------------------
+  // Each list comes a page at a time ({items, next}): the first page, then "More" appends the next.
 
   var VIEWS = {
-    unanswered: { path: "unanswered", noun: "group", render: renderUnanswered, empty: "No unanswered question." },
-    requests: { path: "requests", noun: "request", render: renderRequests, empty: "No request yet." },
-    outbox: { path: "outbox", noun: "message", render: renderOutbox, empty: "The outbox is empty." },
-    ledger: { path: "ledger", noun: "account", render: renderLedger, empty: "No account in the ledger." }
+    unanswered: { path: "unanswered", noun: "group", empty: "No unanswered question.", caption: "Unanswered questions",
+      headers: ["Count", "Tenant", "Question", "Languages", "Reasons", "Examples", "Last seen"], row: unansweredRow },
+    requests: { path: "requests", noun: "request", empty: "No request yet.", caption: "Requests",
+      headers: ["Reference", "Tenant", "Kind", "Status", "Created", "Lang", "From"], row: requestRow },
+    outbox: { path: "outbox", noun: "message", empty: "The outbox is empty.", row: mailItem },
+    ledger: { path: "ledger", noun: "account", empty: "No account in the ledger.", caption: "Grace-call ledger",
+      headers: ["Account", "Tenant", "Seats", "Subscription", "Active", "Eligible", "Allowance", "Used", "Remaining",
+        "Year start", "Renewal"], row: ledgerRow }
   };
 
   function load(view) {
     var spec = VIEWS[view], status = statusOf(view), target = $("#view-" + view);
     if (!spec) return;
+    var seq = state.loads[view] = (state.loads[view] || 0) + 1;
+    var params = new URLSearchParams({ limit: String(PAGE) });
+    if (tenantSelect.value) params.set("tenant", tenantSelect.value);
     setStatus(status, "Loading…");
-    var path = spec.path + (tenantSelect.value ? "?tenant=" + encodeURIComponent(tenantSelect.value) : "");
-    api(path).then(function (rows) {
+    api(spec.path + "?" + params.toString()).then(function (page) {
+      if (seq !== state.loads[view]) return;  // a newer load (another tenant, a refresh) replaces this one
       clear(target);
-      setStatus(status, rows.length ? plural(rows.length, spec.noun) + (tenantSelect.value ? " for " + tenantName(tenantSelect.value) : "") + "." : spec.empty);
-      if (rows.length) spec.render(rows, target);
+      var list = { view: view, spec: spec, seq: seq, status: status, tenant: tenantSelect.value, shown: 0,
+                   region: null, holder: null, more: null };
+      if (page.items.length) {
+        list.region = spec.headers ? table(spec.caption, spec.headers, [], spec.row) : h("div", { class: "mails", tabindex: "-1" });
+        list.holder = spec.headers ? $("tbody", list.region) : list.region;
+        target.appendChild(list.region);
+      }
+      addPage(list, page, target);
       if (view === "requests" && state.selected) showRequest(state.selected, false);
     }, failed(status));
   }
 
-
-  function renderUnanswered(rows, target) {
-    target.appendChild(table("Unanswered questions", ["Count", "Tenant", "Question", "Languages", "Reasons", "Examples", "Last seen"], rows,
-      function (row) {
-        return h("tr", null, [
-          td(row.count, "num"), td(tenantName(row.tenant)), td(row.question, "wide"),
-          td((row.languages || []).join(", ").toUpperCase()), td((row.reasons || []).join(", ")),
-          td(list(row.examples), "wide"), td(when(row.last), "nowrap")
-        ]);
-      }));
+  function addPage(list, page, target) {
+    page.items.forEach(function (row) { list.holder.appendChild(list.spec.row(row)); });
+    list.shown += page.items.length;
+    var where = list.tenant ? " for " + tenantName(list.tenant) : "";
+    setStatus(list.status, !list.shown ? list.spec.empty
+      : plural(list.shown, list.spec.noun) + where + (page.next ? " shown; more below." : "."));
+    if (page.next && !list.more) {
+      list.more = h("button", { type: "button", class: "btn btn-quiet staff-more", text: "More " + list.spec.noun + "s" });
+      list.more.addEventListener("click", function () { more(list); });
+      target.appendChild(h("div", { class: "more-bar" }, list.more));
+    }
+    if (list.more) list.more.dataset.next = page.next || "";
+    if (!page.next && list.more) {
+      var bar = list.more.parentNode;
+      bar.parentNode.removeChild(bar);
+      list.more = null;
+      return true;
+    }
+    return false;
   }
 
-  function renderRequests(rows, target) {
-    target.appendChild(table("Requests", ["Reference", "Tenant", "Kind", "Status", "Created", "Lang"], rows, function (row) {
-      var button = h("button", { type: "button", class: "link staff-request", text: row.reference,
-        "aria-controls": "request-detail" });
-      button.addEventListener("click", function () { showRequest(row.reference, true); });
-      var tr = h("tr", { "data-reference": row.reference, class: row.reference === state.selected ? "is-current" : null }, [
-        td(button, "nowrap"), td(tenantName(row.tenant)), td(row.kind), td(h("span", { class: "pill", text: row.status })),
-        td(when(row.created), "nowrap"), td((row.lang || "").toUpperCase())
-      ]);
-      tr.addEventListener("click", function (event) { if (event.target !== button) button.click(); });
-      return tr;
-    }));
+  function more(list) {
+    var button = list.more, target = $("#view-" + list.view);
+    button.disabled = true;
+    button.textContent = "Loading…";
+    api(button.dataset.next).then(function (page) {
+      if (list.seq !== state.loads[list.view]) return;
+      var first = list.holder.children.length;
+      var finished = addPage(list, page, target);
+      if (finished) {  // the button is gone: focus goes to the rows it brought, else to the list
+        var added = list.holder.children[first], control = added && $("button, summary", added);
+        (control || list.region).focus();
+      } else {
+        button.disabled = false;
+        button.textContent = "More " + list.spec.noun + "s";
+      }
+    }, function (error) {
+      button.disabled = false;
+      button.textContent = "More " + list.spec.noun + "s";
+      failed(list.status)(error);
+    });
+  }
+
+  function unansweredRow(row) {
+    return h("tr", { "data-group": row.id }, [
+      td(row.count, "num"), td(tenantName(row.tenant)), td(row.question, "wide"),
+      td((row.languages || []).join(", ").toUpperCase()), td((row.reasons || []).join(", ")),
+      td(list(row.examples), "wide"), td(when(row.last), "nowrap")
+    ]);
+  }
+
+  function requestRow(row) {
+    var button = h("button", { type: "button", class: "link staff-request", text: row.reference,
+      "aria-controls": "request-detail" });
+    button.addEventListener("click", function () { showRequest(row.reference, true); });
+    var tr = h("tr", { "data-reference": row.reference, class: row.reference === state.selected ? "is-current" : null }, [
+      td(button, "nowrap"), td(tenantName(row.tenant)), td(row.kind), td(h("span", { class: "pill", text: row.status })),
+      td(when(row.created), "nowrap"), td((row.lang || "").toUpperCase()), td(row.summary || "—", "summary")
+    ]);
+    if (row.summary) tr.lastChild.title = row.summary;  // the whole summary, when the cell cuts it
+    tr.addEventListener("click", function (event) { if (event.target !== button) button.click(); });
+    return tr;
   }
 
   function showRequest(reference, focus) {
@@ -326,7 +381,8 @@
         h("h4", { text: "Payload" }),
         payload(row.payload || {}),
         h("h4", { text: "Notices (" + notices.length + ")" }),
-        notices.length ? h("div", { class: "notices" }, notices.map(notice)) : h("p", { class: "muted", text: "No notice was sent." })
+        notices.length ? h("div", { class: "notices" }, notices.map(notice)) : h("p", { class: "muted", text: "No notice was sent." }),
+        conversation(row.transcript || [], row.transcript_turns || 0)
       ]));
       if (focus) detail.focus();
     }, function (error) {
@@ -334,17 +390,21 @@
       failed(status)(error);
     });
   }
+  /** The conversation a request refers to: its last turns (the server sends 200 at most). */
+  function conversation(turns, total) {
+    if (!total) return null;
+    var title = "Conversation (" + plural(total, "turn") + (turns.length < total ? ", the last " + turns.length + " shown" : "") + ")";
+    return h("div", null, [h("h4", { text: title }), h("ol", { class: "transcript", start: String(total - turns.length + 1) },
+      turns.map(function (turn) {
+        return h("li", null, [
+          turn.user ? h("p", null, [h("strong", { text: "Visitor: " }), turn.user]) : null,
+          turn.assistant ? h("p", null, [h("strong", { text: "Assistant: " }), turn.assistant]) : null
+        ]);
+      }))]);
+  }
   function payload(data) {
     return h("dl", { class: "meta" }, Object.keys(data).map(function (key) {
       var value = data[key];
-      if (key === "transcript" && Array.isArray(value)) {
-        return [h("dt", { text: key }), h("dd", null, h("ol", { class: "transcript" }, value.map(function (turn) {
-          return h("li", null, [
-            turn.user ? h("p", null, [h("strong", { text: "Visitor: " }), turn.user]) : null,
-            turn.assistant ? h("p", null, [h("strong", { text: "Assistant: " }), turn.assistant]) : null
-          ]);
-        })))];
-      }
       if (value !== null && typeof value === "object") {
         return [h("dt", { text: key }), h("dd", null, h("pre", { text: JSON.stringify(value, null, 2) }))];
       }
@@ -359,28 +419,23 @@
     ]);
   }
 
-  function renderOutbox(rows, target) {
-    target.appendChild(h("div", { class: "mails" }, rows.map(function (m) {
-      return h("details", { class: "mail" }, [
-        h("summary", null, [
-          h("span", { class: "mail-subject", text: m.subject }),
-          h("span", { class: "muted small", text: "to " + (m.recipient || "—") + " · " + tenantName(m.tenant) + " · " + when(m.created) })
-        ]),
-        h("p", { class: "muted small", text: "Message " + m.id + (m.reference ? " · request " + m.reference : "") }),
-        h("pre", { class: "body", text: m.body })
-      ]);
-    })));
+  function mailItem(m) {
+    return h("details", { class: "mail" }, [
+      h("summary", null, [
+        h("span", { class: "mail-subject", text: m.subject }),
+        h("span", { class: "muted small", text: "to " + (m.recipient || "—") + " · " + tenantName(m.tenant) + " · " + when(m.created) })
+      ]),
+      h("p", { class: "muted small", text: "Message " + m.id + (m.reference ? " · request " + m.reference : "") }),
+      h("pre", { class: "body", text: m.body })
+    ]);
   }
 
-  function renderLedger(rows, target) {
-    target.appendChild(table("Grace-call ledger", ["Account", "Tenant", "Seats", "Subscription", "Active", "Eligible",
-      "Allowance", "Used", "Remaining", "Year start", "Renewal"], rows, function (r) {
-      return h("tr", null, [
-        td(h("code", { text: r.account })), td(tenantName(r.tenant)), td(r.seats, "num"), td(r.subscription),
-        td(yesNo(r.active)), td(yesNo(r.eligible)), td(r.allowance, "num"), td(r.used, "num"),
-        td(r.remaining, "num" + (r.remaining === 0 ? " is-zero" : "")), td(r.year_start, "nowrap"), td(r.renewal, "nowrap")
-      ]);
-    }));
+  function ledgerRow(r) {
+    return h("tr", null, [
+      td(h("code", { text: r.account })), td(tenantName(r.tenant)), td(r.seats, "num"), td(r.subscription),
+      td(yesNo(r.active)), td(yesNo(r.eligible)), td(r.allowance, "num"), td(r.used, "num"),
+      td(r.remaining, "num" + (r.remaining === 0 ? " is-zero" : "")), td(r.year_start, "nowrap"), td(r.renewal, "nowrap")
+    ]);
   }
 
   // -- start --------------------------------------------------------------------------------------------

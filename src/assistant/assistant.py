@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import config, models
+from . import config, models, transcripts
 from .answers import answer_text, fill, follow_ups, source_of
 from .backends import Request
 from .backoffice import Backoffice
@@ -178,10 +178,12 @@ class Assistant:
                        proven=self.forms.proofs.proven(session))
 
     def _handoff(self, turn: Turn) -> Reply:
+        """A contact request that refers to the conversation (transcripts.py) rather than copying it:
+        a conversation that asks for a person again and again is stored once."""
         session = turn.session
-        transcript = self.sessions.transcript(session.id) + [{"user": turn.text, "assistant": ""}]
-        request = Request(turn.tenant.id, "contact", {"transcript": transcript}, session.id, turn.lang,
-                          f"{session.id}:contact:{len(transcript)}")
+        conversation = transcripts.reference(self.store, session.id)
+        request = Request(turn.tenant.id, "contact", {"conversation": conversation}, session.id, turn.lang,
+                          f"{session.id}:contact:after:{conversation['last_turn']}")
         receipt = self.backoffice.submit(request)
         text = " ".join([self.response("utter_handoff", turn.lang, turn.tenant),
                          self.response("utter_handoff_reference", turn.lang, turn.tenant, reference=receipt.reference)])

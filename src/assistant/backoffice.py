@@ -3,6 +3,7 @@ notices they send, the grace-call ledgers, unanswered questions and feedback."""
 import json
 
 from .backends import GraceCalls, Notice, Request, StoredRequests
+from .grouping import group_question
 from .ledger import Ledger
 from .numbers import format_quantity
 from .store import Store, now, to_json
@@ -64,9 +65,19 @@ class Backoffice:
 
     def log_unanswered(self, tenant: str, lang: str, message: str, candidates, session_id: str,
                        reason: str = "fallback") -> None:
+        """The question, in the group of similar ones it joins (grouping.py): one transaction, so that
+        concurrent workers neither split a group nor lose a count."""
+        with self.store.transaction():
+            self._add_unanswered(tenant, lang, message, candidates, session_id, reason)
+
+    def _add_unanswered(self, tenant: str, lang: str, message: str, candidates, session_id: str, reason: str) -> None:
+        """``log_unanswered`` inside a transaction the caller holds."""
         best = [{"intent": c.intent, "confidence": round(c.confidence, 3)} for c in candidates[:3]]
+        created = now()
+        group_id = group_question(self.store.db.conn, tenant, lang, message, reason, created)
         self.store.insert("unanswered", {"tenant": tenant, "lang": lang, "message": message, "reason": reason,
-                                         "candidates": to_json(best), "session_id": session_id, "created": now()})
+                                         "candidates": to_json(best), "session_id": session_id,
+                                         "created": created, "group_id": group_id})
 
     def feedback(self, session_id: str, helpful: bool, comment: str | None = None) -> dict:
         """A vote on the last answer of a conversation; a 'not helpful' one joins the unanswered
@@ -85,10 +96,15 @@ class Backoffice:
             self.store.write("delete from feedback where session_id = ? and turn_id is ?", [session_id, turn_id])
             self.store.insert("feedback", row)
             if not helpful and message and (before is None or before[0]):
-                self.log_unanswered(session["tenant"], session["lang"] or "fr", message, [], session_id, "not_helpful")
+                self._add_unanswered(session["tenant"], session["lang"] or "fr", message, [], session_id, "not_helpful")
         return row
+
+
+# What a notice leaves out of its summary: the conversation a contact request refers to (staff open
+# it from the request), or the transcript that requests of earlier versions held.
+NOT_SUMMARISED = ("conversation", "transcript")
 
 
 def summary_lines(payload: dict) -> str:
     return "\n".join(f"- {key}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}"
-                     for key, value in payload.items() if key != "transcript")
+                     for key, value in payload.items() if key not in NOT_SUMMARISED)

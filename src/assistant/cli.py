@@ -6,7 +6,6 @@
     assistant check
     assistant eval tests/eval/single.jsonl
 """
-import csv
 import json
 import os
 import signal
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .csvexport import write_csv
 from .errors import AssistantError
 
 LANGS = click.Choice(["fr", "en"])
@@ -211,20 +211,38 @@ def evaluate(path, failures):
     click.echo(lines[-1])
 
 
-# -- staff commands: each prints a table, or --json, or --csv -------------------------------------
+# -- staff commands: each prints a table, or --json, or --csv, a page at a time ----------------------
+
+# A page of a staff list, as the API pages it (default 50). Run on the server by its own user, the
+# command line may export more rows at once than the API's 200.
+PAGE, MOST = 50, 10_000
+
 
 def output_options(command):
-    command = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(command)
+    command = click.option("--csv", "as_csv", is_flag=True, help="Print CSV (formulas neutralised).")(command)
     return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
+
+
+def page_options(command):
+    command = click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0),
+                           help="Skip this many rows.")(command)
+    return click.option("--limit", default=PAGE, show_default=True, type=click.IntRange(1, MOST),
+                        help="Print at most this many rows.")(command)
+
+
+def emit_page(fetch, limit: int, offset: int, as_json: bool, as_csv: bool, columns: list[str]) -> None:
+    """The rows ``fetch(limit, offset)`` returns, and on stderr how to print the next page, if any."""
+    rows = fetch(limit + 1, offset)
+    emit(rows[:limit], as_json, as_csv, columns)
+    if len(rows) > limit:
+        click.echo(f"more rows: --offset {offset + limit}", err=True)
 
 
 def emit(rows: list[dict], as_json: bool, as_csv: bool, columns: list[str]) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows({c: _cell(r.get(c)) for c in columns} for r in rows)
+        write_csv(sys.stdout, columns, [{c: _cell(r.get(c)) for c in columns} for r in rows])
     elif not rows:
         click.echo("(none)")
     else:
@@ -245,21 +263,24 @@ def _cell(value) -> str:
 @click.option("--tenant", "-t", help="Only this vendor.")
 @click.option("--kind", type=click.Choice(["quote", "demo", "grace_call", "contact"]), help="Only this kind.")
 @click.option("--status", help="Only this status (submitted, …).")
+@page_options
 @output_options
 @click.pass_context
-def requests(ctx, tenant, kind, status, as_json, as_csv):
-    """Requests handed to the backend stubs, newest first; `requests show REF` for one."""
+def requests(ctx, tenant, kind, status, limit, offset, as_json, as_csv):
+    """Requests handed to the backend stubs, newest first, with who sent them; `requests show REF`
+    for one, with its payload, notices and conversation."""
     if ctx.invoked_subcommand is None:
         from . import staff
-        rows = staff.requests(_assistant().store, tenant, kind, status)
-        emit(rows, as_json, as_csv, ["reference", "created", "tenant", "kind", "status", "lang", "payload"])
+        store = _assistant().store
+        emit_page(lambda n, skip: staff.requests(store, tenant, kind, status, n, skip), limit, offset, as_json, as_csv,
+                  ["reference", "created", "tenant", "kind", "status", "lang", "summary"])
 
 
 @requests.command(name="show")
 @click.argument("reference")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def requests_show(reference, as_json):
-    """One request with its payload and the notices it sent."""
+    """One request with its payload, the notices it sent and the conversation it refers to."""
     from . import staff
     row = staff.request(_assistant().store, reference)
     if row is None:
@@ -274,38 +295,49 @@ def requests_show(reference, as_json):
         click.echo(f"  {key}: {_cell(value)}")
     for notice in row["notices"]:
         click.echo(f"notice to {notice['recipient']}: {notice['subject']}")
+    total, shown = row["transcript_turns"], len(row["transcript"])
+    if total:
+        click.echo(f"conversation: {total} turns" + (f", the last {shown}:" if shown < total else ":"))
+        for turn in row["transcript"]:
+            click.echo(f"  visitor: {turn['user']}\n  assistant: {turn['assistant']}")
 
 
 @cli.command()
 @click.option("--tenant", "-t", help="Only this vendor.")
+@page_options
 @output_options
-def outbox(tenant, as_json, as_csv):
-    """The emails the stubs would have sent (confirmations to visitors, notices to staff)."""
+def outbox(tenant, limit, offset, as_json, as_csv):
+    """The emails the stubs would have sent (confirmations to visitors, notices to staff), newest first."""
     from . import staff
-    emit(staff.outbox(_assistant().store, tenant), as_json, as_csv,
-         ["id", "created", "reference", "tenant", "recipient", "subject", "body"])
+    store = _assistant().store
+    emit_page(lambda n, skip: staff.outbox(store, tenant, limit=n, offset=skip), limit, offset, as_json, as_csv,
+              ["id", "created", "reference", "tenant", "recipient", "subject", "body"])
 
 
 @cli.command()
 @click.option("--tenant", "-t", help="Only this vendor.")
+@page_options
 @output_options
-def ledger(tenant, as_json, as_csv):
+def ledger(tenant, limit, offset, as_json, as_csv):
     """Grace calls per account: allowance, used and remaining this subscription year."""
     from . import staff
-    emit(staff.ledger(_assistant(), tenant), as_json, as_csv,
-         ["account", "tenant", "seats", "subscription", "active", "eligible", "allowance", "used", "remaining",
-          "year_start", "renewal"])
+    assistant = _assistant()
+    emit_page(lambda n, skip: staff.ledger(assistant, tenant, n, skip), limit, offset, as_json, as_csv,
+              ["account", "tenant", "seats", "subscription", "active", "eligible", "allowance", "used", "remaining",
+               "year_start", "renewal"])
 
 
 @cli.command()
 @click.option("--tenant", "-t", help="Only this vendor.")
+@page_options
 @output_options
-def unanswered(tenant, as_json, as_csv):
+def unanswered(tenant, limit, offset, as_json, as_csv):
     """Questions the assistant could not answer (and 'not helpful' votes), similar ones grouped,
     the most frequent first: the entries to write next."""
     from . import staff
-    emit(staff.unanswered(_assistant().store, tenant), as_json, as_csv,
-         ["count", "tenant", "question", "languages", "reasons", "examples", "last"])
+    store = _assistant().store
+    emit_page(lambda n, skip: staff.unanswered(store, tenant, n, skip), limit, offset, as_json, as_csv,
+              ["count", "tenant", "question", "languages", "reasons", "examples", "last", "id"])
 
 
 if __name__ == "__main__":

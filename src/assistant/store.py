@@ -26,7 +26,11 @@ SCHEMA = {
     "outbox": ({"id": int, "reference": str, "tenant": str, "kind": str, "recipient": str, "subject": str,
                 "body": str, "lang": str, "created": str}, "id"),
     "unanswered": ({"id": int, "tenant": str, "lang": str, "message": str, "candidates": str, "reason": str,
-                    "session_id": str, "created": str}, "id"),
+                    "session_id": str, "created": str, "group_id": int}, "id"),
+    # Similar unanswered questions, grouped as they arrive (grouping.py); languages, reasons and
+    # examples are JSON lists.
+    "unanswered_groups": ({"id": int, "tenant": str, "key": str, "question": str, "count": int, "languages": str,
+                           "reasons": str, "examples": str, "first": str, "last": str}, "id"),
     "feedback": ({"id": int, "session_id": str, "turn_id": int, "tenant": str, "helpful": int, "comment": str,
                   "message": str, "created": str}, "id"),
     "accounts": ({"account": str, "tenant": str, "seats": int, "subscription": str, "active": int,
@@ -43,7 +47,11 @@ INDEXES = [("requests", ["key"], True), ("requests", ["tenant", "kind", "status"
            ("turns", ["session_id"], False), ("grace_uses", ["account", "used_at"], False),
            ("unanswered", ["tenant"], False), ("outbox", ["reference"], False),
            ("feedback", ["session_id", "turn_id"], False),
-           ("verifications", ["tenant", "account", "created"], False), ("verifications", ["session_id"], False)]
+           ("verifications", ["tenant", "account", "created"], False), ("verifications", ["session_id"], False),
+           # Staff lists, filtered by tenant and paged in SQL; a new question's candidate groups.
+           ("unanswered", ["group_id"], False), ("unanswered_groups", ["tenant", "last"], False),
+           ("unanswered_groups", ["tenant", "count", "last"], False), ("requests", ["tenant", "created"], False),
+           ("requests", ["created"], False), ("outbox", ["tenant"], False)]
 # Each conversation as its last turn has it, with when it began: what the sessions table held
 # before its state moved onto the turns (see _migrate_sessions).
 VIEWS = {"sessions": ("""
@@ -138,6 +146,7 @@ class Store:
                     for table, columns, unique in INDEXES:
                         self.db[table].create_index(columns, unique=unique, if_not_exists=True)
                     self._create_views()
+                    self._group_unanswered()
                 return
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) or attempt == 49:
@@ -166,6 +175,12 @@ class Store:
         self.db.execute("update turns set state = (select state from sessions where sessions.id = turns.session_id) "
                         "where state is null and id in (select max(id) from turns group by session_id)")
         self.db.execute("drop table sessions")
+
+    def _group_unanswered(self) -> None:
+        """A database from before unanswered questions were grouped as they arrived: its questions
+        are grouped now, once (a look-up of the group_id index when there are none)."""
+        from .grouping import group_ungrouped  # which reads this module's JSON writer
+        group_ungrouped(self.db.conn)
 
     def _switch_to_wal(self) -> None:
         # WAL lets readers and one writer work together; the mode is kept in the file. Changing it

@@ -3,6 +3,7 @@ import json
 import re
 from functools import wraps
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, jsonify, request
 
@@ -111,12 +112,29 @@ def openapi():
 
 # -- staff ----------------------------------------------------------------------------------------------
 
+# Staff lists come a page at a time: ?limit= (1 to MAX_LIMIT, default PAGE_LIMIT) rows from ?offset=,
+# as {"items": [...], "next": the URL of the next page or null}; filtered by the token's tenants in
+# SQL before they are cut, so that a page costs the same however much visitors have stored.
+PAGE_LIMIT, MAX_LIMIT = 50, 200
+NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def bearer_token(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, or None: the scheme's name in any
+    case (RFC 6750), one space, a token. A bare token, another scheme, or spaces around the token
+    are refused: the token is compared exactly as sent."""
+    scheme, space, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not space or not token or token != token.strip():
+        return None
+    return token
+
+
 def staff_only(view):
     """A view for staff: a valid token is required, and what it returns is limited to the tenants
     that token may see (its scope, in ``g.scope``)."""
     @wraps(view)
     def checked(*args, **kwargs):
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        given = bearer_token(request.headers.get("Authorization", ""))
         scope = settings().staff_scope(given) if given else None
         if not scope:
             raise ApiError(401, "unauthorized", "A valid staff token is required (Authorization: Bearer …).")
@@ -134,8 +152,29 @@ def tenant_arg() -> str | None:
     return tenant
 
 
-def in_scope(rows: list[dict]) -> list[dict]:
-    return [row for row in rows if row["tenant"] in g.scope]
+def tenants_arg() -> str | list[str]:
+    """The tenant asked for, else every tenant of the token's scope."""
+    return tenant_arg() or sorted(g.scope)
+
+
+def number_arg(name: str, default: int, low: int, high: int) -> int:
+    value = request.args.get(name, str(default))
+    if not NUMBER.fullmatch(value) or not low <= int(value) <= high:
+        raise ApiError(400, f"invalid_{name}", f"'{name}' must be a whole number from {low} to {high}.")
+    return int(value)
+
+
+def page(rows_of):
+    """One page of a staff list: ``rows_of(limit, offset)`` is asked for one row more than the page,
+    which tells whether a next page exists."""
+    limit = number_arg("limit", PAGE_LIMIT, 1, MAX_LIMIT)
+    offset = number_arg("offset", 0, 0, 10 ** 9 - 1)
+    rows = rows_of(limit + 1, offset)
+    following = None
+    if len(rows) > limit:
+        args = {**request.args.to_dict(), "limit": limit, "offset": offset + limit}
+        following = f"{request.path}?{urlencode(args)}"
+    return jsonify({"items": rows[:limit], "next": following})
 
 
 @api.get("/lookup")
@@ -150,7 +189,7 @@ def lookup():
     top = request.args.get("top", "5")
     if not top.isdigit() or not 1 <= int(top) <= 50:
         raise ApiError(400, "invalid_top", "'top' must be a number from 1 to 50.")
-    return jsonify(lookup_rows(assistant(), query, tenant=tenant_arg() or sorted(g.scope), lang=lang, top=int(top)))
+    return jsonify(lookup_rows(assistant(), query, tenant=tenants_arg(), lang=lang, top=int(top)))
 
 
 @api.get("/requests")
@@ -158,7 +197,8 @@ def lookup():
 def requests_list():
     kind = request.args.get("kind") or None
     status = request.args.get("status") or None
-    return jsonify(in_scope(staff.requests(assistant().store, tenant_arg(), kind, status)))
+    tenants, store = tenants_arg(), assistant().store
+    return page(lambda limit, offset: staff.requests(store, tenants, kind, status, limit, offset))
 
 
 @api.get("/requests/<reference>")
@@ -173,19 +213,22 @@ def requests_show(reference):
 @api.get("/unanswered")
 @staff_only
 def unanswered():
-    return jsonify(in_scope(staff.unanswered(assistant().store, tenant_arg())))
+    tenants, store = tenants_arg(), assistant().store
+    return page(lambda limit, offset: staff.unanswered(store, tenants, limit, offset))
 
 
 @api.get("/outbox")
 @staff_only
 def outbox():
-    return jsonify(in_scope(staff.outbox(assistant().store, tenant_arg())))
+    tenants, store = tenants_arg(), assistant().store
+    return page(lambda limit, offset: staff.outbox(store, tenants, limit=limit, offset=offset))
 
 
 @api.get("/ledger")
 @staff_only
 def ledger():
-    return jsonify(in_scope(staff.ledger(assistant(), tenant_arg())))
+    tenants, served = tenants_arg(), assistant()
+    return page(lambda limit, offset: staff.ledger(served, tenants, limit, offset))
 
 
 def openapi_document() -> dict:
