@@ -211,3 +211,14 @@ def test_the_commands_print_a_page_and_say_how_to_get_the_next(cli_store):
     rest = runner.invoke(cli, ["unanswered", "--json", "--limit", "2", "--offset", "2"])
     assert len(json.loads(rest.stdout)) == 1 and rest.stderr == ""
     assert runner.invoke(cli, ["outbox", "--limit", "0"]).exit_code == 2
+
+
+def test_a_group_started_after_the_comparison_is_joined_not_split(fresh):
+    """Questions are compared with the groups before the write lock is taken; a group another
+    worker starts meanwhile is still found inside the transaction."""
+    store = fresh.store
+    seen = grouping.closest_seen(store.db.conn, "exo", "do you sell bicycles?")
+    fresh.backoffice.log_unanswered("exo", "en", "do you sell bicycles", [], "s1")  # another worker, meanwhile
+    with store.transaction():
+        grouping.group_question(store.db.conn, "exo", "en", "do you sell bicycles?", "fallback", "2026-12-07", seen)
+    assert [row["count"] for row in store.rows("unanswered_groups")] == [2]

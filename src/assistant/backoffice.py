@@ -3,7 +3,7 @@ notices they send, the grace-call ledgers, unanswered questions and feedback."""
 import json
 
 from .backends import GraceCalls, Notice, Request, StoredRequests
-from .grouping import group_question
+from . import grouping
 from .ledger import Ledger
 from .numbers import format_quantity
 from .store import Store, now, to_json
@@ -67,14 +67,16 @@ class Backoffice:
                        reason: str = "fallback") -> None:
         """The question, in the group of similar ones it joins (grouping.py): one transaction, so that
         concurrent workers neither split a group nor lose a count."""
+        seen = grouping.closest_seen(self.store.db.conn, tenant, message)  # compared before the write lock
         with self.store.transaction():
-            self._add_unanswered(tenant, lang, message, candidates, session_id, reason)
+            self._add_unanswered(tenant, lang, message, candidates, session_id, reason, seen)
 
-    def _add_unanswered(self, tenant: str, lang: str, message: str, candidates, session_id: str, reason: str) -> None:
+    def _add_unanswered(self, tenant: str, lang: str, message: str, candidates, session_id: str, reason: str,
+                        seen=None) -> None:
         """``log_unanswered`` inside a transaction the caller holds."""
         best = [{"intent": c.intent, "confidence": round(c.confidence, 3)} for c in candidates[:3]]
         created = now()
-        group_id = group_question(self.store.db.conn, tenant, lang, message, reason, created)
+        group_id = grouping.group_question(self.store.db.conn, tenant, lang, message, reason, created, seen)
         self.store.insert("unanswered", {"tenant": tenant, "lang": lang, "message": message, "reason": reason,
                                          "candidates": to_json(best), "session_id": session_id,
                                          "created": created, "group_id": group_id})

@@ -29,21 +29,33 @@ def key_of(message: str) -> str:
     return cut.rsplit(" ", 1)[0] if " " in cut else cut
 
 
-def group_question(conn: sqlite3.Connection, tenant: str, lang: str, message: str, reason: str,
-                   created: str) -> int:
-    """The id of the group the question joins (or starts), the group counted; inside a transaction,
-    so that two workers never start two groups for one question."""
-    key = key_of(message)
-    candidates = dict(conn.execute(
+def closest_seen(conn: sqlite3.Connection, tenant: str, message: str) -> tuple[tuple | None, int]:
+    """The most similar of the tenant's most recently seen groups, if one is similar enough, and the
+    highest group id at that time. Worked out before the transaction that stores the question, so
+    that the comparisons, the costly part, hold no lock (``group_question``'s ``seen``)."""
+    groups = dict(conn.execute(
         "select id, key from unanswered_groups where tenant = ? order by last desc, id desc limit ?",
         [tenant, CANDIDATES]).fetchall())
-    best = process.extractOne(key, candidates, scorer=fuzz.token_set_ratio, score_cutoff=SIMILAR)
-    if best is None:
+    top = conn.execute("select coalesce(max(id), 0) from unanswered_groups").fetchone()[0]
+    return _closest(key_of(message), groups), top
+
+
+def group_question(conn: sqlite3.Connection, tenant: str, lang: str, message: str, reason: str,
+                   created: str, seen: tuple[tuple | None, int] | None = None) -> int:
+    """The id of the group the question joins (or starts), the group counted; inside a transaction,
+    so that two workers never start two groups for one question. ``seen``: ``closest_seen`` before
+    the transaction; then only the groups started since are compared here, usually none."""
+    key = key_of(message)
+    best, top = seen if seen is not None else closest_seen(conn, tenant, message)
+    started_since = dict(conn.execute("select id, key from unanswered_groups where tenant = ? and id > ? "
+                                      "order by id desc limit ?", [tenant, top, CANDIDATES]).fetchall())
+    found = [match for match in (best, _closest(key, started_since)) if match]
+    if not found:
         return conn.execute(
             "insert into unanswered_groups (tenant, key, question, count, languages, reasons, examples, first, last) "
             "values (?, ?, ?, 1, ?, ?, ?, ?, ?)",
             [tenant, key, message, to_json([lang]), to_json([reason]), to_json([message]), created, created]).lastrowid
-    group_id = best[2]
+    group_id = max(found, key=lambda match: match[1])[2]
     languages, reasons, examples = (jsoncodec.loads(v) for v in conn.execute(
         "select languages, reasons, examples from unanswered_groups where id = ?", [group_id]).fetchone())
     conn.execute("update unanswered_groups set count = count + 1, last = max(last, ?), languages = ?, reasons = ?, "
@@ -51,6 +63,11 @@ def group_question(conn: sqlite3.Connection, tenant: str, lang: str, message: st
                  [created, to_json(_with(languages, lang)), to_json(_with(reasons, reason)),
                   to_json(_with(examples, message)), group_id])
     return group_id
+
+
+def _closest(key: str, groups: dict[int, str]):
+    """(key, score, id) of the most similar group, if one is similar enough."""
+    return process.extractOne(key, groups, scorer=fuzz.token_set_ratio, score_cutoff=SIMILAR) if groups else None
 
 
 def group_ungrouped(conn: sqlite3.Connection, batch: int = 500) -> int:
