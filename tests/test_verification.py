@@ -70,6 +70,15 @@ def test_staff_read_the_code_in_the_outbox_of_the_cli(fresh, converse, monkeypat
     assert any(r["recipient"] == "it@client-1003.example" and verification.read_code(r["body"]) for r in rows)
 
 
+def test_staff_read_the_code_in_the_outbox_of_the_api(fresh, converse):
+    from assistant.channels import create_app
+    from assistant.settings import Settings
+    converse("solidxperts", "I need a grace call for account SX-1003")
+    client = create_app(Settings(staff_token="staff-token"), assistant=fresh).test_client()
+    page = client.get("/api/v1/outbox", headers={"Authorization": "Bearer staff-token"}).get_json()
+    assert any(r["recipient"] == "it@client-1003.example" and verification.read_code(r["body"]) for r in page["items"])
+
+
 def test_the_right_code_proves_the_account_and_the_form_goes_on(fresh, converse):
     replies = converse("solidxperts", "Hi, I'd like a grace call. Account SX-1002, I'm Olivia Grant, "
                        "olivia.grant@grantdesign.co", "{code}")

@@ -110,7 +110,3 @@ class SqliteSessions:
         found = self.store.db.conn.execute("select session_id, tenant, lang, state from turns where session_id = ? "
                                            "order by id desc limit 1", [session_id]).fetchone()
         return dict(zip(("id", "tenant", "lang", "state"), found)) if found else None
-
-    def transcript(self, session_id: str) -> list[dict]:
-        return [{"user": t["user"], "assistant": t["assistant"]}
-                for t in self.store.rows("turns", "session_id = ?", [session_id], order_by="id")]
