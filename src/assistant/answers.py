@@ -1,12 +1,10 @@
 """Writing an entry's answer in the visitor's language: facts filled in, sources and follow-ups."""
-import re
-
-from . import langdata
+from . import langdata, patterns
 from .knowledge import Entry, Fact, Tenant
 from .numbers import format_number, format_quantity
 from .reply import Source
 
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(\.value)?\}")
+_PLACEHOLDER = patterns.compile(r"\{([a-z][a-z0-9_]*)(\.value)?\}")
 
 
 def _plural_word(unit: str, lang: str) -> str:
@@ -39,7 +37,7 @@ def fill(template: str, tenant: Tenant, lang: str, values: dict[str, str] | None
         return template
     values = values or {}
 
-    def replace(m: re.Match) -> str:
+    def replace(m) -> str:
         name, bare = m.group(1), bool(m.group(2))
         if name in values:
             return values[name]

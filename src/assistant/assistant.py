@@ -1,12 +1,11 @@
 """The one core every channel calls: ``Assistant.load()`` then ``assistant.reply(...)``."""
 import logging
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import config, models, transcripts
+from . import config, models, patterns, transcripts
 from .answers import answer_text, fill, follow_ups, source_of
 from .backends import Request
 from .backoffice import Backoffice
@@ -23,7 +22,7 @@ from .text import clean, without_contacts
 
 MAX_MESSAGE = 2000
 TOO_LONG_PREVIEW = 300  # characters of an overlong message read to tell its language
-CLAUSES = re.compile(r"[.?!;:\n]+|,\s+")
+CLAUSES = patterns.compile(r"[.?!;:\n]+|,\s+")
 log = logging.getLogger(__name__)
 
 

@@ -1,6 +1,5 @@
 """``assistant check``: every rule the data must follow, each problem with its file and line."""
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -8,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from . import intents as intents_module, knowledge, langdata, yamlfile
+from . import intents as intents_module, knowledge, langdata, patterns, yamlfile
 from .compute import FUNCTIONS
 from .dialogue import COMMON_INTENTS
 from .matching import OUT_OF_SCOPE
@@ -20,7 +19,7 @@ RESPONSES = ("utter_greeting", "utter_thanks", "utter_goodbye", "utter_help", "u
 # What a form that verifies a slot says (proof.py, and the email of backoffice.code_mail).
 VERIFY_RESPONSES = [f"utter_verify_{step}" for step in ("sent", "resent", "waiting", "ok", "wrong", "expired", "void",
                                                         "limit")] + ["utter_mail_subject_code", "utter_mail_code"]
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?:\.value)?\}")
+_PLACEHOLDER = patterns.compile(r"\{([a-z][a-z0-9_]*)(?:\.value)?\}")
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ def shared_phrases(examples: list[intents_module.Example]) -> list[Problem]:
     seen: dict[tuple[str, str], intents_module.Example] = {}
     problems = []
     for e in examples:
-        key = (e.lang, " ".join(re.findall(r"\w+", fold(e.text))) or fold(e.text))
+        key = (e.lang, " ".join(patterns.compile(r"\w+").findall(fold(e.text))) or fold(e.text))
         first = seen.setdefault(key, e)
         if first.intent != e.intent:
             problems.append(Problem(e.file, e.line, f"phrase {e.text!r} is also under {first.intent} "

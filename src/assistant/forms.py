@@ -5,9 +5,9 @@ reads every slot value the message gives, explains an invalid one and asks again
 question asked on the way and then asks its pending question again, lets the visitor correct a
 value or cancel, and when every required slot is filled, summarises and asks for confirmation.
 """
-import re
 from dataclasses import dataclass
 
+from . import patterns
 from .answers import render_fact
 from .backends import Request
 from .dialogue import FORM_CONTROL, THRESHOLD, is_entry
@@ -306,7 +306,7 @@ class Forms:
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", fold(text)))
+    return " ".join(patterns.compile(r"\w+").findall(fold(text)))
 
 
 def standing_values(standing, tenant, lang: str) -> dict:

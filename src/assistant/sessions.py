@@ -2,11 +2,11 @@
 import hashlib
 import hmac
 import json
-import re
 import secrets
 import time
 from dataclasses import dataclass, field
 
+from . import patterns
 from .store import Store, now, to_json
 
 
@@ -33,8 +33,8 @@ class Session:
 # The two namespaces of conversation ids. Public ids are issued by the server to a widget or an API
 # client, which sends them back; a chat platform's ids are derived by the server from the platform's
 # own user ids under a secret key, and hold a dot, which public ids cannot.
-_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
-_KEYED_ID = re.compile(r"[a-z]{1,16}\.[0-9a-f]{40}")
+_PUBLIC_ID = patterns.compile(r"[A-Za-z0-9_-]{8,64}")
+_KEYED_ID = patterns.compile(r"[a-z]{1,16}\.[0-9a-f]{40}")
 RANDOM_BYTES = 16  # 128 random bits in every public id
 
 

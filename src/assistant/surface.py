@@ -8,17 +8,16 @@ character 2- to 5-grams. On CLINC150 they take the matcher from 92.3 % to 94.1 %
 ``text_features`` defines them and fits the vocabulary; a message's known ones are looked up by
 _vocabulary.c, in a table of that vocabulary built when the vectorizer is made or loaded.
 """
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from . import _vocabulary
+from . import _vocabulary, patterns
 from .features import Vocabulary, fit, sparse_rows, tfidf
 from .text import fold, single_spaces
 
-WORD = re.compile(r"\w+")
+WORD = patterns.compile(r"\w+")
 CHAR_NGRAMS = (2, 3, 4, 5)  # as _vocabulary.c reads them
 _ONES = np.ones(4096, np.float32)  # each feature's count, read-only: made once, not per message
 _ONES.setflags(write=False)

@@ -1,13 +1,12 @@
 """The HTTP API under /api/v1/: the public chat for the widget, and staff views behind a token."""
 import json
-import re
 from functools import wraps
 from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from .. import staff
+from .. import patterns, staff
 from ..language import hint_from_header
 from ..lookup import lookup_rows
 from ..settings import ALL_TENANTS
@@ -16,8 +15,8 @@ from .headers import for_staff
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI = Path(__file__).with_name("openapi.json")
-TENANT = re.compile(r"[a-z0-9_-]{1,64}")
-SESSION = re.compile(r"[A-Za-z0-9_-]{1,64}")
+TENANT = patterns.compile(r"[a-z0-9_-]{1,64}")
+SESSION = patterns.compile(r"[A-Za-z0-9_-]{1,64}")
 LANGUAGES = ("fr", "en")
 
 
@@ -36,7 +35,7 @@ def body(req) -> dict:
     return req.json_object
 
 
-def text_field(data: dict, name: str, required: bool = True, pattern: re.Pattern | None = None) -> str | None:
+def text_field(data: dict, name: str, required: bool = True, pattern=None) -> str | None:
     value = data.get(name)
     if value is None and not required:
         return None
@@ -116,7 +115,7 @@ def openapi():
 # as {"items": [...], "next": the URL of the next page or null}; filtered by the token's tenants in
 # SQL before they are cut, so that a page costs the same however much visitors have stored.
 PAGE_LIMIT, MAX_LIMIT = 50, 200
-NUMBER = re.compile(r"[0-9]{1,9}")
+NUMBER = patterns.compile(r"[0-9]{1,9}")
 
 
 def bearer_token(header: str) -> str | None:

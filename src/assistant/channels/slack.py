@@ -2,7 +2,6 @@
 direct messages). Every request must carry Slack's signature (HMAC-SHA256 of the raw body with the
 app's signing secret, at most 5 minutes old)."""
 import logging
-import re
 import threading
 import time
 
@@ -12,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
+from .. import patterns
 from . import chatops
 from .api import assistant, settings
 from .errors import ApiError
@@ -24,7 +24,7 @@ SECTION_LIMIT = 3000    # characters in a section's text, Slack's limit
 SEEN_FOR = 3600         # seconds an event id is remembered: Slack retries within about 5 minutes
 COMMAND = "/faq"
 VOTES = {"feedback_helpful": True, "feedback_unhelpful": False}
-MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+MENTION = patterns.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
 # -- requests from Slack ---------------------------------------------------------------------------
