@@ -1,9 +1,11 @@
 import gzip
 import json
+import re
 from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 from text_to_num import alpha2digit
 
 from assistant import langdata, numbers
@@ -104,3 +106,20 @@ def test_a_message_without_number_words_is_not_given_to_text2num(monkeypatch):
 ])
 def test_number_words_in_any_case_plural_or_elided_are_still_read(text, lang, expected):
     assert words(text, lang) == expected
+
+
+# The pattern numbers were read with before RE2, whose lookarounds the rewritten one consumes.
+BACKTRACKING_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ ,.]\d{3})+(?![\d])|\d+)(?:[.,](\d{1,2})(?!\d))?\s?(k|m)?"
+                                 r"(?![a-z])", re.IGNORECASE)
+
+
+@given(st.lists(st.sampled_from(["1", "12", "123", "1234", " ", ",", ".", "k", "m", "K", "a", "h", "é", "٣", "ı",
+                                 "\n", "-", "_", "2 000", "3,5"]), max_size=14).map("".join))
+def test_numbers_are_found_where_the_backtracking_pattern_found_them(text):
+    """Their spans, digits, decimals and multiplier, including its oddities ("24h" reads 2)."""
+    expected = [(m.start(), m.end(), *m.group(1, 2, 3)) for m in BACKTRACKING_NUMBER.finditer(text)]
+    assert [tuple(found) for found in numbers._written(text)] == expected
+
+
+def test_a_run_of_digits_before_a_letter_gives_up_its_last_digit():
+    assert [n.value for n in extract("24h sur 24", "fr")] == [2, 24]

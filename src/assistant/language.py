@@ -12,13 +12,12 @@ An explicit language always wins.
 import json
 import math
 import os
-import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import repeat
 
-from . import langdata
+from . import langdata, patterns
 from .normalise import words
 from .text import clean, fold
 
@@ -48,7 +47,7 @@ class LanguageModel:
     """Log-probabilities of one language's character n-grams, and the typography it hints at."""
     chars: dict[str, float]
     char_unseen: float
-    typography: list[tuple[re.Pattern, float]]
+    typography: list[tuple[str, float]]  # (pattern, weight): kept as text, compiled by patterns.py
 
 
 class LanguageDetector:
@@ -72,8 +71,9 @@ class LanguageDetector:
             grams = Counter(profile["freq"])
             chars, char_unseen = _log_probabilities(grams, sum(profile["n_words"]), len(grams))
             word_lps.append(_log_probabilities(counts, sum(counts.values()), len(vocabulary)))
-            typography = [(re.compile(t["pattern"]), t["weight"])
-                          for t in langdata.load(lang, "language").get("typography", [])]
+            typography = [(t["pattern"], t["weight"]) for t in langdata.load(lang, "language").get("typography", [])]
+            for pattern, _ in typography:
+                patterns.compile(pattern)  # a pattern it refuses stops the build rather than a reply
             models[lang] = LanguageModel(chars, char_unseen, typography)
         word_scores = {w: tuple(lp.get(w, unseen) for lp, unseen in word_lps) for w in sorted(vocabulary)}
         return cls(models, word_scores)
@@ -95,7 +95,7 @@ class LanguageDetector:
                 scores[lang] = WORD_WEIGHT * total
         for lang, m in self.models.items():
             for pattern, weight in m.typography:
-                if pattern.search(text):
+                if patterns.compile(pattern).search(text):
                     scores[lang] += weight
         if max(scores.values()) - min(scores.values()) < DECISIVE:
             grams = _grams(text)

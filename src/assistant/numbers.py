@@ -1,18 +1,51 @@
 """Reading numbers out of messages (digits or words, either language) and writing them back."""
-import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from text_to_num import alpha2digit
 
-from . import langdata
+from . import langdata, patterns
 from .text import fold, split
 
-# 12 000 / 12,000 / 12.000 / 12000 / 12,5 / 12.5, then an optional k or m multiplier.
-_NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[ ,.]\d{3})+(?![\d])|\d+)(?:[.,](\d{1,2})(?!\d))?\s?(k|m)?(?![a-z])",
-    re.IGNORECASE,
+# 12 000 / 12,000 / 12.000 / 12000 / 12,5 / 12.5, then an optional k or m multiplier; not after a
+# word character, a point or a comma, and not before a letter. Neither a group of three digits nor
+# the decimals may be followed by another digit. The characters around the number are consumed
+# (RE2 has no lookaround), so the end of the match depends on what the number ends with:
+#   - a multiplier, or a space (``space``), then anything but a letter;
+#   - its digits, then anything but a digit or a letter;
+#   - ``cut``: a run of digits followed by a letter gives up its last digit (the number is one
+#     digit short, followed by that digit: "24h" reads 2, as the backtracking pattern did).
+_NUMBER = patterns.compile(
+    r"(?:^|[^\w.,])(?:(?P<integer>\d{1,3}(?:[ ,.]\d{3})+|\d+)(?:[.,](?P<decimals>\d{1,2}))?"
+    r"(?:\s?(?P<unit>[km])(?:[^a-z]|\Z)|(?P<space>\s)(?:[^a-z]|\Z)|(?:[^\da-z]|\Z))"
+    r"|(?P<cut>\d+)\d)",
+    patterns.IGNORECASE,
 )
+_CUT = _NUMBER.groupindex["cut"]
+_SEPARATORS = patterns.compile(r"[ ,.]")
+
+
+class _Written(NamedTuple):
+    """A number as the message writes it: its span, and its digits, decimals and multiplier."""
+    start: int
+    end: int
+    integer: str
+    decimals: str | None
+    unit: str | None
+
+
+def _written(text: str) -> list[_Written]:
+    """Every number of the text, left to right. After one that ends with a space, the next is
+    searched from that space, which it may start after."""
+    found, position = [], 0
+    while (match := _NUMBER.search(text, position)) is not None:
+        integer = 1 if match.group(1) is not None else _CUT
+        end = max(match.end(group) for group in range(1, _CUT + 1))  # a group that took no part ends at -1
+        found.append(_Written(match.start(integer), end, match.group(integer), match.group("decimals"),
+                              match.group("unit")))
+        position = end - 1 if match.group("space") is not None else end
+    return found
 
 
 @dataclass(frozen=True)
@@ -64,7 +97,7 @@ def to_digits(text: str, lang: str) -> str:
 
 
 def _value(integer: str, decimals: str | None, multiplier: str | None) -> float:
-    value = float(re.sub(r"[ ,.]", "", integer))
+    value = float(_SEPARATORS.sub("", integer))
     if decimals:
         value += float(decimals) / 10 ** len(decimals)
     return value * {"k": 1_000, "m": 1_000_000}.get((multiplier or "").lower(), 1)
@@ -82,19 +115,19 @@ def _distance(text: str, start: int, end: int, other_start: int, other_end: int)
 
 
 @lru_cache(maxsize=256)
-def _literal(phrase: str) -> re.Pattern:
-    """A pattern for the phrase as written, compiled once: re.escape on every message cost more than
-    the search."""
-    return re.compile(re.escape(phrase))
+def _literal(phrase: str):
+    """A pattern for the phrase as written, compiled once: escaping it on every message cost more
+    than the search."""
+    return patterns.compile(patterns.escape(phrase))
 
 
-def _monthly(text: str, matches: list[re.Match], phrases: tuple[str, ...]) -> set[int]:
+def _monthly(text: str, matches: list[_Written], phrases: tuple[str, ...]) -> set[int]:
     """Which numbers a "per month" phrase qualifies: each phrase goes to the nearest number
     ("15 iSC par mois", "monthly consumption 125 iSC")."""
     qualified = set()
     for phrase in phrases:
         for occurrence in _literal(phrase).finditer(text):
-            distance = [_distance(text, m.start(), m.end(), occurrence.start(), occurrence.end()) for m in matches]
+            distance = [_distance(text, m.start, m.end, occurrence.start(), occurrence.end()) for m in matches]
             if distance and min(distance) <= 24:
                 qualified.add(distance.index(min(distance)))
     return qualified
@@ -104,14 +137,14 @@ def extract(text: str, lang: str) -> list[Number]:
     """Every number in the message, with what the words around it say it is."""
     text = fold(to_digits(text, lang))
     words = _quantity_words()
-    matches = list(_NUMBER.finditer(text))
+    matches = _written(text)
     monthly = _monthly(text, matches, words["per_month"])
     found = []
     for i, m in enumerate(matches):
-        before, after = text[max(0, m.start() - 8):m.start()].rstrip(), text[m.end():m.end() + 24]
-        money = bool(m.group(3)) or _next_to(words["money"], before, after)
+        before, after = text[max(0, m.start - 8):m.start].rstrip(), text[m.end:m.end + 24]
+        money = bool(m.unit) or _next_to(words["money"], before, after)
         counts = "per_month" if i in monthly else "people" if _next_to(words["people"], "", after) else None
-        found.append(Number(_value(*m.group(1, 2, 3)), m.start(), m.end(), money, counts))
+        found.append(Number(_value(m.integer, m.decimals, m.unit), m.start, m.end, money, counts))
     return found
 
 

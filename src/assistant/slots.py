@@ -5,28 +5,38 @@ Each slot type has one reader. A reader returns a ``Value`` (valid or not, so th
 can be explained) or None when the message says nothing about that slot. The slot being asked
 for (``pending``) may also take the whole message, for free-text answers such as a company name.
 """
-import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from .numbers import extract
-from .text import clean, fold, fold_term
+from . import patterns
+from .patterns import IGNORECASE
+from .text import clean, fold, fold_term, single_spaces
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-BROKEN_EMAIL = re.compile(r"\b[\w.+-]+(?:@|\s+at\s+)?[\w-]*\.(?:com|fr|dz|net|org|io|eu|be|ch|ca)\b", re.IGNORECASE)
-PHONE = re.compile(r"(?<![\w-])\+?\d[\d .()-]{6,}\d(?!\w)")
-ACCOUNT = re.compile(r"\bsx\s?-?\s?(\d{4})\b", re.IGNORECASE)
-LOOSE_ACCOUNT = re.compile(r"\bsx[\w-]*", re.IGNORECASE)
-PO = re.compile(r"(?:\bpo\b|bon de commande|purchase order|\bbc\b)\s*(?:n°|no\.?|number|num[ée]ro|#|:)*\s*([A-Z0-9][A-Z0-9/-]{2,})",
-                re.IGNORECASE)
-NAME_CUES = re.compile(r"(?:je m'appelle|mon nom est|moi c'est|my name is|i am|i'm|this is|name:|nom\s?:)\s+"
-                       r"([A-ZÀ-Ý][\w'À-ÿ-]+(?:\s+[A-ZÀ-Ý][\w'À-ÿ-]+){0,3})", re.IGNORECASE)
-LEADING_NAME = re.compile(r"^\s*([A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+[A-ZÀ-Ý][\w'À-ÿ-]+){1,3})\s*[,;/]")
-COMPANY_CUES = re.compile(r"(?:soci[ée]t[ée]|entreprise|company|organisation|organization|chez|at|from|travaille pour|"
-                          r"work for|de la soci[ée]t[ée])\s+([A-ZÀ-Ý0-9][\w&'.À-ÿ-]*(?:\s+[A-ZÀ-Ý0-9][\w&'.À-ÿ-]*){0,3})")
-PERSON = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+(?:[A-ZÀ-Ý][\w'À-ÿ-]+|de|du|van|von|el|al|ben|bin)){1,3}")
-WORDS_ONLY = re.compile(r"^[A-Za-zÀ-ÿ' .-]+$")
+# A word boundary is written as the character it stands on, consumed (``(?:^|\W)``, ``(?:\W|\Z)``),
+# and what is read is a group (see patterns.py).
+EMAIL = patterns.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Something like an email at word boundaries; the leftmost such match starts at a word's first
+# character, so the address starts with a word character.
+BROKEN_EMAIL = patterns.compile(
+    r"(?:^|\W)(\w[\w.+-]*(?:@|\s+at\s+)?[\w-]*\.(?:com|fr|dz|net|org|io|eu|be|ch|ca))(?:\W|\Z)", IGNORECASE)
+PHONE = patterns.compile(r"(?:^|[^\w-])(\+?\d[\d .()-]{6,}\d)(?:\W|\Z)")
+ACCOUNT = patterns.compile(r"(?:^|\W)sx\s?-?\s?(\d{4})(?:\W|\Z)", IGNORECASE)
+LOOSE_ACCOUNT = patterns.compile(r"(?:^|\W)(sx[\w-]*)", IGNORECASE)
+# "po" and "bc" are whole words: what follows them starts with a space, "#" or ":".
+_PO_CUES = r"(?:n°|no\.?|number|num[ée]ro|#|:)"
+PO = patterns.compile(rf"(?:(?:^|\W)(?:po|bc)(?:\s+{_PO_CUES}*|[#:]{_PO_CUES}*)"
+                      rf"|(?:bon de commande|purchase order)\s*{_PO_CUES}*)\s*([A-Z0-9][A-Z0-9/-]{{2,}})", IGNORECASE)
+NAME_CUES = patterns.compile(r"(?:je m'appelle|mon nom est|moi c'est|my name is|i am|i'm|this is|name:|nom\s?:)\s+"
+                             r"([A-ZÀ-Ý][\w'À-ÿ-]+(?:\s+[A-ZÀ-Ý][\w'À-ÿ-]+){0,3})", IGNORECASE)
+LEADING_NAME = patterns.compile(r"^\s*([A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+[A-ZÀ-Ý][\w'À-ÿ-]+){1,3})\s*[,;/]")
+COMPANY_CUES = patterns.compile(r"(?:soci[ée]t[ée]|entreprise|company|organisation|organization|chez|at|from|"
+                                r"travaille pour|work for|de la soci[ée]t[ée])\s+"
+                                r"([A-ZÀ-Ý0-9][\w&'.À-ÿ-]*(?:\s+[A-ZÀ-Ý0-9][\w&'.À-ÿ-]*){0,3})")
+PERSON = patterns.compile(r"[A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+(?:[A-ZÀ-Ý][\w'À-ÿ-]+|de|du|van|von|el|al|ben|bin)){1,3}")
+WORDS_ONLY = patterns.compile(r"[A-Za-zÀ-ÿ' .-]+")
+SEGMENTS = patterns.compile(r"[,;:\n]|\.\s")
 
 
 @dataclass(frozen=True)
@@ -55,15 +65,18 @@ def _email(text, lang, slot, spec, catalogue, lookups, asked):
         return Value(slot, match.group(0).lower())
     broken = BROKEN_EMAIL.search(text)
     if broken or (asked and len(text.split()) == 1 and "." in text):
-        return Value(slot, None, False, (broken.group(0) if broken else text).strip())
+        return Value(slot, None, False, (broken.group(1) if broken else text).strip())
     return None
 
 
 def _phone(text, lang, slot, spec, catalogue, lookups, asked):
-    for match in PHONE.finditer(text):
-        digits = re.sub(r"\D", "", match.group(0))
-        if 8 <= len(digits) <= 15:
-            return Value(slot, re.sub(r"\s+", " ", match.group(0)).strip())
+    position = 0
+    # Each next number is searched from the end of the last: it starts after a character that is
+    # not a word character, and a number ends with a digit.
+    while (match := PHONE.search(text, position)) is not None:
+        number, position = match.group(1), match.end(1)
+        if 8 <= sum(map(str.isdecimal, number)) <= 15:  # its digits (\d is str.isdecimal)
+            return Value(slot, single_spaces(number))
     return Value(slot, None, False, text.strip()) if asked else None
 
 
@@ -73,7 +86,7 @@ def _account(text, lang, slot, spec, catalogue, lookups, asked):
         return Value(slot, f"SX-{match.group(1)}")
     loose = LOOSE_ACCOUNT.search(text)
     if loose or asked:
-        return Value(slot, None, False, (loose.group(0) if loose else text).strip())
+        return Value(slot, None, False, (loose.group(1) if loose else text).strip())
     return None
 
 
@@ -100,7 +113,7 @@ def _choice(text, lang, slot, spec, catalogue, lookups, asked):
 def best_choice(text: str, choices: list[str]) -> str | None:
     """The catalogue item the message names: the longest one written out, else a close spelling."""
     folded = fold(text)
-    named = [c for c in choices if re.search(rf"\b{re.escape(fold_term(c))}\b", folded)]
+    named = [c for c in choices if patterns.compile(_bounded(fold_term(c))).search(folded)]
     if named:
         return max(named, key=len)
     scored = sorted(((fuzz.partial_ratio(fold_term(c), folded), len(c), c) for c in choices), reverse=True)
@@ -109,9 +122,25 @@ def best_choice(text: str, choices: list[str]) -> str | None:
     return None
 
 
+def _bounded(term: str) -> str:
+    """A pattern that finds the term where ``\\b{term}\\b`` would: Python's \\b stands between a
+    word character and another character, or an end; here those neighbours are consumed, for a
+    yes-or-no search."""
+    if not term:
+        return r"(?:^|\W)\w|\w(?:\W|\Z)"
+    before = r"(?:^|\W)" if _is_word(term[0]) else r"\w"
+    after = r"(?:\W|\Z)" if _is_word(term[-1]) else r"\w"
+    return before + patterns.escape(term) + after
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"  # \w
+
+
 def _mentions(text: str, words: list[str]) -> bool:
     folded = f" {fold(text)} "
-    return any(re.search(rf"(?<![\w]){re.escape(fold_term(w))}(?![\w])", folded) for w in words)
+    return any(patterns.compile(rf"(?:^|\W){patterns.escape(fold_term(w))}(?:\W|\Z)").search(folded)
+               for w in words)
 
 
 def _flag(text, lang, slot, spec, catalogue, lookups, asked):
@@ -131,7 +160,7 @@ def _person(text, lang, slot, spec, catalogue, lookups, asked):
         return Value(slot, _title(named))
     if asked:
         answer = clean(text).strip(" .!")
-        if WORDS_ONLY.match(answer) and 1 <= len(answer.split()) <= 5:
+        if WORDS_ONLY.fullmatch(answer) and 1 <= len(answer.split()) <= 5:
             return Value(slot, _title(answer))
         return Value(slot, None, False, answer)
     return None
@@ -139,7 +168,7 @@ def _person(text, lang, slot, spec, catalogue, lookups, asked):
 
 def _listed_names(text: str) -> list[str]:
     """Names given in a list of details: "need a quote: Omar Farouk, omar@acme.com, 12 users"."""
-    segments = [s.strip() for s in re.split(r"[,;:\n]|\.\s", text)]
+    segments = [s.strip() for s in SEGMENTS.split(text)]
     return [s for s in segments if PERSON.fullmatch(s)] if len(segments) > 1 else []
 
 

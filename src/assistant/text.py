@@ -1,9 +1,8 @@
 """Text helpers every stage shares: folding case, accents and typographic variants."""
-import re
 import unicodedata
 from functools import lru_cache
 
-from . import _words
+from . import _words, patterns
 
 # Apostrophes and dashes as people type them on phones and in word processors. Every other ASCII
 # character maps to itself: str.translate raises and clears a KeyError for each character missing
@@ -15,7 +14,7 @@ _TYPOGRAPHY = {i: i for i in range(128)} | str.maketrans({
 })
 _ASCII_TYPOGRAPHY = [(chr(k), v if isinstance(v, str) else chr(v)) for k, v in _TYPOGRAPHY.items()
                      if k < 128 and v not in (k, chr(k))]  # ASCII characters the table changes
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = patterns.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def single_spaces(text: str) -> str:
@@ -36,7 +35,7 @@ def clean(text: str) -> str:
 
 # The combining marks below U+0370, where Latin scripts and their accents lie: every one of them
 # but U+034F, the grapheme joiner, which combines nothing (test_text checks this against unicodedata).
-_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+_LATIN_MARKS = patterns.compile("[\u0300-\u034e\u0350-\u036f]")
 
 
 def strip_accents(text: str) -> str:
@@ -86,20 +85,40 @@ def fold_term(term: str) -> str:
 # searched only for the kinds it could hold: the others would fail at every character, so the
 # result is the whole pattern's, and most messages (a hyphen, a number, or nothing of these) are
 # not tried against all of them at every character.
-_DIGIT = re.compile(r"\d")
+_DIGIT = patterns.compile(r"\d")
 _CONTACT_KINDS = (
     ("@", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),              # an email
     ("http", r"https?://\S+"),                               # a web address
     ("www.", r"www\.\S+"),
     (_DIGIT, r"\+?\d[\d .()-]{6,}\d"),                       # a phone number
-    ("-", r"\b[A-Za-z]{2,4}-[A-Za-z0-9]{4,10}\b"),           # an account or request number
+    ("-", r"[A-Za-z]{2,4}-[A-Za-z0-9]{4,10}"),               # an account or request number, a whole word
 )
+_WHOLE_WORD = len(_CONTACT_KINDS) - 1  # the last kind: _contacts gives it the context it needs
 
 
 @lru_cache(maxsize=None)
-def _contacts(kinds: tuple[int, ...]) -> re.Pattern:
-    """The pattern of these kinds (their indexes in _CONTACT_KINDS), in that order."""
-    return re.compile("|".join(_CONTACT_KINDS[k][1] for k in kinds))
+def _contacts(kinds: tuple[int, ...]):
+    """The pattern of these kinds (their indexes in _CONTACT_KINDS, in that order), whose one
+    matching group is the contact. The whole-word kind needs a character that is not a word
+    character on either side, which RE2 can only consume: the one before is consumed with the other
+    kinds tried first where it stands, then after it, so that each position tries the kinds in
+    their order; the one after is consumed too, and ``_remove`` searches again from the contact's
+    end (no contact can start right after a whole word: it would need a non-word character there)."""
+    free = "|".join(_CONTACT_KINDS[k][1] for k in kinds if k != _WHOLE_WORD)
+    if _WHOLE_WORD not in kinds:
+        return patterns.compile(f"({free})")
+    word = rf"({_CONTACT_KINDS[_WHOLE_WORD][1]})(?:\W|\Z)"
+    return patterns.compile(rf"({free})|(?:^|\W)(?:({free})|{word})" if free else rf"(?:^|\W){word}")
+
+
+def _remove(pattern, text: str) -> str:
+    """The text with each contact the pattern finds replaced by a space, left to right."""
+    pieces, position = [], 0
+    while (found := pattern.search(text, position)) is not None:
+        start, end = found.span(found.lastindex)
+        pieces += [text[position:start], " "]
+        position = end
+    return "".join(pieces) + text[position:] if pieces else text
 
 
 def _possible_contacts(text: str) -> tuple[int, ...]:
@@ -112,5 +131,5 @@ def without_contacts(text: str) -> str:
     (SX-1002, QUO-7K2M9X): they say nothing of its language or of what it asks, only of who asks."""
     kinds = _possible_contacts(text)
     if kinds:
-        text = _contacts(kinds).sub(" ", text)
+        text = _remove(_contacts(kinds), text)
     return single_spaces(text)
