@@ -1,4 +1,6 @@
 """Writing an entry's answer in the visitor's language: facts filled in, sources and follow-ups."""
+from functools import lru_cache
+
 from . import langdata, patterns
 from .knowledge import Entry, Fact, Tenant
 from .numbers import format_number, format_quantity
@@ -36,15 +38,25 @@ def fill(template: str, tenant: Tenant, lang: str, values: dict[str, str] | None
     if "{" not in template:  # most answers state no fact: nothing to scan for
         return template
     values = values or {}
+    pieces = _split(template)  # text, name, ".value" or None, text, ...
+    written = [pieces[0]]
+    for i in range(1, len(pieces), 3):
+        written += [_placeholder(pieces[i], pieces[i + 1], tenant, lang, values), pieces[i + 2]]
+    return "".join(written)
 
-    def replace(m) -> str:
-        name, bare = m.group(1), bool(m.group(2))
-        if name in values:
-            return values[name]
-        fact = tenant.facts.get(name)
-        return render_fact(fact, lang, bare) if fact else m.group(0)
 
-    return _PLACEHOLDER.sub(replace, template)
+@lru_cache(maxsize=4096)
+def _split(template: str) -> tuple[str | None, ...]:
+    """The template's text around its placeholders, each as its name and ".value" or None. The
+    knowledge's templates are a few hundred: each is split once, not at every answer."""
+    return tuple(_PLACEHOLDER.split(template))
+
+
+def _placeholder(name: str, suffix: str | None, tenant: Tenant, lang: str, values: dict[str, str]) -> str:
+    if name in values:
+        return values[name]
+    fact = tenant.facts.get(name)
+    return render_fact(fact, lang, suffix is not None) if fact else f"{{{name}{suffix or ''}}}"
 
 
 def answer_text(entry: Entry, tenant: Tenant, lang: str) -> str:
