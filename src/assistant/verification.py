@@ -10,11 +10,11 @@ accounts exist; no email leaves, and no code matches.
 """
 import hashlib
 import hmac
-import re
 import secrets
 import time
 from dataclasses import dataclass
 
+from . import patterns
 from .store import Store, now as stamp
 
 CODE_DIGITS = 6
@@ -24,7 +24,7 @@ MAX_CODES_PER_ACCOUNT = 5         # codes sent to one account's contact ...
 ACCOUNT_WINDOW_S = 60 * 60        # ... within this window
 MAX_CODES_PER_CONVERSATION = 3
 # Six digits, possibly typed in two groups of three ("123 456"), not part of a longer number.
-CODE = re.compile(r"(?:^|\D)(\d{3})[ -]?(\d{3})(?:\D|$)")
+CODE = patterns.compile(r"(?:^|\D)(\d{3})[ -]?(\d{3})(?:\D|\Z)")  # \Z: a final newline is \D already
 
 
 @dataclass(frozen=True)
