@@ -90,3 +90,17 @@ def mentioned_before(text: str, term: str) -> bool:
 def test_a_backtracking_message_is_read_at_once():
     """The message that held a worker for seconds: hundreds of "sx-" with no address at the end."""
     assert slots._email("sx-" * 600 + "!", "fr", "email", {}, [], None, False) is None
+
+
+def test_the_forms_patterns_can_be_compiled_before_a_worker_needs_them(assistant):
+    """What a server's master compiles before it forks: every catalogue item's pattern and every
+    list of lookup words a form turn searches, so that no form turn compiles one of them."""
+    slots._any_word.cache_clear()
+    slots.compile_ahead((t.catalogue for t in assistant.tenants.values()), assistant.intents)
+    compiled = patterns.compiled()
+    assert all((slots._bounded(fold_term(item)), 0) in compiled
+               for t in assistant.tenants.values() for item in t.catalogue)
+    misses = slots._any_word.cache_info().misses
+    session = assistant.reply("exo", None, "je voudrais un devis").session_id
+    assistant.reply("exo", session, "Karim, karim@exemple.dz, 40 users, Enterprise, cloud, dollars, revendeur")
+    assert slots._any_word.cache_info().misses == misses

@@ -138,6 +138,20 @@ def _is_word(c: str) -> bool:
     return c.isalnum() or c == "_"  # \w
 
 
+def compile_ahead(catalogues, intents) -> None:
+    """Compile the patterns of every catalogue item and every list of lookup words now, rather than
+    on a worker's first form turns: a server's master does it before it forks, so that its workers
+    share them (some 130 ms of RE2 compilation otherwise). The lists are ``intents.lookup_values``',
+    as the readers are given them."""
+    for catalogue in catalogues:
+        for item in catalogue:
+            patterns.compile(_bounded(fold_term(item)))
+    slots = {name.partition(":")[0] for tables in intents.lookups.values() for name in tables}
+    for slot in slots:
+        for words in intents.lookup_values(slot).values():
+            _any_word(tuple(words))
+
+
 def _mentions(text: str, words: list[str]) -> bool:
     """Whether the message holds one of the words, each between non-word characters."""
     return bool(words) and _any_word(tuple(words)).search(fold(text)) is not None

@@ -27,10 +27,12 @@ def keep_knowledge() -> None:
     from ..backends import PREFIXES, validator
     from ..config import data_dir, project_root
     from ..models import keep_loaded
+    from ..slots import compile_ahead
 
     gc.unfreeze()  # the previous knowledge, if any, may be collected once replaced
     root = project_root()
-    keep_loaded(root, Path(data_dir(root)) / "cache")
+    bundle = keep_loaded(root, Path(data_dir(root)) / "cache")
+    compile_ahead((t.catalogue for t in bundle.tenants.values()), bundle.intents)
     for kind in PREFIXES:  # jsonschema and the requests' schemas, checked once, for every worker
         validator(kind)
     # A garbage collection writes to every object it visits: in a worker, it would copy each

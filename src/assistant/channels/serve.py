@@ -1,7 +1,6 @@
 """Serving the application for real: gunicorn, workers that each open their own database
 connection, and a staff token generated on first run when none is configured."""
 import os
-import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +8,7 @@ from pathlib import Path
 from gunicorn.app.base import BaseApplication
 
 from .. import config
+from ..settings import Settings, kept_secret
 from . import preload
 
 
@@ -41,12 +41,7 @@ def staff_token(data: Path) -> StaffToken:
         return StaffToken(configured, "ASSISTANT_STAFF_TOKEN", new=False)
     path = data / "staff_token"
     new = not path.exists()
-    if new:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(24))
-    return StaffToken(path.read_text().strip(), str(path), new)
+    return StaffToken(kept_secret(path), str(path), new)
 
 
 def announce(base: str, token: StaffToken, out=None) -> None:
@@ -64,7 +59,6 @@ def announce(base: str, token: StaffToken, out=None) -> None:
 
 def serve(host: str, port: int, workers: int) -> None:
     from ..assistant import Assistant
-    from ..settings import Settings
     data = config.data_dir(config.project_root())
     token = staff_token(data)
     os.environ["ASSISTANT_STAFF_TOKEN"] = token.value
