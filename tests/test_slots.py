@@ -73,13 +73,13 @@ TERMS = ["enterprise plus", "pro", "c++", "-x", "é", "a_b", "x."]
                                         max_size=6).map("".join))
 def test_a_catalogue_item_or_a_lookup_word_is_found_where_it_was(term, text):
     assert bool(patterns.compile(slots._bounded(term)).search(text)) == bool(re.search(rf"\b{re.escape(term)}\b", text))
-    assert slots._mentions(text, [term]) == mentioned_before(text, term)
+    assert slots.mentions(text, [term]) == mentioned_before(text, term)
 
 
 @given(st.lists(st.sampled_from(TERMS), min_size=1, max_size=4, unique=True),
        st.lists(st.sampled_from(TERMS + ["a", " ", "_", "+", "-", ".", "b"]), max_size=6).map("".join))
 def test_a_list_of_words_is_one_search_that_finds_what_each_word_found(terms, text):
-    assert slots._mentions(text, terms) == any(mentioned_before(text, term) for term in terms)
+    assert slots.mentions(text, terms) == any(mentioned_before(text, term) for term in terms)
 
 
 def mentioned_before(text: str, term: str) -> bool:

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from .numbers import format_quantity
 from .sessions import Session
-from .text import fold, fold_term
+from .slots import mentions
 from .verification import CODE_TTL_S, Verifier, read_code
 
 PROOF_TTL_S = 60 * 60
@@ -55,8 +55,7 @@ class Proofs:
         return self._send(session, tenant, lang, value, key)
 
     def _asks_for_another(self, text: str) -> bool:
-        folded = fold(text)
-        return any(fold_term(w) in folded for w in self.resend_words())
+        return mentions(text, self.resend_words())
 
     def _send(self, session: Session, tenant: str, lang: str, value: str, key: str) -> Step:
         challenge = self.verifier.issue(tenant, value, session.id, lang)

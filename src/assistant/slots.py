@@ -105,7 +105,7 @@ def _choice(text, lang, slot, spec, catalogue, lookups, asked):
     if spec.get("from") == "catalogue":
         best = best_choice(text, catalogue)
     else:
-        best = next((value for value, words in lookups(slot).items() if _mentions(text, words)), None)
+        best = next((value for value, words in lookups(slot).items() if mentions(text, words)), None)
     if best is not None:
         return Value(slot, best)
     return Value(slot, None, False, clean(text)) if asked else None
@@ -152,7 +152,7 @@ def compile_ahead(catalogues, intents) -> None:
             _any_word(tuple(words))
 
 
-def _mentions(text: str, words: list[str]) -> bool:
+def mentions(text: str, words: list[str]) -> bool:
     """Whether the message holds one of the words, each between non-word characters."""
     return bool(words) and _any_word(tuple(words)).search(fold(text)) is not None
 
@@ -166,7 +166,7 @@ def _any_word(words: tuple[str, ...]):
 
 
 def _flag(text, lang, slot, spec, catalogue, lookups, asked):
-    return Value(slot, True) if _mentions(text, lookups(slot).get("yes", [])) else None
+    return Value(slot, True) if mentions(text, lookups(slot).get("yes", [])) else None
 
 
 def _reference(text, lang, slot, spec, catalogue, lookups, asked):
