@@ -84,6 +84,43 @@ def test_a_faq_question_during_a_form_is_answered_then_the_form_resumes(converse
     assert last(replies)["action"]["status"] == "collecting"
 
 
+@pytest.mark.parametrize("lang, question, words", [
+    ("en", "can you do the quote in US dollars?", "dollars"),
+    ("fr", "c'est possible d'avoir le devis en dollars ?", "dollars"),
+])
+def test_a_question_between_two_details_is_answered_and_the_value_it_gives_kept(fresh, converse, lang, question,
+                                                                               words):
+    opening = "I need a quote" if lang == "en" else "je voudrais un devis"
+    replies = converse("conex", opening, "Laura Becker, laura@nordfracht.de", question, "Nordfracht", "25",
+                       "Conex Cloud", "yes" if lang == "en" else "oui")
+    digression = replies[2]
+    assert digression["type"] == "answer" and "USD" in digression["reply"]
+    assert digression["action"]["status"] == "collecting"
+    assert replies[3]["action"]["status"] == "collecting"  # "Nordfracht" is the company, not a currency
+    [row] = fresh.store.rows("requests")
+    assert json.loads(row["payload"])["currency"] == "USD"
+    assert json.loads(row["payload"])["company"] == "Nordfracht"
+
+
+@pytest.mark.parametrize("message, need", [
+    ("Grace call please: SX-1002, Priya Natarajan, priya@toolcraft.com, I need help with sheet metal flat "
+     "patterns since the update", "I need help with sheet metal flat patterns since the update"),
+    ("je voudrais un appel de grâce : compte SX-1002, Julien Roy, julien@usinage.ca, on a un problème avec les mises en plan",
+     "on a un problème avec les mises en plan"),
+])
+def test_every_detail_of_one_message_is_kept_free_text_included(fresh, converse, message, need):
+    replies = converse("solidxperts", message)
+    assert last(replies)["action"]["status"] == "verifying"
+    reply = last(converse("solidxperts", "{code}", session=last(replies)["session_id"]))
+    assert reply["action"]["status"] == "confirming" and need in reply["reply"]
+
+
+def test_a_question_that_gives_no_detail_leaves_the_pending_free_text_slot_empty(converse):
+    replies = converse("conex", "I need a quote", "how long is a quote valid?")
+    assert replies[1]["type"] == "answer" and "30" in replies[1]["reply"]
+    assert "name" in replies[1]["reply"].split("\n")[-1]
+
+
 def test_cancel_ends_the_form_and_sends_nothing(fresh, converse):
     for words in ("annuler", "never mind", "laisse tomber", "cancel"):
         reply = last(converse("exo", "je voudrais une démo", words))

@@ -104,3 +104,20 @@ def test_the_forms_patterns_can_be_compiled_before_a_worker_needs_them(assistant
     session = assistant.reply("exo", None, "je voudrais un devis").session_id
     assistant.reply("exo", session, "Karim, karim@exemple.dz, 40 users, Enterprise, cloud, dollars, revendeur")
     assert slots._any_word.cache_info().misses == misses
+
+
+def test_a_free_text_value_among_other_details_is_found_by_its_cue_words():
+    cues = {"cue": ["help with", "bug", "mardi", "après-midi"]}.copy
+
+    def read(text, how, slot="need", length=10):
+        spec = {"type": "text", "min_length": length, "cued": how}
+        found = slots.read_slots(text, "en", [slot], {slot: spec}, [], lambda s: cues(), None)
+        return found[slot].value if slot in found else None
+
+    assert read("SX-1002, Jane Roe, I need help with flat patterns. Thanks", "segment") == \
+        "I need help with flat patterns"
+    assert read("une démo ? Nadia Haddad, mardi après-midi si possible", "from_cue", length=3) == \
+        "mardi après-midi si possible"
+    assert read("un bug", "segment") is None               # shorter than the slot's minimum
+    assert read("Jane Roe, jane@acme.com", "segment") is None  # no cue: nothing taken
+    assert read("I need help with flat patterns", None) is None  # a slot that is not cued

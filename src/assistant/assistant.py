@@ -17,6 +17,7 @@ from .knowledge import Entry, Tenant
 from .locks import ConversationLocks
 from .reply import Action, Reply
 from .sessions import Session, SqliteSessions
+from .slots import EMAIL
 from .store import Store
 from .text import clean, without_contacts
 
@@ -98,7 +99,7 @@ class Assistant:
     def _respond(self, tenant: Tenant, session: Session, text: str, plain: str, lang: str) -> Reply:
         if not text:
             return self._reply(session, lang, "smalltalk", self.response("utter_empty", lang, tenant))
-        candidates = self.read_intent(tenant.id, plain, lang)
+        candidates = self.read_intent(tenant.id, plain, lang, gives_contacts=EMAIL.search(text) is not None)
         best = candidates[0] if candidates and candidates[0].confidence >= THRESHOLD else None
         turn = Turn(tenant, session, text, lang, best.intent if best else None, best.confidence if best else 0.0)
         if session.form:
@@ -116,12 +117,14 @@ class Assistant:
     def rank(self, tenant: str, text: str, lang: str):
         return self.models.matchers[tenant].rank(self.models.normaliser.tokens(text, lang), text=text)
 
-    def read_intent(self, tenant: str, text: str, lang: str):
+    def read_intent(self, tenant: str, text: str, lang: str, gives_contacts: bool = False):
         """The ranked intents of a message. When the whole message reads as small talk or as
         nothing known, its clauses are read one by one: "Bonjour, j'aimerais un appel de grâce" is
-        a request, and "hi, can I get a quote? I'm Sarah Miller, …" too."""
+        a request, and "hi, can I get a quote? I'm Sarah Miller, …" too. A message that gives
+        contact details is read by clauses as well: "quote please: Karim, karim@x.dz, in dinars"
+        asks for a quote, whatever entry its details bring to mind."""
         whole = self.rank(tenant, text, lang)
-        if whole and whole[0].confidence >= THRESHOLD and whole[0].intent not in SMALLTALK:
+        if whole and whole[0].confidence >= THRESHOLD and whole[0].intent not in SMALLTALK and not gives_contacts:
             return whole
         clauses = [c for c in CLAUSES.split(text) if c.strip()]
         if len(clauses) < 2:

@@ -18,6 +18,7 @@ from .sessions import Session
 from .slots import Value, read_slots
 from .text import fold, fold_term
 
+FREE_TEXT = ("text", "person")  # slot types that take a whole message as their value when asked
 QUESTION_WORDS = ("combien", "comment", "pourquoi", "quand", "quel", "quelle", "est-ce", "est ce", "puis-je",
                   "how", "what", "why", "when", "which", "can i", "can we", "do you", "is there", "are there")
 
@@ -76,7 +77,7 @@ class Forms:
         takes_text = form["status"] == "collecting" and _key(turn.text) not in self.control_phrases
         values = self._read(turn, pending=form["pending"] if takes_text else None)
         if self._is_digression(turn, values):
-            return self._digress(turn)
+            return self._digress(turn, values)
         if form["status"] == "confirming" and not values:
             if turn.intent == "affirm":
                 return self._submit(turn)
@@ -269,28 +270,35 @@ class Forms:
 
     def _is_digression(self, turn: Turn, values: dict[str, Value]) -> bool:
         """A FAQ question asked in the middle of a form, not an answer to it: the matcher knows the
-        question, it reads as a question, and it gives no value but what the pending slot would
-        take from any text."""
+        question, it reads as a question, and it gives no value to the slot asked for but what a
+        free-text slot would take from any text. Details it gives for other slots are kept
+        (``_digress``): "can you quote in dollars?" between two details is answered, and the
+        currency noted."""
         if not turn.intent or not is_entry(turn.intent) or turn.confidence < THRESHOLD:
             return False
         pending = turn.session.form["pending"]
-        takes_any_text = self.slots.get(pending, {}).get("type") in ("text", "person", "choice")
-        answers = [v for v in values.values() if v.valid and not (v.slot == pending and takes_any_text)]
+        answered = values.get(pending)
+        if answered is not None and answered.valid and not self._takes_any_text(pending):
+            return False
         folded = fold(turn.text)
-        return not answers and ("?" in turn.text or folded.startswith(QUESTION_WORDS))
+        return "?" in turn.text or folded.startswith(QUESTION_WORDS)
 
-    def _digress(self, turn: Turn) -> Reply:
+    def _takes_any_text(self, slot: str | None) -> bool:
+        return self.slots.get(slot, {}).get("type") in FREE_TEXT
+
+    def _digress(self, turn: Turn, values: dict[str, Value]) -> Reply:
+        """The question's answer, then the form where it was, with the details the question gave."""
         reply = self.answer(turn.tenant, turn.session, turn.text, turn.lang, turn.tenant.entries[turn.intent],
                             turn.confidence)
         form = turn.session.form
-        if form["status"] == "verifying":
-            question = self.say("utter_verify_waiting", turn.lang, turn.tenant, account=form["proof"]["value"])
-        elif form["status"] == "collecting" and form["pending"]:
-            question = self._question(turn, form["pending"])
+        if form["status"] == "verifying":  # nothing else is read until the code is given
+            resumed = self._form_reply(turn, self.say("utter_verify_waiting", turn.lang, turn.tenant,
+                                                      account=form["proof"]["value"]), "verifying")
         else:
-            question = self.say("utter_confirm", turn.lang, turn.tenant, summary=self._summary(turn))
-        reply.reply += "\n\n" + self.say("utter_resume", turn.lang, turn.tenant, question=question)
-        reply.action = Action(form["name"], form["status"])
+            kept = {k: v for k, v in values.items() if v.valid and not self._takes_any_text(k)}
+            resumed = self._collect(turn, kept)
+        reply.reply += "\n\n" + self.say("utter_resume", turn.lang, turn.tenant, question=resumed.reply)
+        reply.action, reply.suggestions = resumed.action, resumed.suggestions or reply.suggestions
         return reply
 
     # -- replies ------------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ COMPANY_CUES = patterns.compile(r"(?:soci[ée]t[ée]|entreprise|company|organisa
                                 r"([A-ZÀ-Ý0-9][\w&'.À-ÿ-]*(?:\s+[A-ZÀ-Ý0-9][\w&'.À-ÿ-]*){0,3})")
 PERSON = patterns.compile(r"[A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+(?:[A-ZÀ-Ý][\w'À-ÿ-]+|de|du|van|von|el|al|ben|bin)){1,3}")
 WORDS_ONLY = patterns.compile(r"[A-Za-zÀ-ÿ' .-]+")
-SEGMENTS = patterns.compile(r"[,;:\n]|\.\s")
+SEGMENTS = patterns.compile(r"[,;:\n]|[.?!]\s")
+MAX_CUED_TEXT = 600  # characters of a message searched for a cued free-text value
 
 
 @dataclass(frozen=True)
@@ -205,10 +206,36 @@ def _text(text, lang, slot, spec, catalogue, lookups, asked):
         if match:
             return Value(slot, match.group(1).strip(" .,"))
     if not asked:
-        return None
+        cued = _cued(text, spec.get("cued"), lookups(slot).get("cue", []))
+        return Value(slot, cued) if cued and len(cued) >= spec.get("min_length", 1) else None
     answer = clean(text).strip()
     valid = len(answer) >= spec.get("min_length", 1)
     return Value(slot, answer if valid else None, valid, answer)
+
+
+def _cued(text: str, how: str | None, cues: list[str]) -> str | None:
+    """A free-text value given among other details, found by its cue words (the slot's ``cue``
+    lookup): "…, I need help with exporting drawings" gives the need. ``how`` says what is kept:
+    ``segment``, the whole part of the message holding the cue (between commas, semicolons, line
+    breaks or sentences), or ``from_cue``, that part from the cue on ("a demo, Tuesday afternoon")."""
+    if not how or not cues:
+        return None
+    phrases = [fold_term(c).split() for c in cues]
+    for segment in SEGMENTS.split(text[:MAX_CUED_TEXT]):
+        words = segment.split()
+        start = _cue_start([fold_term(w.strip(".,;:!?()\"'")) for w in words], phrases)
+        if start is not None:
+            kept = words if how == "segment" else words[start:]
+            return " ".join(kept).strip(" .!")
+    return None
+
+
+def _cue_start(words: list[str], phrases: list[list[str]]) -> int | None:
+    """Where the first of the cue phrases starts among the (folded) words, if one is there."""
+    for i in range(len(words)):
+        if any(p and words[i:i + len(p)] == p for p in phrases):
+            return i
+    return None
 
 
 def _title(name: str) -> str:
