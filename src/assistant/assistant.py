@@ -10,6 +10,7 @@ from .answers import answer_text, fill, follow_ups, source_of
 from .backends import Request
 from .backoffice import Backoffice
 from .compute import compute
+from .dates import day_of
 from .dialogue import ACTIONS, FORM_CONTROL, HUMAN, SMALLTALK, THRESHOLD, decide, is_entry
 from .errors import MessageTooLong, UnknownTenant
 from .forms import Forms, Turn
@@ -167,7 +168,7 @@ class Assistant:
         if values and "response" in values:
             reply = self.response(values.pop("response"), lang, tenant, **values)
         elif values:
-            reply = fill(entry.computed["reply"][lang], tenant, lang, values)
+            reply = fill(entry.computed[values.pop("reply", "reply")][lang], tenant, lang, values)
         else:
             reply = answer_text(entry, tenant, lang)
         return self._reply(session, lang, "answer", reply, intent or entry.qualified_id, confidence,
@@ -177,7 +178,7 @@ class Assistant:
         if not entry.computed:
             return None
         return compute(entry.computed, text, tenant, lang, ledger=self.backoffice.ledger(tenant.id),
-                       proven=self.forms.proofs.proven(session))
+                       proven=self.forms.proofs.proven(session), today=day_of(self.clock()))
 
     def _handoff(self, turn: Turn) -> Reply:
         """A contact request that refers to the conversation (transcripts.py) rather than copying it:

@@ -118,20 +118,31 @@ def entry_problems(entry: knowledge.Entry, tenant: knowledge.Tenant) -> list[Pro
     problems = [where(f"no {part} in {lang}") for lang in tenant.languages
                 for part in ("question", "answer") if not getattr(entry, part).get(lang)]
     problems += [where(f"related entry {r!r} does not exist") for r in entry.related if r not in tenant.entries]
-    texts = list(entry.answer.values()) + list((entry.computed or {}).get("reply", {}).values())
+    texts = list(entry.answer.values()) + _computed_texts(entry)
     computed_names = _computed_placeholders(entry)
     for name in {n for text in texts for n in _PLACEHOLDER.findall(text)}:
         if name not in tenant.facts and name not in computed_names:
             problems.append(where(f"placeholder {{{name}}} names no fact"))
     if entry.computed and entry.computed["function"] not in FUNCTIONS:
         problems.append(where(f"unknown computed function {entry.computed['function']!r}"))
+    fact = (entry.computed or {}).get("fact")
+    if fact and fact not in tenant.facts:
+        problems.append(where(f"computed.fact {fact!r} names no fact"))
+    problems += [where(f"no computed.{key} in {lang}") for key in COMPUTED_TEXTS if key in (entry.computed or {})
+                 for lang in tenant.languages if not entry.computed[key].get(lang)]
     return problems
 
 
+COMPUTED_TEXTS = ("reply", "reply_past")  # a computed block's templates
+
+
+def _computed_texts(entry: knowledge.Entry) -> list[str]:
+    block = entry.computed or {}
+    return [text for key in COMPUTED_TEXTS for text in block.get(key, {}).values()]
+
+
 def _computed_placeholders(entry: knowledge.Entry) -> set[str]:
-    if not entry.computed:
-        return set()
-    return {n for text in entry.computed["reply"].values() for n in _PLACEHOLDER.findall(text)}
+    return {n for text in _computed_texts(entry) for n in _PLACEHOLDER.findall(text)}
 
 
 def intent_problems(tenants: dict[str, knowledge.Tenant], data: intents_module.IntentData) -> list[Problem]:

@@ -5,7 +5,10 @@ facts, and returns the values of its reply template's placeholders, or None when
 not carry what it needs (then the entry's general answer is given).
 """
 from collections.abc import Callable
+from datetime import date
 
+from .answers import render_fact
+from .dates import add, is_past, read_date, written
 from .knowledge import Tenant
 from .numbers import Number, extract, format_number, format_quantity
 from .slots import ACCOUNT
@@ -38,7 +41,7 @@ def _reduced(amount: float, tenant: Tenant, fact: str) -> float:
     return amount * (1 - tenant.facts[fact].value / 100)
 
 
-def grace_calls_for_seats(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
+def grace_calls_for_seats(message, numbers, tenant, spec, lang, **context) -> Values:
     seats = _count(numbers)
     calls = tenant.facts["grace_calls_per_year"].band_value(seats) if seats else None
     if calls is None:
@@ -46,7 +49,7 @@ def grace_calls_for_seats(message, numbers, tenant, spec, lang, ledger=None, pro
     return {"seats": format_quantity(seats, "seat", lang), "calls": format_quantity(calls, "call", lang)}
 
 
-def renewal_max_price(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
+def renewal_max_price(message, numbers, tenant, spec, lang, **context) -> Values:
     amount = _amount(numbers)
     if not amount:
         return None
@@ -57,7 +60,7 @@ def renewal_max_price(message, numbers, tenant, spec, lang, ledger=None, proven=
             "cap": _percent(tenant, "renewal_increase_cap", lang)}
 
 
-def discounted_price(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
+def discounted_price(message, numbers, tenant, spec, lang, **context) -> Values:
     amount = _amount(numbers)
     if not amount:
         return None
@@ -67,7 +70,7 @@ def discounted_price(message, numbers, tenant, spec, lang, ledger=None, proven=(
             "discount": _percent(tenant, spec["fact"], lang)}
 
 
-def academic_prices(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
+def academic_prices(message, numbers, tenant, spec, lang, **context) -> Values:
     amount = _amount(numbers)
     if not amount:
         return None
@@ -80,7 +83,7 @@ def academic_prices(message, numbers, tenant, spec, lang, ledger=None, proven=()
             "cloud_discount": _percent(tenant, cloud, lang)}
 
 
-def hosted_capacity(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
+def hosted_capacity(message, numbers, tenant, spec, lang, **context) -> Values:
     users = _count(numbers)
     if not users:
         return None
@@ -95,7 +98,7 @@ def hosted_capacity(message, numbers, tenant, spec, lang, ledger=None, proven=()
             "bandwidth": written}
 
 
-def rental_runtime(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
+def rental_runtime(message, numbers, tenant, spec, lang, **context) -> Values:
     monthly = next((n for n in numbers if n.counts == "per_month"), None)
     if monthly is None and len(numbers) == 2:  # "1000 credits, monthly consumption 125": the smaller
         monthly = min(numbers, key=lambda n: n.value)
@@ -108,12 +111,13 @@ def rental_runtime(message, numbers, tenant, spec, lang, ledger=None, proven=())
             "months": format_quantity(round(months, 1), "month", lang)}
 
 
-def grace_calls_left(message, numbers, tenant, spec, lang, ledger=None, proven=()) -> Values:
+def grace_calls_left(message, numbers, tenant, spec, lang, **context) -> Values:
     """An account's balance, from the ledger: "how many grace calls are left on SX-1002?", for an
     account proven in this conversation only."""
     found = ACCOUNT.search(message)
     account = f"SX-{found.group(1)}" if found else None
-    standing = ledger.standing(account) if account in proven and ledger else None
+    ledger = context.get("ledger")
+    standing = ledger.standing(account) if account in context.get("proven", ()) and ledger else None
     if standing is None:
         return None
     from .forms import standing_values
@@ -124,20 +128,41 @@ def grace_calls_left(message, numbers, tenant, spec, lang, ledger=None, proven=(
     return {"response": key, **values}
 
 
+def date_after_period(message, numbers, tenant, spec, lang, **context) -> Values:
+    """A date the message gives plus the period the fact ``spec["fact"]`` states: "released in
+    March 2021, until when is it maintained?", "bought on 3 November: can I still be refunded?".
+    Placeholders: {start} and {end} as when something happens ("le 15 mars 2021", "in March
+    2028"), {until} as how long it lasts ("jusqu'au 15 mars 2028"), {period} the fact. When the end
+    is past, the block's ``reply_past`` template is used if it has one."""
+    today = context.get("today") or date.today()
+    start = read_date(message, today)
+    if start is None:
+        return None
+    fact = tenant.facts[spec["fact"]]
+    end = add(start, fact.value, fact.unit)
+    values = {"start": written(start, lang, "on"), "end": written(end, lang, "on"),
+              "until": written(end, lang, "until"), "period": render_fact(fact, lang)}
+    if is_past(end, today) and "reply_past" in spec:
+        values["reply"] = "reply_past"
+    return values
+
+
 FUNCTIONS: dict[str, Callable[..., Values]] = {
-    f.__name__: f for f in (grace_calls_for_seats, renewal_max_price, discounted_price,
-                            academic_prices, hosted_capacity, rental_runtime, grace_calls_left)
+    f.__name__: f for f in (grace_calls_for_seats, renewal_max_price, discounted_price, academic_prices,
+                            hosted_capacity, rental_runtime, grace_calls_left, date_after_period)
 }
 
 
-def compute(spec: dict, message: str, tenant: Tenant, lang: str, ledger=None, proven=()) -> Values:
+def compute(spec: dict, message: str, tenant: Tenant, lang: str, **context) -> Values:
     """The placeholder values for an entry's ``computed`` block, or None. A function may name a
-    response to use instead of the entry's template (``{"response": key, …}``). ``proven``: the
-    accounts this conversation has proven it belongs to, the only ones a function may describe."""
+    response to use instead of the entry's template (``{"response": key, …}``) or another of the
+    block's templates (``{"reply": "reply_past", …}``). ``context``: what the conversation knows —
+    ``ledger``; ``proven``, the accounts this conversation has proven it belongs to, the only ones a
+    function may describe; ``today``."""
     function = FUNCTIONS.get(spec.get("function", ""))
     if function is None:
         return None
     try:
-        return function(message, extract(message, lang), tenant, spec, lang, ledger=ledger, proven=proven)
+        return function(message, extract(message, lang), tenant, spec, lang, **context)
     except (KeyError, ZeroDivisionError):
         return None

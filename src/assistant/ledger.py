@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from .dates import day_of
 from .knowledge import Tenant
 from .store import Store
 
@@ -61,8 +62,7 @@ class Ledger:
         self.store.db["accounts"].insert_all(rows, ignore=True)
 
     def today(self) -> date:
-        moment = self.clock()
-        return moment.date() if isinstance(moment, datetime) else moment
+        return day_of(self.clock())
 
     def standing(self, account: str) -> Standing | None:
         row = self.store.get("accounts", account)
