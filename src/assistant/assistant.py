@@ -10,11 +10,12 @@ from .answers import answer_text, fill, follow_ups, source_of
 from .backends import Request
 from .backoffice import Backoffice
 from .compute import compute
+from .concepts import Concepts
 from .dates import day_of
 from .dialogue import ACTIONS, FORM_CONTROL, HUMAN, SMALLTALK, THRESHOLD, decide, is_entry
 from .errors import MessageTooLong, UnknownTenant
 from .forms import Forms, Turn
-from .knowledge import Entry, Tenant
+from .knowledge import Entry, Tenant, knowledge_texts
 from .locks import ConversationLocks
 from .reply import Action, Reply
 from .sessions import Session, SqliteSessions
@@ -52,6 +53,7 @@ class Assistant:
         self.locks = ConversationLocks(None if store.in_memory else f"{store.path}.locks")
         self.backoffice = Backoffice(store, self.tenants, self.intents, clock)
         self.forms = Forms(bundle.forms, self.intents, self.backoffice, self.response, self._answer)
+        self.concepts = Concepts(bundle.concepts, {tid: knowledge_texts(t, self.intents) for tid, t in self.tenants.items()})
 
     @classmethod
     def load(cls, root: Path | str | None = None, data: Path | str | None = None, db: Path | str | None = None,
@@ -109,7 +111,7 @@ class Assistant:
         if repeated:
             return repeated
         decision = decide(candidates)
-        if decision.kind == "fallback":
+        if decision.kind == "fallback" or self.concepts.foreign(tenant.id, plain):
             return self._fallback(tenant, session, text, lang, candidates)
         if decision.kind == "clarify":
             return self._clarify(tenant, session, lang, decision)

@@ -88,3 +88,14 @@ def read_tenant(folder: Path, root: Path) -> Tenant:
 def load(root: Path) -> dict[str, Tenant]:
     folders = sorted(p for p in (root / "knowledge").iterdir() if (p / "tenant.yml").exists())
     return {t.id: t for t in (read_tenant(f, root) for f in folders)}
+
+
+def knowledge_texts(tenant: Tenant, intents) -> list[str]:
+    """Everything a tenant's knowledge says, in every language: its entries' questions, answers and
+    computed replies, and the phrasings of its own intents (those it treats as out of scope aside)."""
+    texts = [e.text for e in intents.for_scope(tenant.id) if e.intent != "out_of_scope"]
+    for entry in tenant.entries.values():
+        texts += [*entry.question.values(), *entry.answer.values()]
+        for key in ("reply", "reply_past"):
+            texts += list((entry.computed or {}).get(key, {}).values())
+    return texts

@@ -8,7 +8,7 @@ import logging
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -44,6 +44,7 @@ class Bundle:
     intents: IntentData
     forms: dict
     models: Models
+    concepts: dict = field(default_factory=dict)  # intents/concepts.yml: words per concept and language
 
 
 def texts_by_language(tenants: dict[str, Tenant], intents: IntentData) -> dict[str, list[str]]:
@@ -123,7 +124,8 @@ def _digest(paths: list[Path], salt: str = "") -> str:
 def read_bundle(root: Path) -> Bundle:
     tenants, intent_data = knowledge.load(root), intents_module.load(root)
     forms = yamlfile.plain(yamlfile.read(root / "intents" / "forms.yml", root))
-    return Bundle(tenants, intent_data, forms, build(tenants, intent_data))
+    concepts = yamlfile.plain(yamlfile.read(root / "intents" / "concepts.yml", root))["concepts"]
+    return Bundle(tenants, intent_data, forms, build(tenants, intent_data), concepts)
 
 
 class KnowledgeError(Exception):

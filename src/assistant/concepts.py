@@ -1,0 +1,43 @@
+"""Concepts that belong to some vendors only (``intents/concepts.yml``).
+
+One vendor rents software for service credits billed per second, another gives grace calls, a third
+refunds within 30 days. A visitor who asks a vendor about another's concept ("how many service
+credits do I need?") must not get the nearest entry's answer: the concept belongs to no entry of
+this tenant, so the assistant says it does not know. A tenant has a concept when its own knowledge
+uses one of the concept's words; nobody has to list what each vendor lacks.
+"""
+from collections.abc import Iterable
+
+from . import patterns
+from .text import fold, fold_term
+
+
+class Concepts:
+    def __init__(self, definitions: dict[str, dict[str, list[str]]], knowledge: dict[str, Iterable[str]]):
+        """``definitions``: each concept's words per language; ``knowledge``: each tenant's texts."""
+        self.concept_of = {fold_term(w): name for name, words in definitions.items()
+                           for lang_words in words.values() for w in lang_words}
+        self._pattern = _words_pattern(self.concept_of) if self.concept_of else None
+        self.owned = {tenant: self.named(" \n ".join(texts)) for tenant, texts in knowledge.items()}
+
+    def named(self, text: str) -> set[str]:
+        """The concepts a text names."""
+        if self._pattern is None:
+            return set()
+        folded, found, position = fold(text), set(), 0
+        # Each next word is searched from the end of the last, so that the character between two
+        # words, consumed as the first one's boundary, is read again as the second one's.
+        while (match := self._pattern.search(folded, position)) is not None:
+            found.add(self.concept_of[match.group(1)])
+            position = match.end(1)
+        return found
+
+    def foreign(self, tenant: str, text: str) -> set[str]:
+        """The concepts the message names that this tenant's knowledge never uses."""
+        return self.named(text) - self.owned.get(tenant, set())
+
+
+def _words_pattern(words: Iterable[str]):
+    """One search for every concept word, each whole: between non-word characters or the ends."""
+    alternatives = "|".join(patterns.escape(w) for w in sorted(words, key=len, reverse=True))
+    return patterns.compile(rf"(?:^|\W)({alternatives})(?:\W|\Z)")

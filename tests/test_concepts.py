@@ -1,0 +1,35 @@
+"""Another vendor's concept is not answered from the nearest entry of a tenant that does not have it."""
+import pytest
+
+from assistant.concepts import Concepts
+
+DEFINITIONS = {"service_credits": {"en": ["service credits", "isc"], "fr": ["crédits de service"]},
+               "grace_calls": {"en": ["grace call", "grace calls"], "fr": ["appel de grâce"]}}
+
+
+def test_a_tenant_has_the_concepts_its_own_knowledge_uses():
+    concepts = Concepts(DEFINITIONS, {"rental": ["Rental is paid with ISC."], "cad": ["Un appel de grâce par an."]})
+    assert concepts.owned == {"rental": {"service_credits"}, "cad": {"grace_calls"}}
+    assert concepts.foreign("cad", "how many service credits for 3 users?") == {"service_credits"}
+    assert concepts.foreign("rental", "how many service credits for 3 users?") == set()
+
+
+def test_concept_words_are_whole_words_found_without_case_or_accents():
+    concepts = Concepts(DEFINITIONS, {"any": []})
+    assert concepts.named("any discount? disc") == set()            # "isc" inside a word is not the concept
+    assert concepts.named("Crédits De Service, ISC") == {"service_credits"}
+    assert concepts.named("isc grace call") == {"service_credits", "grace_calls"}  # one character apart
+
+
+@pytest.mark.parametrize("tenant, message", [
+    ("exo", "how many service credits do I need to rent a licence?"),
+    ("anvaigo", "do you refund unused support hours?"),
+    ("innovaphone", "how many grace calls do we get with 8 seats?"),
+    ("solidxperts", "can we get an invoice in Algerian dinars?"),
+])
+def test_a_concept_the_tenant_does_not_have_falls_back(ask, message, tenant):
+    assert ask(tenant, message)["type"] == "fallback"
+
+
+def test_the_tenant_that_has_the_concept_answers_it(ask):
+    assert ask("innovaphone", "how many service credits do I need to rent a licence?")["type"] == "answer"
