@@ -128,6 +128,20 @@ def test_the_staff_page_searches_as_you_type(page, site):
     assert page.problems == []
 
 
+def test_the_staff_page_lists_only_the_entries_that_match(page, site):
+    page.goto(f"{site}/staff")
+    page.locator(".staff-token").fill("browser-token")
+    page.locator(".staff-login").click()
+    page.locator(".staff-search").fill("refund")
+    expect(page.locator("#lookup-status")).to_have_text("3 results for “refund”.", timeout=10000)
+    expect(page.locator(".staff-result")).to_have_count(3)
+    page.locator(".staff-search").fill("weather in paris")
+    expect(page.locator("#lookup-status")).to_have_text("No answer matches “weather in paris”.", timeout=10000)
+    expect(page.locator(".staff-result")).to_have_count(0)
+    shot(page, "staff-lookup-no-match")
+    assert page.problems == []
+
+
 def test_the_index_page_runs_under_its_own_policy(page, site):
     page.goto(site)
     expect(page.locator(".tenant-card")).to_have_count(5)

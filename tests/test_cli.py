@@ -33,6 +33,19 @@ def test_lookup_shows_both_languages_and_the_source():
     assert "fr:" in result.output and "en:" in result.output and "Règlement" in result.output
 
 
+def test_lookup_lists_only_the_entries_that_match():
+    result = run("lookup", "refund", "--tenant", "exo")
+    assert result.exit_code == 0
+    assert [line.split()[1] for line in result.output.splitlines() if not line.startswith(" ")] == ["exo.refund_policy"]
+
+
+def test_lookup_says_in_words_when_nothing_matches():
+    result = run("lookup", "weather in paris", "--tenant", "exo")
+    assert result.exit_code == 0
+    assert result.output == "No entry of exo matches “weather in paris”. Try other words, or the other language.\n"
+    assert json.loads(run("lookup", "weather in paris", "--json").output) == []
+
+
 def test_lookup_json_is_ranked():
     rows = json.loads(run("lookup", "grace calls", "--json").output)
     assert rows[0]["tenant"] == "solidxperts"

@@ -104,7 +104,17 @@ def chat(tenant, lang):
 @click.option("--top", default=5, show_default=True, help="How many matches to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
 def lookup(query, tenant, lang, top, as_json):
-    """Find the answers that best match a query, for support staff: score, both languages, source."""
+    """Find the entries that match a query, for support staff: the best first, each with its score
+    (the assistant's confidence, 0.01 to 1), both languages and its source.
+
+    Only entries that match are listed, so there may be fewer than --top, or none: then it says so
+    (with --json, an empty list).
+
+    \b
+    $ assistant lookup "refund" --tenant exo
+    1.00  exo.refund_policy  [Règlement — 3. Quelle est votre politique de remboursement?]
+    ...
+    """
     from .lookup import lookup_rows
     try:
         rows = lookup_rows(_assistant(), query, tenant=tenant, lang=lang, top=top)
@@ -112,6 +122,10 @@ def lookup(query, tenant, lang, top, as_json):
         _fail(error)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        where = f"of {tenant}" if tenant else "of any tenant"
+        click.echo(f"No entry {where} matches “{query}”. Try other words, or the other language.")
         return
     for row in rows:
         click.echo(f"{row['score']:.2f}  {row['tenant']}.{row['id']}  [{row['source']['section']} — {row['source']['question']}]")
