@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from .csvexport import write_csv
 from .errors import AssistantError
+from .tables import cell, emit_page, output_options, page_options
 
 LANGS = click.Choice(["fr", "en"])
 
@@ -225,53 +225,7 @@ def evaluate(path, failures):
     click.echo(lines[-1])
 
 
-# -- staff commands: each prints a table, or --json, or --csv, a page at a time ----------------------
-
-# A page of a staff list, as the API pages it (default 50). Run on the server by its own user, the
-# command line may export more rows at once than the API's 200.
-PAGE, MOST = 50, 10_000
-
-
-def output_options(command):
-    command = click.option("--csv", "as_csv", is_flag=True, help="Print CSV (formulas neutralised).")(command)
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
-
-
-def page_options(command):
-    command = click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0),
-                           help="Skip this many rows.")(command)
-    return click.option("--limit", default=PAGE, show_default=True, type=click.IntRange(1, MOST),
-                        help="Print at most this many rows.")(command)
-
-
-def emit_page(fetch, limit: int, offset: int, as_json: bool, as_csv: bool, columns: list[str]) -> None:
-    """The rows ``fetch(limit, offset)`` returns, and on stderr how to print the next page, if any."""
-    rows = fetch(limit + 1, offset)
-    emit(rows[:limit], as_json, as_csv, columns)
-    if len(rows) > limit:
-        click.echo(f"more rows: --offset {offset + limit}", err=True)
-
-
-def emit(rows: list[dict], as_json: bool, as_csv: bool, columns: list[str]) -> None:
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif as_csv:
-        write_csv(sys.stdout, columns, [{c: _cell(r.get(c)) for c in columns} for r in rows])
-    elif not rows:
-        click.echo("(none)")
-    else:
-        cells = [[_cell(r.get(c)) for c in columns] for r in rows]
-        widths = [min(48, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
-        click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
-        for row in cells:
-            click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)))
-
-
-def _cell(value) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else str(value)
-
+# -- staff commands: each prints a table, or --json, or --csv, a page at a time (tables.py) ------------
 
 @cli.group(invoke_without_command=True)
 @click.option("--tenant", "-t", help="Only this vendor.")
@@ -306,7 +260,7 @@ def requests_show(reference, as_json):
     for key in ("reference", "tenant", "kind", "status", "created", "lang", "session_id"):
         click.echo(f"{key}: {row[key]}")
     for key, value in row["payload"].items():
-        click.echo(f"  {key}: {_cell(value)}")
+        click.echo(f"  {key}: {cell(value)}")
     for notice in row["notices"]:
         click.echo(f"notice to {notice['recipient']}: {notice['subject']}")
     total, shown = row["transcript_turns"], len(row["transcript"])
@@ -316,16 +270,54 @@ def requests_show(reference, as_json):
             click.echo(f"  visitor: {turn['user']}\n  assistant: {turn['assistant']}")
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--tenant", "-t", help="Only this vendor.")
 @page_options
 @output_options
-def outbox(tenant, limit, offset, as_json, as_csv):
-    """The emails the stubs would have sent (confirmations to visitors, notices to staff), newest first."""
+@click.pass_context
+def outbox(ctx, tenant, limit, offset, as_json, as_csv):
+    """The emails the stubs would have sent (confirmations to visitors, notices to staff, one-time
+    codes that prove accounts), newest first, one line each: a body's line breaks show as ↵ and a
+    cell too long for its column ends with …. `outbox show ID` prints one email whole.
+
+    \b
+    $ assistant outbox --tenant solidxperts --limit 1
+    id  created                    reference  tenant       recipient               subject                             body
+    3   2026-12-07T15:45:18+00:00  CODE-1     solidxperts  it@client-1003.example  Your Solidxperts verification code  Hello, ↵ Your verification code is 777386. It i…
+    $ assistant outbox show 3          # that email whole
+    $ assistant outbox show DEM-…      # every email sent for a request (CODE-… for a code)
+    """
+    if ctx.invoked_subcommand is None:
+        from . import staff
+        store = _assistant().store
+        rows = emit_page(lambda n, skip: staff.outbox(store, tenant, limit=n, offset=skip), limit, offset, as_json,
+                         as_csv, ["id", "created", "reference", "tenant", "recipient", "subject", "body"])
+        if rows and not (as_json or as_csv):
+            click.echo("one email whole: assistant outbox show ID", err=True)
+
+
+@outbox.command(name="show")
+@click.argument("key", metavar="ID|REF")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def outbox_show(key, as_json):
+    """One email whole, by its id; or every email of a reference.
+
+    ID is the first column of `assistant outbox`. REF is a request's reference (QUO-…, DEM-…,
+    GRC-…, CON-…) or a one-time code's (CODE-…): its emails are printed in the order they were sent."""
     from . import staff
-    store = _assistant().store
-    emit_page(lambda n, skip: staff.outbox(store, tenant, limit=n, offset=skip), limit, offset, as_json, as_csv,
-              ["id", "created", "reference", "tenant", "recipient", "subject", "body"])
+    found = staff.emails(_assistant().store, key)
+    if not found:
+        click.echo(f"Error: no email {key} in the outbox", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo("\n\n".join(_email(row) for row in found))
+
+
+def _email(row: dict) -> str:
+    return (f"email {row['id']} · {row['reference']} · {row['tenant']} · {row['created']}\n"
+            f"To: {row['recipient']}\nSubject: {row['subject']}\n\n{row['body']}")
 
 
 @cli.command()
