@@ -75,6 +75,15 @@ def test_chat_holds_one_conversation():
     assert result.output.count(">") >= 2
 
 
+def test_chat_ends_each_reply_with_its_type_and_the_requests_status():
+    result = CliRunner().invoke(cli, ["chat", "--tenant", "exo"],
+                                input="je voudrais un devis\nannuler\nhow long are backups kept?\nquit\n")
+    assert result.exit_code == 0
+    turns = result.output.split("> ")[1:-1]
+    assert [turn.splitlines()[-2] for turn in turns] == ["   [form, collecting]", "   [form, cancelled]", "   [answer]"]
+    assert turns[0] == "Avec plaisir, je prépare votre demande de devis. Quel est votre nom ?\n   [form, collecting]\n\n"
+
+
 def test_answering_does_not_import_what_only_submitting_needs():
     """jsonschema is imported by the first request submitted, not by every `assistant ask`."""
     import subprocess

@@ -70,7 +70,17 @@ def ask(tenant, lang, as_json, session, message):
 @click.option("--tenant", "-t", required=True, help="Vendor whose knowledge answers, e.g. exo.")
 @click.option("--lang", type=LANGS, help="Force the language of every reply.")
 def chat(tenant, lang):
-    """Talk with the assistant in the terminal (one conversation; Ctrl-D or 'quit' ends it)."""
+    """Talk with the assistant in the terminal (one conversation; Ctrl-D or 'quit' ends it).
+
+    Each reply ends with its type and, during a request, the request's status, as the API's
+    reply contract names them (type: answer, clarify, form, done, fallback, smalltalk, handoff;
+    status: collecting, verifying, confirming, submitted, refused, cancelled):
+
+    \b
+    > je voudrais un devis
+    Avec plaisir, je prépare votre demande de devis. Quel est votre nom ?
+       [form, collecting]
+    """
     assistant = _assistant()
     try:
         assistant.tenant(tenant)
@@ -95,6 +105,12 @@ def chat(tenant, lang):
         click.echo(reply.reply)
         for suggestion in reply.suggestions:
             click.echo(f"  → {suggestion}")
+        click.echo(f"   {kind_and_status(reply)}\n")
+
+
+def kind_and_status(reply) -> str:
+    """``[form, collecting]``: the reply's type, then its action's status when it carries one."""
+    return f"[{reply.type}, {reply.action.status}]" if reply.action else f"[{reply.type}]"
 
 
 @cli.command()
