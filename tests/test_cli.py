@@ -84,6 +84,16 @@ def test_chat_ends_each_reply_with_its_type_and_the_requests_status():
     assert turns[0] == "Avec plaisir, je prépare votre demande de devis. Quel est votre nom ?\n   [form, collecting]\n\n"
 
 
+def test_a_command_says_it_trains_the_models_only_when_the_cache_is_stale(bundle, tmp_path, monkeypatch):
+    from assistant import models
+    fresh = run("ask", "--tenant", "exo", "refund?")  # the bundle fixture left the cache fresh
+    assert fresh.exit_code == 0 and fresh.stderr == ""
+    monkeypatch.setenv("ASSISTANT_DATA", str(tmp_path))  # an empty cache, read as the bundle (never trained here)
+    monkeypatch.setattr(models, "load_bundle", lambda *args, **kwargs: bundle)
+    stale = run("ask", "--tenant", "exo", "refund?")
+    assert stale.stderr == models.BUILDING + "\n" and "30" in stale.stdout
+
+
 def test_answering_does_not_import_what_only_submitting_needs():
     """jsonschema is imported by the first request submitted, not by every `assistant ask`."""
     import subprocess

@@ -21,8 +21,13 @@ LANGS = click.Choice(["fr", "en"])
 
 
 def _assistant():
+    """The assistant, saying first on stderr when loading it trains the models (about a minute)."""
     from .assistant import Assistant
-    return Assistant.load()
+    from .config import data_dir, project_root
+    from .models import announce_build
+    root = project_root()
+    announce_build(root, data_dir(root) / "cache", sys.stderr)
+    return Assistant.load(root)
 
 
 def _fail(error: AssistantError) -> None:
@@ -191,6 +196,7 @@ def reload(pidfile):
     from . import models
     from .config import data_dir, pid_file, project_root
     root = project_root()
+    models.announce_build(root, data_dir(root) / "cache", sys.stderr)
     try:
         models.load_bundle(root, data_dir(root) / "cache", keep_last_good=False)
     except models.KnowledgeError as error:
