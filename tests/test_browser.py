@@ -1,6 +1,6 @@
 """The widget in a real browser: Playwright driving Debian's Chromium (headless) against the
-demo site served on 127.0.0.1, under the application's own Content-Security-Policy. Under CI=true a
-missing browser is a failure, not a skip."""
+demo site served on 127.0.0.1, under the application's own Content-Security-Policy. A missing
+browser is a failure, never a skip (`make test` installs it)."""
 import re
 
 import pytest
@@ -34,6 +34,13 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     yield watched_page(context)
     context.close()
+
+
+def test_a_missing_browser_fails_the_browser_tests_and_says_what_to_install(monkeypatch):
+    import browsing
+    monkeypatch.setattr(browsing, "CHROMIUM", "/nonexistent/chromium")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install chromium"):
+        browsing.require_chromium()
 
 
 def open_widget(page, url):
