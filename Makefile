@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run chat test install check eval bench clean
+.PHONY: run chat test install system check eval bench clean
 
 run: $(STAMP)
 	$(BIN)/assistant serve --host 127.0.0.1 --port 8000
@@ -12,11 +12,18 @@ run: $(STAMP)
 chat: $(STAMP)
 	$(BIN)/assistant chat --tenant exo
 
-test: $(STAMP)
+test: $(STAMP) system
 	$(BIN)/assistant check
 	$(BIN)/python -m pytest
 
 install: $(STAMP)
+
+# What the tests need beyond pip, from Debian when missing (or one line saying what to install):
+# Chromium, which Playwright drives in the browser tests (it cannot download a browser of its own
+# here), and nginx, the reverse proxy of the slow-client tests (deploy/nginx/assistant.conf).
+system:
+	.ci/apt chromium
+	.ci/apt nginx
 
 # Reinstall only when the project's dependencies or its C loops change (pip compiles them with gcc).
 $(STAMP): pyproject.toml $(wildcard src/assistant/*.c src/assistant/*.h)

@@ -1,8 +1,8 @@
 """What the browser tests share: Debian's Chromium driven by Playwright (it cannot download a browser
 of its own here), screenshots, and a record of what a page reports as wrong — Content-Security-Policy
-violations, console errors, uncaught exceptions. Under CI=true a missing browser is a failure."""
+violations, console errors, uncaught exceptions. A missing browser is a failure, never a skip: `make
+test` installs Chromium (.ci/apt) and Playwright (pip) first."""
 import importlib.util
-import os
 import shutil
 import threading
 from contextlib import contextmanager
@@ -26,12 +26,13 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 
 def require_chromium() -> None:
-    """Skip the calling test module when Chromium or Playwright is missing (fail under CI=true)."""
-    if Path(CHROMIUM).exists() and importlib.util.find_spec("playwright") is not None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail("the browser tests need Chromium and Playwright (.ci/run installs them)", pytrace=False)
-    pytest.skip("Chromium or Playwright is not installed", allow_module_level=True)
+    """Fail the calling test module, saying what to install, when Chromium or Playwright is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"the browser tests need Chromium at {CHROMIUM}: run make test (it installs Debian's "
+                    "chromium), or apt-get install chromium", pytrace=False)
+    if importlib.util.find_spec("playwright") is None:
+        pytest.fail("the browser tests need Playwright: run make test (it installs it), or pip install -e '.[test]'",
+                    pytrace=False)
 
 
 def launch(playwright):

@@ -1,6 +1,7 @@
 """What visitors get: the right vendor's facts, computed cases, actions and honest fallbacks."""
 import pytest
 
+from assistant import lookup
 from assistant.text import fold
 
 
@@ -92,8 +93,21 @@ def test_answers_offer_related_questions_as_suggestions(assistant, ask):
     assert reply["suggestions"] == [assistant.tenants["exo"].entries[r].question["en"] for r in entry.related][:3]
 
 
-def test_staff_lookup_ranks_entries_of_every_tenant(assistant):
+def test_staff_lookup_ranks_the_matching_entries_of_every_tenant(assistant):
     matches = assistant.lookup("refund", top=5)
-    assert len(matches) == 5
-    assert {m.tenant for m in matches} >= {"exo", "conex"}
+    assert {(m.tenant, m.entry.id) for m in matches} == {("exo", "refund_policy"), ("conex", "refund_policy"),
+                                                         ("innovaphone", "isc_refund")}
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+@pytest.mark.parametrize("query", ["refund", "prix", "licence", "discount", "how long are backups kept?"])
+def test_staff_lookup_lists_no_entry_that_scores_zero(assistant, query):
+    """Matching means a score of at least 0.005: no row ever shows 0.00, and fewer than top is fine."""
+    matches = assistant.lookup(query, top=50)
+    assert matches and all(m.score >= lookup.MATCH_FLOOR for m in matches)
+    assert all(f"{m.score:.2f}" != "0.00" for m in matches)
+
+
+def test_staff_lookup_of_what_no_entry_holds_is_empty(assistant):
+    assert assistant.lookup("weather in paris", top=5) == []
+    assert assistant.lookup("zzzz qqq", tenant="exo") == []

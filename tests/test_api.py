@@ -107,7 +107,7 @@ def test_staff_endpoints_with_the_token(client):
         sid = chat(client, tenant="exo", message=words, **({"session_id": sid} if words != "je voudrais une démo" else {})).get_json()["session_id"]
     chat(client, tenant="exo", message="une recette de crêpes ?")
     rows = conforms(client.get("/api/v1/lookup?q=remboursement&tenant=exo&top=3", headers=auth), "/api/v1/lookup")
-    assert len(rows) == 3 and rows[0]["tenant"] == "exo"
+    assert [(row["tenant"], row["id"]) for row in rows] == [("exo", "refund_policy")]
     [request] = conforms(client.get("/api/v1/requests", headers=auth), "/api/v1/requests")["items"]
     assert request["summary"] == "Karim Benali · karim@exemple.dz · Sonatrach" and "payload" not in request
     detail = conforms(client.get(f"/api/v1/requests/{request['reference']}", headers=auth), "/api/v1/requests/{reference}")
@@ -118,6 +118,14 @@ def test_staff_endpoints_with_the_token(client):
     assert client.get("/api/v1/requests/NOPE", headers=auth).status_code == 404
     assert client.get("/api/v1/lookup?q=", headers=auth).status_code == 400
     assert client.get("/api/v1/unanswered?tenant=nope", headers=auth).status_code == 404
+
+
+def test_a_lookup_that_nothing_matches_is_an_empty_list(client):
+    response = client.get("/api/v1/lookup?q=weather+in+paris", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 200 and conforms(response, "/api/v1/lookup") == []
+    rows = client.get("/api/v1/lookup?q=refund&top=50", headers={"Authorization": f"Bearer {TOKEN}"}).get_json()
+    assert {(row["tenant"], row["id"]) for row in rows} == {("exo", "refund_policy"), ("conex", "refund_policy"),
+                                                           ("innovaphone", "isc_refund")}
 
 
 STAFF_LISTS = ["/api/v1/requests", "/api/v1/unanswered", "/api/v1/outbox", "/api/v1/ledger"]

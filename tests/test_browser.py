@@ -1,6 +1,6 @@
 """The widget in a real browser: Playwright driving Debian's Chromium (headless) against the
-demo site served on 127.0.0.1, under the application's own Content-Security-Policy. Under CI=true a
-missing browser is a failure, not a skip."""
+demo site served on 127.0.0.1, under the application's own Content-Security-Policy. A missing
+browser is a failure, never a skip (`make test` installs it)."""
 import re
 
 import pytest
@@ -34,6 +34,13 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     yield watched_page(context)
     context.close()
+
+
+def test_a_missing_browser_fails_the_browser_tests_and_says_what_to_install(monkeypatch):
+    import browsing
+    monkeypatch.setattr(browsing, "CHROMIUM", "/nonexistent/chromium")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install chromium"):
+        browsing.require_chromium()
 
 
 def open_widget(page, url):
@@ -125,6 +132,20 @@ def test_the_staff_page_searches_as_you_type(page, site):
     for view in ("unanswered", "requests", "outbox"):
         page.locator(f"#tab-{view}").click()
         expect(page.locator(f"#panel-{view} .status")).not_to_have_text(re.compile(r"^(Loading…)?$"), timeout=10000)
+    assert page.problems == []
+
+
+def test_the_staff_page_lists_only_the_entries_that_match(page, site):
+    page.goto(f"{site}/staff")
+    page.locator(".staff-token").fill("browser-token")
+    page.locator(".staff-login").click()
+    page.locator(".staff-search").fill("refund")
+    expect(page.locator("#lookup-status")).to_have_text("3 results for “refund”.", timeout=10000)
+    expect(page.locator(".staff-result")).to_have_count(3)
+    page.locator(".staff-search").fill("weather in paris")
+    expect(page.locator("#lookup-status")).to_have_text("No answer matches “weather in paris”.", timeout=10000)
+    expect(page.locator(".staff-result")).to_have_count(0)
+    shot(page, "staff-lookup-no-match")
     assert page.problems == []
 
 

@@ -33,6 +33,19 @@ def test_lookup_shows_both_languages_and_the_source():
     assert "fr:" in result.output and "en:" in result.output and "Règlement" in result.output
 
 
+def test_lookup_lists_only_the_entries_that_match():
+    result = run("lookup", "refund", "--tenant", "exo")
+    assert result.exit_code == 0
+    assert [line.split()[1] for line in result.output.splitlines() if not line.startswith(" ")] == ["exo.refund_policy"]
+
+
+def test_lookup_says_in_words_when_nothing_matches():
+    result = run("lookup", "weather in paris", "--tenant", "exo")
+    assert result.exit_code == 0
+    assert result.output == "No entry of exo matches “weather in paris”. Try other words, or the other language.\n"
+    assert json.loads(run("lookup", "weather in paris", "--json").output) == []
+
+
 def test_lookup_json_is_ranked():
     rows = json.loads(run("lookup", "grace calls", "--json").output)
     assert rows[0]["tenant"] == "solidxperts"
@@ -60,6 +73,25 @@ def test_chat_holds_one_conversation():
     result = CliRunner().invoke(cli, ["chat", "--tenant", "exo"], input="bonjour\nok merci\nquit\n")
     assert result.exit_code == 0
     assert result.output.count(">") >= 2
+
+
+def test_chat_ends_each_reply_with_its_type_and_the_requests_status():
+    result = CliRunner().invoke(cli, ["chat", "--tenant", "exo"],
+                                input="je voudrais un devis\nannuler\nhow long are backups kept?\nquit\n")
+    assert result.exit_code == 0
+    turns = result.output.split("> ")[1:-1]
+    assert [turn.splitlines()[-2] for turn in turns] == ["   [form, collecting]", "   [form, cancelled]", "   [answer]"]
+    assert turns[0] == "Avec plaisir, je prépare votre demande de devis. Quel est votre nom ?\n   [form, collecting]\n\n"
+
+
+def test_a_command_says_it_trains_the_models_only_when_the_cache_is_stale(bundle, tmp_path, monkeypatch):
+    from assistant import models
+    fresh = run("ask", "--tenant", "exo", "refund?")  # the bundle fixture left the cache fresh
+    assert fresh.exit_code == 0 and fresh.stderr == ""
+    monkeypatch.setenv("ASSISTANT_DATA", str(tmp_path))  # an empty cache, read as the bundle (never trained here)
+    monkeypatch.setattr(models, "load_bundle", lambda *args, **kwargs: bundle)
+    stale = run("ask", "--tenant", "exo", "refund?")
+    assert stale.stderr == models.BUILDING + "\n" and "30" in stale.stdout
 
 
 def test_answering_does_not_import_what_only_submitting_needs():

@@ -95,8 +95,8 @@ def test_a_scoped_tokens_pages_hold_its_tenants_rows_however_many_others_have(st
 
 def test_a_scoped_lookup_searches_only_its_tenants(staff):
     for token, tenant in ((EXO_ONLY, "exo"), (CONEX_ONLY, "conex")):
-        rows = get(staff, "/api/v1/lookup?q=discount&top=10", token).get_json()
-        assert len(rows) == 10 and {row["tenant"] for row in rows} == {tenant}
+        rows = get(staff, "/api/v1/lookup?q=prix&top=10", token).get_json()
+        assert rows and {row["tenant"] for row in rows} == {tenant}
 
 
 def test_a_scoped_token_cannot_ask_for_another_tenant(staff):

@@ -68,3 +68,28 @@ def test_a_store_closed_before_a_fork_opens_a_new_connection_when_used_again(tmp
     store.close()
     store.insert("feedback", {"session_id": "s", "tenant": "exo", "helpful": 1, "created": "now"})
     assert store.db.conn is not first and store.rows("feedback")[0]["session_id"] == "s"
+
+
+def served_output(monkeypatch, capsys, bundle, data=None) -> str:
+    """What `assistant serve` prints before gunicorn starts, its models read as ``bundle`` (never
+    trained here), the knowledge kept and gunicorn run as no-ops."""
+    from assistant import models
+    from assistant.channels import serve
+
+    if data:
+        monkeypatch.setenv("ASSISTANT_DATA", str(data))
+    monkeypatch.setenv("ASSISTANT_STAFF_TOKEN", "configured")
+    monkeypatch.setattr(models, "load_bundle", lambda *args, **kwargs: bundle)
+    monkeypatch.setattr(serve.preload, "keep_knowledge", lambda: None)
+    monkeypatch.setattr(serve.Server, "run", lambda self: None)
+    serve.serve("127.0.0.1", 8000, 1)
+    return capsys.readouterr().out
+
+
+def test_serve_says_it_trains_the_models_only_when_the_cache_is_stale(tmp_path, monkeypatch, capsys, bundle):
+    from assistant.models import BUILDING
+
+    fresh = served_output(monkeypatch, capsys, bundle)  # the bundle fixture left the cache fresh
+    assert "about a minute" not in fresh and fresh.startswith("Demo site:")
+    stale = served_output(monkeypatch, capsys, bundle, data=tmp_path)  # an empty cache
+    assert stale.startswith(BUILDING + "\nDemo site:")

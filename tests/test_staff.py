@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from assistant import Assistant, csvexport, grouping, staff, transcripts
+from assistant import Assistant, csvexport, grouping, staff, tables, transcripts
 from assistant.backends import Request
 from assistant.cli import cli
 from assistant.store import Store
@@ -50,6 +50,36 @@ def test_the_commands_print_json_and_csv(assistant):
     assert runner.invoke(cli, ["requests", "--kind", "quote"]).exit_code == 0
     missing = runner.invoke(cli, ["requests", "show", "QUO-NOPE"])
     assert missing.exit_code == 2 and "QUO-NOPE" in missing.output
+
+
+def test_the_outbox_prints_one_line_an_email_and_one_email_whole(fresh, converse, monkeypatch):
+    converse("exo", "je voudrais une démo", "Karim Benali, karim@exemple.dz", "Sonatrach", "oui")
+    monkeypatch.setattr("assistant.cli._assistant", lambda: fresh)
+    runner = CliRunner()
+    mails = staff.outbox(fresh.store)
+    assert len(mails) == 2 and all(mail["body"].count("\n") >= 3 for mail in mails)
+    listed = runner.invoke(cli, ["outbox"])
+    header, *lines = listed.stdout.splitlines()
+    assert header.split() == ["id", "created", "reference", "tenant", "recipient", "subject", "body"]
+    assert [line.split()[0] for line in lines] == [str(mail["id"]) for mail in mails]
+    assert all(line.endswith("…") for line in lines) and lines[-1].endswith("Bonjour, ↵ Nous avons bien reçu votre demande (…")
+    assert "assistant outbox show ID" in listed.stderr
+    visitor = mails[-1]
+    whole = runner.invoke(cli, ["outbox", "show", str(visitor["id"])])
+    assert whole.exit_code == 0 and whole.stdout.endswith(visitor["body"] + "\n")
+    assert f"To: {visitor['recipient']}" in whole.stdout and mails[0]["body"] not in whole.stdout
+    both = runner.invoke(cli, ["outbox", "show", visitor["reference"]]).stdout
+    assert both.index(visitor["body"]) < both.index(mails[0]["body"])  # in the order they were sent
+    missing = runner.invoke(cli, ["outbox", "show", "QUO-NOPE"])
+    assert missing.exit_code == 2 and "QUO-NOPE" in missing.stderr
+
+
+def test_a_table_cell_is_one_line_and_says_when_it_is_cut():
+    rows = [{"id": 1, "body": "Bonjour,\n\n  Votre code : 123456.\nMerci"}, {"id": 22, "body": "x" * 80}]
+    header, first, second = tables.table(rows, ["id", "body"])
+    assert first == "1   Bonjour, ↵ Votre code : 123456. ↵ Merci"
+    assert second == "22  " + "x" * (tables.WIDEST - 1) + "…"
+    assert header == "id  body"
 
 
 # -- unanswered questions, grouped as they arrive ---------------------------------------------------

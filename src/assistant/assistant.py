@@ -1,7 +1,6 @@
 """The one core every channel calls: ``Assistant.load()`` then ``assistant.reply(...)``."""
 import logging
 import os
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from .errors import MessageTooLong, UnknownTenant
 from .forms import Forms, Turn
 from .knowledge import Entry, Tenant, knowledge_texts
 from .locks import ConversationLocks
+from .lookup import Match, matches
 from .reply import Action, Reply
 from .sessions import Session, SqliteSessions
 from .slots import EMAIL
@@ -27,14 +27,6 @@ MAX_MESSAGE = 2000
 TOO_LONG_PREVIEW = 300  # characters of an overlong message read to tell its language
 CLAUSES = patterns.compile(r"[.?!;:\n]+|,\s+")
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Match:
-    """One line of a staff lookup."""
-    tenant: str
-    entry: Entry
-    score: float
 
 
 def utc_now() -> datetime:
@@ -229,12 +221,5 @@ class Assistant:
 
     def lookup(self, query: str, tenant: str | list[str] | None = None, lang: str | None = None,
                top: int = 5) -> list[Match]:
-        """The entries that best answer a query, over one tenant, several or all, for staff."""
-        text = clean(query)
-        lang = self.models.detector.detect(text, explicit=lang)
-        chosen = [tenant] if isinstance(tenant, str) else tenant
-        scope = [self.tenant(t) for t in chosen] if chosen else list(self.tenants.values())
-        tokens = self.models.normaliser.tokens(text, lang)
-        matches = [Match(t.id, t.entries[c.intent], c.confidence)
-                   for t in scope for c in self.models.matchers[t.id].rank(tokens, top + 10, text) if is_entry(c.intent)]
-        return sorted(matches, key=lambda m: -m.score)[:top]
+        """The entries that match a query, over one tenant, several or all, for staff (lookup.py)."""
+        return matches(self, query, tenant, lang, top)

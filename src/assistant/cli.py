@@ -14,15 +14,20 @@ from pathlib import Path
 
 import click
 
-from .csvexport import write_csv
 from .errors import AssistantError
+from .tables import cell, emit_page, output_options, page_options
 
 LANGS = click.Choice(["fr", "en"])
 
 
 def _assistant():
+    """The assistant, saying first on stderr when loading it trains the models (about a minute)."""
     from .assistant import Assistant
-    return Assistant.load()
+    from .config import data_dir, project_root
+    from .models import announce_build
+    root = project_root()
+    announce_build(root, data_dir(root) / "cache", sys.stderr)
+    return Assistant.load(root)
 
 
 def _fail(error: AssistantError) -> None:
@@ -70,7 +75,17 @@ def ask(tenant, lang, as_json, session, message):
 @click.option("--tenant", "-t", required=True, help="Vendor whose knowledge answers, e.g. exo.")
 @click.option("--lang", type=LANGS, help="Force the language of every reply.")
 def chat(tenant, lang):
-    """Talk with the assistant in the terminal (one conversation; Ctrl-D or 'quit' ends it)."""
+    """Talk with the assistant in the terminal (one conversation; Ctrl-D or 'quit' ends it).
+
+    Each reply ends with its type and, during a request, the request's status, as the API's
+    reply contract names them (type: answer, clarify, form, done, fallback, smalltalk, handoff;
+    status: collecting, verifying, confirming, submitted, refused, cancelled):
+
+    \b
+    > je voudrais un devis
+    Avec plaisir, je prépare votre demande de devis. Quel est votre nom ?
+       [form, collecting]
+    """
     assistant = _assistant()
     try:
         assistant.tenant(tenant)
@@ -95,6 +110,12 @@ def chat(tenant, lang):
         click.echo(reply.reply)
         for suggestion in reply.suggestions:
             click.echo(f"  → {suggestion}")
+        click.echo(f"   {kind_and_status(reply)}\n")
+
+
+def kind_and_status(reply) -> str:
+    """``[form, collecting]``: the reply's type, then its action's status when it carries one."""
+    return f"[{reply.type}, {reply.action.status}]" if reply.action else f"[{reply.type}]"
 
 
 @cli.command()
@@ -104,7 +125,17 @@ def chat(tenant, lang):
 @click.option("--top", default=5, show_default=True, help="How many matches to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
 def lookup(query, tenant, lang, top, as_json):
-    """Find the answers that best match a query, for support staff: score, both languages, source."""
+    """Find the entries that match a query, for support staff: the best first, each with its score
+    (the assistant's confidence, 0.01 to 1), both languages and its source.
+
+    Only entries that match are listed, so there may be fewer than --top, or none: then it says so
+    (with --json, an empty list).
+
+    \b
+    $ assistant lookup "refund" --tenant exo
+    1.00  exo.refund_policy  [Règlement — 3. Quelle est votre politique de remboursement?]
+    ...
+    """
     from .lookup import lookup_rows
     try:
         rows = lookup_rows(_assistant(), query, tenant=tenant, lang=lang, top=top)
@@ -112,6 +143,10 @@ def lookup(query, tenant, lang, top, as_json):
         _fail(error)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        where = f"of {tenant}" if tenant else "of any tenant"
+        click.echo(f"No entry {where} matches “{query}”. Try other words, or the other language.")
         return
     for row in rows:
         click.echo(f"{row['score']:.2f}  {row['tenant']}.{row['id']}  [{row['source']['section']} — {row['source']['question']}]")
@@ -161,6 +196,7 @@ def reload(pidfile):
     from . import models
     from .config import data_dir, pid_file, project_root
     root = project_root()
+    models.announce_build(root, data_dir(root) / "cache", sys.stderr)
     try:
         models.load_bundle(root, data_dir(root) / "cache", keep_last_good=False)
     except models.KnowledgeError as error:
@@ -211,53 +247,7 @@ def evaluate(path, failures):
     click.echo(lines[-1])
 
 
-# -- staff commands: each prints a table, or --json, or --csv, a page at a time ----------------------
-
-# A page of a staff list, as the API pages it (default 50). Run on the server by its own user, the
-# command line may export more rows at once than the API's 200.
-PAGE, MOST = 50, 10_000
-
-
-def output_options(command):
-    command = click.option("--csv", "as_csv", is_flag=True, help="Print CSV (formulas neutralised).")(command)
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(command)
-
-
-def page_options(command):
-    command = click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0),
-                           help="Skip this many rows.")(command)
-    return click.option("--limit", default=PAGE, show_default=True, type=click.IntRange(1, MOST),
-                        help="Print at most this many rows.")(command)
-
-
-def emit_page(fetch, limit: int, offset: int, as_json: bool, as_csv: bool, columns: list[str]) -> None:
-    """The rows ``fetch(limit, offset)`` returns, and on stderr how to print the next page, if any."""
-    rows = fetch(limit + 1, offset)
-    emit(rows[:limit], as_json, as_csv, columns)
-    if len(rows) > limit:
-        click.echo(f"more rows: --offset {offset + limit}", err=True)
-
-
-def emit(rows: list[dict], as_json: bool, as_csv: bool, columns: list[str]) -> None:
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif as_csv:
-        write_csv(sys.stdout, columns, [{c: _cell(r.get(c)) for c in columns} for r in rows])
-    elif not rows:
-        click.echo("(none)")
-    else:
-        cells = [[_cell(r.get(c)) for c in columns] for r in rows]
-        widths = [min(48, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
-        click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
-        for row in cells:
-            click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)))
-
-
-def _cell(value) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else str(value)
-
+# -- staff commands: each prints a table, or --json, or --csv, a page at a time (tables.py) ------------
 
 @cli.group(invoke_without_command=True)
 @click.option("--tenant", "-t", help="Only this vendor.")
@@ -292,7 +282,7 @@ def requests_show(reference, as_json):
     for key in ("reference", "tenant", "kind", "status", "created", "lang", "session_id"):
         click.echo(f"{key}: {row[key]}")
     for key, value in row["payload"].items():
-        click.echo(f"  {key}: {_cell(value)}")
+        click.echo(f"  {key}: {cell(value)}")
     for notice in row["notices"]:
         click.echo(f"notice to {notice['recipient']}: {notice['subject']}")
     total, shown = row["transcript_turns"], len(row["transcript"])
@@ -302,16 +292,54 @@ def requests_show(reference, as_json):
             click.echo(f"  visitor: {turn['user']}\n  assistant: {turn['assistant']}")
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--tenant", "-t", help="Only this vendor.")
 @page_options
 @output_options
-def outbox(tenant, limit, offset, as_json, as_csv):
-    """The emails the stubs would have sent (confirmations to visitors, notices to staff), newest first."""
+@click.pass_context
+def outbox(ctx, tenant, limit, offset, as_json, as_csv):
+    """The emails the stubs would have sent (confirmations to visitors, notices to staff, one-time
+    codes that prove accounts), newest first, one line each: a body's line breaks show as ↵ and a
+    cell too long for its column ends with …. `outbox show ID` prints one email whole.
+
+    \b
+    $ assistant outbox --tenant solidxperts --limit 1
+    id  created                    reference  tenant       recipient               subject                             body
+    3   2026-12-07T15:45:18+00:00  CODE-1     solidxperts  it@client-1003.example  Your Solidxperts verification code  Hello, ↵ Your verification code is 777386. It i…
+    $ assistant outbox show 3          # that email whole
+    $ assistant outbox show DEM-…      # every email sent for a request (CODE-… for a code)
+    """
+    if ctx.invoked_subcommand is None:
+        from . import staff
+        store = _assistant().store
+        rows = emit_page(lambda n, skip: staff.outbox(store, tenant, limit=n, offset=skip), limit, offset, as_json,
+                         as_csv, ["id", "created", "reference", "tenant", "recipient", "subject", "body"])
+        if rows and not (as_json or as_csv):
+            click.echo("one email whole: assistant outbox show ID", err=True)
+
+
+@outbox.command(name="show")
+@click.argument("key", metavar="ID|REF")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def outbox_show(key, as_json):
+    """One email whole, by its id; or every email of a reference.
+
+    ID is the first column of `assistant outbox`. REF is a request's reference (QUO-…, DEM-…,
+    GRC-…, CON-…) or a one-time code's (CODE-…): its emails are printed in the order they were sent."""
     from . import staff
-    store = _assistant().store
-    emit_page(lambda n, skip: staff.outbox(store, tenant, limit=n, offset=skip), limit, offset, as_json, as_csv,
-              ["id", "created", "reference", "tenant", "recipient", "subject", "body"])
+    found = staff.emails(_assistant().store, key)
+    if not found:
+        click.echo(f"Error: no email {key} in the outbox", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo("\n\n".join(_email(row) for row in found))
+
+
+def _email(row: dict) -> str:
+    return (f"email {row['id']} · {row['reference']} · {row['tenant']} · {row['created']}\n"
+            f"To: {row['recipient']}\nSubject: {row['subject']}\n\n{row['body']}")
 
 
 @cli.command()

@@ -157,6 +157,23 @@ def bundle_path(root: Path, cache_dir: Path) -> Path:
     return cache_dir / f"bundle-{fingerprint(root)}.pickle"
 
 
+BUILDING = "The code or the knowledge changed: training the models, about a minute…"
+
+
+def will_build(root: Path, cache_dir: Path) -> bool:
+    """Whether loading the knowledge now trains the models: the cache holds no bundle for the code and
+    the data as they are (nor does this process keep one)."""
+    path = bundle_path(root, cache_dir)
+    return not (path.exists() or (_kept is not None and _kept[0] == path))
+
+
+def announce_build(root: Path, cache_dir: Path, stream) -> None:
+    """BUILDING on ``stream`` before a load that will train the models, so that a person does not
+    wait a minute in silence; nothing when the cache is fresh (the load takes a second)."""
+    if will_build(root, cache_dir):
+        print(BUILDING, file=stream, flush=True)
+
+
 def load_bundle(root: Path, cache_dir: Path, keep_last_good: bool = True) -> Bundle:
     """The cached bundle for the data as it is now, built (and cached) when the data changed.
 

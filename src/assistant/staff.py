@@ -61,14 +61,24 @@ def request(store, reference: str) -> dict | None:
             "transcript_turns": total}
 
 
+OUTBOX = "select id, created, reference, tenant, recipient, subject, body from outbox"
+
+
 def outbox(store, tenant=None, reference=None, limit=None, offset=0) -> list[dict]:
     """The notices, newest first; a request's own, in the order they were sent."""
     clauses, params = _tenants(tenant)
     if reference:
         clauses.append("reference = ?")
         params.append(reference)
-    return _select(store, "select id, created, reference, tenant, recipient, subject, body from outbox",
-                   clauses, params, "id" if reference else "id desc", limit, offset)
+    return _select(store, OUTBOX, clauses, params, "id" if reference else "id desc", limit, offset)
+
+
+def emails(store, key: str) -> list[dict]:
+    """One email by its id (digits), or else every email sent for a reference (a request's, or a
+    one-time code's CODE-n), in the order they were sent."""
+    if key.isdigit():
+        return _select(store, OUTBOX, ["id = ?"], [int(key)], "id", None, 0)
+    return outbox(store, reference=key)
 
 
 def ledger(assistant, tenant=None, limit=None, offset=0) -> list[dict]:
@@ -100,4 +110,4 @@ def unanswered(store, tenant=None, limit=None, offset=0) -> list[dict]:
     return rows
 
 
-__all__ = ["requests", "request", "outbox", "ledger", "unanswered", "standing_values"]
+__all__ = ["requests", "request", "outbox", "emails", "ledger", "unanswered", "standing_values"]

@@ -59,10 +59,12 @@ def announce(base: str, token: StaffToken, out=None) -> None:
 
 def serve(host: str, port: int, workers: int) -> None:
     from ..assistant import Assistant
-    data = config.data_dir(config.project_root())
+    from ..models import announce_build
+    root = config.project_root()
+    data = config.data_dir(root)
     token = staff_token(data)
     os.environ["ASSISTANT_STAFF_TOKEN"] = token.value
-    print("Loading the knowledge (the first run after a change trains the models: about a minute)…", flush=True)
+    announce_build(root, data / "cache", sys.stdout)
     preload.keep_knowledge()  # built or read once, here: the workers share this copy
     Assistant.load(db=Settings.load().database()).store.close()  # the database made before the workers start
     announce(f"http://{host}:{port}", token)
