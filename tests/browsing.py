@@ -67,3 +67,50 @@ def watched_page(context):
 def shot(page, name: str) -> None:
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / f"{name}.png"))
+
+
+def open_widget(page, url):
+    from playwright.sync_api import expect
+    page.goto(url)
+    page.locator(".asst-launcher").click()
+    expect(page.locator(".asst-panel")).to_be_visible()
+    expect(page.locator(".asst-input")).to_be_focused()
+
+
+def ask(page, text):
+    """Send ``text`` from the widget; returns its reply's message."""
+    from playwright.sync_api import expect
+    count = page.locator(".asst-msg.asst-bot").count()
+    page.locator(".asst-input").fill(text)
+    page.locator(".asst-send").click()
+    expect(page.locator(".asst-msg.asst-bot")).to_have_count(count + 1, timeout=10000)
+    return page.locator(".asst-msg.asst-bot").last
+
+
+def sign_in(page, site):
+    from playwright.sync_api import expect
+    page.goto(f"{site}/staff")
+    page.locator(".staff-token").fill("browser-token")
+    page.locator(".staff-login").click()
+    expect(page.locator("#app")).to_be_visible(timeout=10000)
+
+
+def fill_the_back_office(served):
+    """More unanswered groups and requests than a page holds, one contact request with its
+    conversation, and a name typed as markup."""
+    import random
+    import string
+
+    from assistant.backends import Request
+    if served.store.rows("requests", "key = ?", ["browser-0"]):  # filled by the test before
+        return
+    rng = random.Random(3)
+    for n in range(57):
+        words = " ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(7)) for _ in range(3))
+        served.backoffice.log_unanswered("exo" if n % 3 else "conex", "fr", f"{words} ?", [], "s" * 16)
+    for n in range(55):
+        name = "<img src=x onerror=alert(1)>" if n == 54 else f"Visiteur {n}"
+        served.backoffice.submit(Request("exo", "demo", {"name": name, "email": f"v{n}@exemple.dz", "company": "Sonatrach"},
+                                         "s" * 16, "fr", f"browser-{n}"))
+    sid = served.reply("exo", None, "combien de temps dure l'essai ?").session_id
+    served.reply("exo", sid, "je veux parler à quelqu'un")

@@ -80,3 +80,30 @@ def converse(fresh):
             replies.append(reply)
         return replies
     return converse
+
+
+@pytest.fixture(scope="module")
+def served(bundle, tmp_path_factory):
+    """The assistant behind the browser tests' site, with a database of its own (per test module)."""
+    from assistant.store import Store
+    return Assistant(bundle, Store(tmp_path_factory.mktemp("browser") / "assistant.db"))
+
+
+@pytest.fixture(scope="module")
+def site(served):
+    """The application (demo site, widget, staff page) served on 127.0.0.1; yields its origin."""
+    from assistant.channels import create_app
+    from assistant.settings import Settings
+    from browsing import serving
+    app = create_app(Settings(staff_token="browser-token", rate_limit="1000 per minute"), assistant=served)
+    with serving(app) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    """A watched page (see browsing.watched_page) of a desktop-sized browser window."""
+    from browsing import watched_page
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    yield watched_page(context)
+    context.close()

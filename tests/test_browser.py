@@ -5,35 +5,11 @@ import re
 
 import pytest
 
-from assistant.channels import create_app
-from assistant.settings import Settings
-from browsing import require_chromium, serving, shot, watched_page
+from browsing import ask, fill_the_back_office, open_widget, require_chromium, shot, sign_in, watched_page
 
 require_chromium()
 
 from playwright.sync_api import expect  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def served(bundle, tmp_path_factory):
-    """The assistant behind the site, for tests that fill its database first."""
-    from assistant import Assistant
-    from assistant.store import Store
-    return Assistant(bundle, Store(tmp_path_factory.mktemp("browser") / "assistant.db"))
-
-
-@pytest.fixture(scope="module")
-def site(served):
-    app = create_app(Settings(staff_token="browser-token", rate_limit="1000 per minute"), assistant=served)
-    with serving(app) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    yield watched_page(context)
-    context.close()
 
 
 def test_a_missing_browser_fails_the_browser_tests_and_says_what_to_install(monkeypatch):
@@ -41,21 +17,6 @@ def test_a_missing_browser_fails_the_browser_tests_and_says_what_to_install(monk
     monkeypatch.setattr(browsing, "CHROMIUM", "/nonexistent/chromium")
     with pytest.raises(pytest.fail.Exception, match="apt-get install chromium"):
         browsing.require_chromium()
-
-
-def open_widget(page, url):
-    page.goto(url)
-    page.locator(".asst-launcher").click()
-    expect(page.locator(".asst-panel")).to_be_visible()
-    expect(page.locator(".asst-input")).to_be_focused()
-
-
-def ask(page, text):
-    count = page.locator(".asst-msg.asst-bot").count()
-    page.locator(".asst-input").fill(text)
-    page.locator(".asst-send").click()
-    expect(page.locator(".asst-msg.asst-bot")).to_have_count(count + 1, timeout=10000)
-    return page.locator(".asst-msg.asst-bot").last
 
 
 def test_a_french_question_gets_a_french_answer_with_its_source(page, site):
@@ -176,34 +137,6 @@ def test_the_demo_pages_buttons_open_the_widget_under_the_pages_policy(browser, 
     shot(page, f"demo-exo-{lang}-{width}")
     assert page.problems == []
     context.close()
-
-
-def sign_in(page, site):
-    page.goto(f"{site}/staff")
-    page.locator(".staff-token").fill("browser-token")
-    page.locator(".staff-login").click()
-    expect(page.locator("#app")).to_be_visible(timeout=10000)
-
-
-def fill_the_back_office(served):
-    """More unanswered groups and requests than a page holds, one contact request with its
-    conversation, and a name typed as markup."""
-    import random
-    import string
-
-    from assistant.backends import Request
-    if served.store.rows("requests", "key = ?", ["browser-0"]):  # filled by the test before
-        return
-    rng = random.Random(3)
-    for n in range(57):
-        words = " ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(7)) for _ in range(3))
-        served.backoffice.log_unanswered("exo" if n % 3 else "conex", "fr", f"{words} ?", [], "s" * 16)
-    for n in range(55):
-        name = "<img src=x onerror=alert(1)>" if n == 54 else f"Visiteur {n}"
-        served.backoffice.submit(Request("exo", "demo", {"name": name, "email": f"v{n}@exemple.dz", "company": "Sonatrach"},
-                                         "s" * 16, "fr", f"browser-{n}"))
-    sid = served.reply("exo", None, "combien de temps dure l'essai ?").session_id
-    served.reply("exo", sid, "je veux parler à quelqu'un")
 
 
 def test_the_staff_lists_show_a_page_then_more(page, site, served):

@@ -21,15 +21,33 @@
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
   function when(iso) { return iso ? String(iso).slice(0, 16).replace("T", " ") + " UTC" : "—"; }
+  /** when(iso) as its date and its time, each kept on one line when the column is narrow. */
+  function stamp(iso) {
+    var text = when(iso), at = text.indexOf(" ");
+    return at < 0 ? text : h("span", null, [h("span", { class: "nowrap", text: text.slice(0, at) }), " ",
+                                           h("span", { class: "nowrap", text: text.slice(at + 1) })]);
+  }
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
-  function table(caption, headers, rows, cells) {
+  /** An empty table (in a frame that scrolls) with its caption and column headings; rows go in with addRow. */
+  function table(caption, headers) {
     return h("div", { class: "table-wrap", role: "region", "aria-label": caption, tabindex: "0" },
       h("table", null, [
         h("caption", { class: "visually-hidden", text: caption }),
         h("thead", null, h("tr", null, headers.map(function (name) { return h("th", { scope: "col", text: name }); }))),
-        h("tbody", null, rows.map(function (row) { return cells(row); }))
+        h("tbody")
       ]));
+  }
+  /** A row appended to a table's body: each cell labelled with its column's heading (read on a phone,
+      where rows are cards), and a heading aligned as its column's numbers are. */
+  function addRow(tbody, tr) {
+    var heads = tbody.parentNode.tHead.rows[0].cells;
+    [].forEach.call(tr.cells, function (cell, i) {
+      if (!heads[i]) return;
+      cell.setAttribute("data-label", heads[i].textContent);
+      if (cell.classList.contains("num")) heads[i].classList.add("num");
+    });
+    return tbody.appendChild(tr);
   }
   function td(value, cls) {
     return h("td", { class: cls }, typeof value === "object" && value !== null ? value : String(value == null ? "—" : value));
@@ -40,7 +58,14 @@
   function yesNo(value) { return h("span", { class: "pill " + (value ? "pill-ok" : "pill-no"), text: value ? "yes" : "no" }); }
   function pair(kv) { return [h("dt", { text: kv[0] }), h("dd", { text: kv[1] == null || kv[1] === "" ? "—" : String(kv[1]) })]; }
   function flat(all, items) { return all.concat(items); }
+  /** A source as a person reads it: its title (else document — section — question), a link when its
+      url is a web address (http or https, never javascript: or data:). */
+  function source(src) {
+    var text = src.title || [src.document, src.section, src.question].filter(Boolean).join(" — ");
+    if (typeof src.url !== "string" || !/^https?:\/\//i.test(src.url)) return document.createTextNode(text);
+    return h("a", { href: src.url, target: "_blank", rel: "noopener noreferrer", text: text });
+  }
 
-  window.StaffDom = { h: h, clear: clear, when: when, plural: plural, table: table, td: td, list: list,
-                      yesNo: yesNo, pair: pair, flat: flat };
+  window.StaffDom = { h: h, clear: clear, when: when, stamp: stamp, plural: plural, table: table, td: td, list: list,
+                      yesNo: yesNo, pair: pair, flat: flat, source: source, addRow: addRow };
 })();

@@ -12,7 +12,7 @@
   var login = $("#login"), loginForm = $("#login-form"), loginMessage = $("#login-message");
   var tokenInput = $(".staff-token"), app = $("#app"), logout = $(".staff-logout");
   var tenantSelect = $("#tenant"), search = $(".staff-search"), copyLang = $("#copy-lang"), topSelect = $("#top");
-  var results = $("#results"), lookupStatus = $("#lookup-status");
+  var results = $("#results"), lookupStatus = $("#lookup-status"), copyStatus = $("#copy-status");
   var tabs = $$(".staff-tab");
   var PAGE = 50;  // rows per page of a back-office list; "More" asks for the next
   var state = { view: "lookup", tenants: {}, seq: 0, rows: [], query: "", controller: null, timer: 0, selected: null,
@@ -205,13 +205,16 @@
       var score = Math.max(0, Math.min(1, Number(row.score) || 0));
       var bar = h("span", { class: "score-bar", "aria-hidden": "true" }, h("span"));
       bar.firstChild.style.width = Math.round(score * 100) + "%";
-      var copyButton = h("button", { type: "button", class: "btn btn-small staff-copy", text: "Copy answer (" + lang.toUpperCase() + ")" });
+      // Both of the button's labels hold their place (the wider sets its width): it does not move when copying.
+      var copyButton = h("button", { type: "button", class: "btn btn-small staff-copy" }, [
+        h("span", { class: "copy-idle", text: "Copy answer (" + lang.toUpperCase() + ")" }),
+        h("span", { class: "copy-done", text: "Copied ✓" })]);
       copyButton.addEventListener("click", function () {
         var text = (row.answer && row.answer[lang]) || "";
         copy(text, copyButton).then(function () {
-          copyButton.textContent = "Copied ✓";
-          setStatus(lookupStatus, "The " + lang.toUpperCase() + " answer to “" + (row.question[lang] || row.id) + "” was copied.");
-          setTimeout(function () { copyButton.textContent = "Copy answer (" + lang.toUpperCase() + ")"; }, 1600);
+          copyButton.classList.add("is-copied");
+          setStatus(copyStatus, "The " + lang.toUpperCase() + " answer to “" + (row.question[lang] || row.id) + "” was copied.");
+          setTimeout(function () { copyButton.classList.remove("is-copied"); }, 1600);
         }, function () {
           setStatus(lookupStatus, "Copying failed: select the answer and copy it by hand.", true);
         });
@@ -234,8 +237,7 @@
           ]);
         })),
         h("div", { class: "result-foot" }, [
-          h("p", { class: "source" }, [h("span", { class: "label", text: "Source: " }),
-            [source.document, source.section, source.question].filter(Boolean).join(" — ")]),
+          h("p", { class: "source" }, [h("span", { class: "label", text: "Source: " }), D.source(source)]),
           copyButton
         ])
       ]));
@@ -287,7 +289,7 @@
       var list = { view: view, spec: spec, seq: seq, status: status, tenant: tenantSelect.value, shown: 0,
                    region: null, holder: null, more: null };
       if (page.items.length) {
-        list.region = spec.headers ? table(spec.caption, spec.headers, [], spec.row) : h("div", { class: "mails", tabindex: "-1" });
+        list.region = spec.headers ? table(spec.caption, spec.headers) : h("div", { class: "mails", tabindex: "-1" });
         list.holder = spec.headers ? $("tbody", list.region) : list.region;
         target.appendChild(list.region);
       }
@@ -297,7 +299,10 @@
   }
 
   function addPage(list, page, target) {
-    page.items.forEach(function (row) { list.holder.appendChild(list.spec.row(row)); });
+    page.items.forEach(function (row) {
+      var item = list.spec.row(row);
+      if (list.spec.headers) D.addRow(list.holder, item); else list.holder.appendChild(item);
+    });
     list.shown += page.items.length;
     var where = list.tenant ? " for " + tenantName(list.tenant) : "";
     setStatus(list.status, !list.shown ? list.spec.empty
@@ -345,7 +350,7 @@
     button.addEventListener("click", function () { showRequest(row.reference, true); });
     var tr = h("tr", { "data-reference": row.reference, class: row.reference === state.selected ? "is-current" : null }, [
       td(button, "nowrap"), td(tenantName(row.tenant)), td(row.kind), td(h("span", { class: "pill", text: row.status })),
-      td(when(row.created), "nowrap"), td((row.lang || "").toUpperCase()), td(row.summary || "—", "summary")
+      td(D.stamp(row.created), "nowrap created"), td((row.lang || "").toUpperCase()), td(row.summary || "—", "summary")
     ]);
     if (row.summary) tr.lastChild.title = row.summary;  // the whole summary, when the cell cuts it
     tr.addEventListener("click", function (event) { if (event.target !== button) button.click(); });

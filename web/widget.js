@@ -1,7 +1,8 @@
 /* The assistant's chat widget. Embed with one tag:
    <script src="https://HOST/widget.js" data-tenant="exo" async></script>
    Optional: data-lang="fr|en" (first language), data-name (title), data-color (accent colour).
-   No dependency, no build step. Visitor and knowledge text is only ever set with textContent. */
+   No dependency, no build step. Visitor and knowledge text is only ever set with textContent.
+   window.asstWidgets[tenant].ask(text) opens the widget and asks text (the demo pages' examples). */
 (function () {
   "use strict";
   var W = window, D = document;
@@ -9,7 +10,8 @@
   var tenant = me && me.getAttribute("data-tenant");
   W.asstWidgets = W.asstWidgets || {};
   if (!tenant || W.asstWidgets[tenant]) return;
-  W.asstWidgets[tenant] = 1;
+  var pending = null;  // a question asked before the widget is on the page
+  W.asstWidgets[tenant] = { ask: function (text) { if (mounted) ask(text); else pending = text; } };
   var base = new URL(me.src, location.href).origin;
   var KEY = "asst:" + tenant;
   var T = {
@@ -18,7 +20,7 @@
       close: "Fermer", reset: "Nouvelle conversation", label: "Votre message",
       ph: "Posez votre question…", send: "Envoyer", typing: "L'assistant écrit…",
       hello: "Bonjour ! Posez-moi vos questions sur {n}, en français ou en anglais.",
-      src: "Source :", ask: "Cette réponse vous a-t-elle aidé ?", yes: "Oui", no: "Non",
+      src: "Source :", srcs: "Sources :", ask: "Cette réponse vous a-t-elle aidé ?", yes: "Oui", no: "Non",
       thanks: "Merci pour votre retour !", sugg: "Suggestions",
       net: "Impossible de joindre l'assistant. Vérifiez votre connexion puis réessayez.",
       rate: "Vous envoyez beaucoup de messages : patientez un instant puis réessayez.",
@@ -30,7 +32,7 @@
       close: "Close", reset: "New conversation", label: "Your message",
       ph: "Ask your question…", send: "Send", typing: "The assistant is typing…",
       hello: "Hello! Ask me your questions about {n}, in English or French.",
-      src: "Source:", ask: "Was this answer helpful?", yes: "Yes", no: "No",
+      src: "Source:", srcs: "Sources:", ask: "Was this answer helpful?", yes: "Yes", no: "No",
       thanks: "Thank you for your feedback!", sugg: "Suggestions",
       net: "The assistant cannot be reached. Check your connection and try again.",
       rate: "You are sending many messages: please wait a moment and try again.",
@@ -42,7 +44,7 @@
   var pageLang = pick(me.getAttribute("data-lang")) || pick(D.documentElement.lang) ||
     pick((navigator.languages || [])[0] || navigator.language) || "en";
   var name = me.getAttribute("data-name") || tenant;
-  var state = load(), lang = (state.items.length && pick(state.lang)) || pageLang, busy = false, labels = [];
+  var mounted = false, state = load(), lang = (state.items.length && pick(state.lang)) || pageLang, busy = false, labels = [];
 
   function load() {
     try {
@@ -56,19 +58,23 @@
     state.items = state.items.slice(-80);
     try { localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* storage full or blocked */ }
   }
-  function t(k) { return T[lang][k].replace("{n}", name); }
+  // A label in the language of the conversation, or in l (a message's own language).
+  function t(k, l) { return T[pick(l) || lang][k].replace("{n}", name); }
+  // Typography of the knowledge's text: a French "?", "!", ":", ";" or "»" stays on its word's line.
+  function nb(text) { return String(text).replace(/ ([?!:;»])/g, "\u00a0$1").replace(/« /g, "«\u00a0"); }
   function el(tag, cls, text) {
     var e = D.createElement(tag);
     if (cls) e.className = cls;
     if (text != null) e.textContent = text;
     return e;
   }
-  // A translated string on an element: its text (attr null) or an attribute; re-applied when the language changes.
-  function tr(e, k, attr) { labels.push([e, k, attr]); set(e, k, attr); return e; }
-  function set(e, k, attr) { attr ? e.setAttribute(attr, t(k)) : (e.textContent = t(k)); }
+  // A translated string on an element: its text (attr null) or an attribute; re-applied when the
+  // language changes, unless l fixes it (the labels of a message keep that message's language).
+  function tr(e, k, attr, l) { labels.push([e, k, attr, l]); set(e, k, attr, l); return e; }
+  function set(e, k, attr, l) { attr ? e.setAttribute(attr, t(k, l)) : (e.textContent = nb(t(k, l))); }
   function applyLang() {
     labels = labels.filter(function (l) { return l[0] === root || root.contains(l[0]); });
-    labels.forEach(function (l) { set(l[0], l[1], l[2]); });
+    labels.forEach(function (l) { set(l[0], l[1], l[2], l[3]); });
     root.lang = lang;
   }
   function icon(d) {
@@ -80,10 +86,10 @@
     s.appendChild(p);
     return s;
   }
-  function button(cls, k, onclick, d) {
+  function button(cls, k, onclick, d, l) {
     var b = el("button", cls);
     b.type = "button";
-    if (d) { b.appendChild(icon(d)); tr(b, k, "aria-label"); tr(b, k, "title"); } else if (k) tr(b, k);
+    if (d) { b.appendChild(icon(d)); tr(b, k, "aria-label"); tr(b, k, "title"); } else if (k) tr(b, k, null, l);
     b.onclick = onclick;
     return b;
   }
@@ -138,29 +144,38 @@
   function render() {
     log.textContent = "";
     log.appendChild(welcome);
-    state.items.forEach(function (it) { draw(it); });
-    var last = state.items[state.items.length - 1];
-    if (last && last.k === "b") suggest(last.g);
+    state.items.forEach(function (it, i) { draw(it, i === state.items.length - 1); });
     scroll();
   }
-  function draw(it) {
+  // A message; a reply with its sources, and when it is the latest one its vote row and suggestions,
+  // all in the reply's language.
+  function draw(it, latest) {
     if (it.k === "u") return log.appendChild(el("div", "asst-msg asst-user", it.t));
-    var m = log.appendChild(el("div", "asst-msg asst-bot" + (it.k === "e" ? " asst-error" : ""), it.t));
-    if (it.s && it.s.length) {
-      var s = el("div", "asst-sources");
-      it.s.forEach(function (x, i) {
-        var d = s.appendChild(el("div", "asst-source"));
-        if (!i) d.append(tr(el("span", "asst-src-label"), "src"), " ");
-        d.append([x.document, x.section, x.question].filter(Boolean).join(" — "));
-      });
-      log.appendChild(s);
-    }
-    if (it.f) feedback(it);
+    var box = log.appendChild(el("div", "asst-reply"));
+    if (pick(it.l)) box.lang = it.l;
+    var m = box.appendChild(el("div", "asst-msg asst-bot" + (it.k === "e" ? " asst-error" : ""), nb(it.t)));
+    if (it.s && it.s.length) box.appendChild(sources(it.s, it.l));
+    if (latest && it.f) feedback(it, box);
+    if (latest) suggest(it.g, it.l, box);
     return m;
   }
-  function feedback(it) {
-    var box = el("div", "asst-fb");
-    if (it.f === 2) box.appendChild(tr(el("span", "asst-thanks"), "thanks"));
+  function sources(list, l) {
+    var s = el("div", "asst-sources"), items = el("div", "asst-src-list");
+    s.append(tr(el("span", "asst-src-label"), list.length > 1 ? "srcs" : "src", null, l), items);
+    list.forEach(function (x) {
+      var d = items.appendChild(el("div", "asst-source"));
+      var text = nb(x.title || [x.document, x.section, x.question].filter(Boolean).join(" — "));
+      if (typeof x.url !== "string" || !/^https?:\/\//i.test(x.url)) return d.append(text);
+      var a = d.appendChild(el("a", "asst-src-link", text));
+      a.href = x.url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+    });
+    return s;
+  }
+  function feedback(it, reply) {
+    var box = el("div", "asst-fb"), l = it.l;
+    if (it.f === 2) box.appendChild(tr(el("span", "asst-thanks"), "thanks", null, l));
     else {
       var voting, vote = function (helpful) {
         return function () {
@@ -169,35 +184,39 @@
           post("/api/v1/feedback", { session_id: state.sid, helpful: helpful }).then(function () {
             it.f = 2; save();
             box.textContent = "";
-            box.appendChild(tr(el("span", "asst-thanks"), "thanks"));
+            box.appendChild(tr(el("span", "asst-thanks"), "thanks", null, l));
           }, function (msg) { voting = 0; fail(msg); });
         };
       };
-      box.append(tr(el("span", "asst-ask"), "ask"), button("asst-chip asst-helpful", "yes", vote(true)),
-        button("asst-chip asst-unhelpful", "no", vote(false)));
+      box.append(tr(el("span", "asst-ask"), "ask", null, l), button("asst-chip asst-helpful", "yes", vote(true), null, l),
+        button("asst-chip asst-unhelpful", "no", vote(false), null, l));
     }
-    log.appendChild(box);
+    reply.appendChild(box);
   }
-  function suggest(list) {
+  function suggest(list, l, reply) {
     if (!list || !list.length) return;
     var box = el("div", "asst-suggestions");
     box.setAttribute("role", "group");
-    tr(box, "sugg", "aria-label");
+    tr(box, "sugg", "aria-label", l);
     list.forEach(function (s) {
-      var b = el("button", "asst-chip asst-suggestion", s);
+      var b = el("button", "asst-chip asst-suggestion", nb(s));
       b.type = "button";
       b.onclick = function () { send(s); };
       box.appendChild(b);
     });
-    log.appendChild(box);
+    reply.appendChild(box);
+  }
+  // The vote row and the suggestions belong to the latest reply only: the log stays calm.
+  function calm() {
+    [].forEach.call(log.querySelectorAll(".asst-fb, .asst-suggestions"), function (b) { b.remove(); });
   }
   function push(it) {
     if (it.k !== "e") { state.items.push(it); save(); }
-    var m = draw(it);
+    var m = draw(it, true);
     scroll();
     return m;
   }
-  function fail(msg) { push({ k: "e", t: msg }); }
+  function fail(msg) { push({ k: "e", t: msg, l: lang }); }
 
   function post(path, body) {
     return fetch(base + path, {
@@ -219,7 +238,7 @@
     if (!text || busy) return;
     busy = true;
     input.value = "";
-    [].forEach.call(log.querySelectorAll(".asst-suggestions"), function (b) { b.remove(); });
+    calm();
     push({ k: "u", t: text });
     var typing = el("div", "asst-typing");
     typing.append(el("span", "asst-dot"), el("span", "asst-dot"), el("span", "asst-dot"), el("span", "asst-sr", t("typing")));
@@ -229,11 +248,15 @@
       typing.remove();
       state.sid = r.session_id || state.sid;
       if (pick(r.lang) && r.lang !== lang) { lang = r.lang; applyLang(); }
-      var m = push({ k: "b", t: r.reply, s: r.sources, g: r.suggestions, f: r.type === "answer" ? 1 : 0 });
-      suggest(r.suggestions);
+      var m = push({ k: "b", t: r.reply, l: r.lang, s: r.sources, g: r.suggestions, f: r.type === "answer" ? 1 : 0 });
       // A long reply is shown from its start rather than from its end.
       log.scrollTop = Math.min(log.scrollHeight, m.offsetTop - log.offsetTop - 12);
     }, function (msg) { typing.remove(); fail(msg); }).then(function () { busy = false; });
+  }
+
+  function ask(text) {
+    show(true);
+    if (busy) input.value = text; else send(text);
   }
 
   function reset() {
@@ -256,11 +279,12 @@
     render();
     applyLang();
     D.body.appendChild(root);
+    if (pending != null) ask(pending);
   }
   var css = el("link");
   css.rel = "stylesheet";
   css.href = base + "/widget.css";
-  var mounted = false, once = function () { if (!mounted) { mounted = true; mount(); } };
+  var once = function () { if (!mounted) { mounted = true; mount(); } };
   css.onload = css.onerror = once;
   setTimeout(once, 3000);
   (D.head || D.documentElement).appendChild(css);
