@@ -121,6 +121,14 @@ def test_a_question_that_gives_no_detail_leaves_the_pending_free_text_slot_empty
     assert "name" in replies[1]["reply"].split("\n")[-1]
 
 
+@pytest.mark.parametrize("tenant, opening, greeting", [("exo", "je voudrais un devis", "bonjour"),
+                                                      ("exo", "I'd like a demo", "hello")])
+def test_a_greeting_is_never_taken_as_a_name_or_a_company(converse, tenant, opening, greeting):
+    replies = converse(tenant, opening, greeting)
+    assert replies[1]["action"]["status"] == "collecting"
+    assert replies[1]["reply"].split("\n")[-1] == replies[0]["reply"].split("\n")[-1]  # asked again
+
+
 def test_cancel_ends_the_form_and_sends_nothing(fresh, converse):
     for words in ("annuler", "never mind", "laisse tomber", "cancel"):
         reply = last(converse("exo", "je voudrais une démo", words))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from . import patterns
 from .answers import render_fact
 from .backends import Request
-from .dialogue import FORM_CONTROL, THRESHOLD, is_entry
+from .dialogue import FORM_CONTROL, SMALLTALK, THRESHOLD, is_entry
 from .numbers import format_date, format_quantity
 from .proof import Proofs
 from .reply import Action, Reply
@@ -42,7 +42,9 @@ class Forms:
         self.backoffice = backoffice
         self.say = say          # (key, lang, tenant, **values) -> text
         self.answer = answer    # (tenant, session, text, lang, entry, confidence) -> Reply
-        self.control_phrases = {_key(e.text) for e in intents.examples if e.intent in FORM_CONTROL}
+        # "no", "yes", "hello", "thanks" are never a name or a company: the pending slot takes no free
+        # text from a message that is one of these phrasings, or that the matcher reads as small talk.
+        self.control_phrases = {_key(e.text) for e in intents.examples if e.intent in FORM_CONTROL + SMALLTALK}
         self.proofs = Proofs(backoffice.verifier, lambda: intents.lookup_values("resend").get("code", []))
 
     # -- entry points ---------------------------------------------------------------------------
@@ -73,8 +75,8 @@ class Forms:
         form = turn.session.form
         if turn.intent == "cancel":
             return self._end(turn, "cancelled", self.say("utter_form_cancelled", turn.lang, turn.tenant))
-        # "no", "yes" are never a name or a company: the pending slot takes no free text from them.
-        takes_text = form["status"] == "collecting" and _key(turn.text) not in self.control_phrases
+        takes_text = (form["status"] == "collecting" and _key(turn.text) not in self.control_phrases
+                      and turn.intent not in SMALLTALK)
         values = self._read(turn, pending=form["pending"] if takes_text else None)
         if self._is_digression(turn, values):
             return self._digress(turn, values)
