@@ -4,6 +4,13 @@ Hosting — Q5". Entries cite the seed as it is written (``source:``, in the see
 tenant's ``sources.yml`` translates what they cite, and ``tenant.yml`` gives the document's title in
 each language and, when it is published, its address (knowledge/README.md, "Sources")."""
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import langdata, patterns
+from .reply import Source
+
+# The numbers a seed gives its question: "5. Quelle …" -> 5, "6. et 7. Y a-t-il …" -> 6 and 7.
+_NUMBERS = patterns.compile(r"(\d+)\.(?:\s*\w+\s*(\d+)\.)?")
 
 
 @dataclass
@@ -34,3 +41,33 @@ def read(data: dict | None) -> Citations:
         for question in section.get("questions") or []:
             citations.questions[(name, question.get(citations.language, ""))] = dict(question)
     return citations
+
+
+def source_of(entry, tenant, lang: str) -> Source:
+    """An entry's source as a reply in ``lang`` shows it. What the data does not translate (which
+    ``assistant check`` reports) is shown as cited rather than not at all."""
+    section, question = entry.source.get("section", ""), entry.source.get("question", "")
+    shown = tenant.citations.section(section, lang) or section
+    return Source(document=tenant.document, section=shown,
+                  question=tenant.citations.question(section, question, lang) or question,
+                  title=title(tenant, shown, question, lang), url=tenant.document_url)
+
+
+def title(tenant, section: str, question: str, lang: str) -> str:
+    """What a person reads: the document, the section, and the question's number in the seed. A
+    question the seed does not number (a passage of a text) is named by its section alone; its
+    words are in the source's ``question``."""
+    style = langdata.load(lang, "language")["citation"]
+    number = question_number(question)
+    parts = [tenant.document_title.get(lang) or tenant.name, section,
+             style["number"].format(number=number) if number else ""]
+    return style["separator"].join(part for part in parts if part)
+
+
+@lru_cache(maxsize=1024)
+def question_number(question: str) -> str | None:
+    """"5" for "5. Quelle …", "6–7" for "6. et 7. …", None for a question without a number. The
+    questions are the knowledge's, a few hundred: each is read once, not at every answer (RE2's
+    wrapper costs some 40 µs a call)."""
+    match = _NUMBERS.match(question)
+    return "–".join(n for n in match.groups() if n) if match else None
