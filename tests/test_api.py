@@ -46,6 +46,18 @@ def test_chat_returns_the_reply_contract(client):
     assert follow["session_id"] == reply["session_id"]
 
 
+@pytest.mark.parametrize("url", [None, "https://docs.example/exo/faq"], ids=["no-address", "address"])
+def test_a_replys_sources_are_what_the_openapi_document_declares(client, fresh, monkeypatch, url):
+    monkeypatch.setattr(fresh.tenants["exo"], "document_url", url)
+    response = chat(client, tenant="exo", message="how long are backups kept?", lang="en")
+    reply = conforms(response, "/api/v1/chat", "post")
+    assert reply["sources"] == [{"document": "000_73c03afdea15b033.txt", "section": "Hosting",
+                                 "question": "5. What is your backup policy?",
+                                 "title": "eXo Platform FAQ — Hosting — Q5", "url": url}]
+    declared = DOC["components"]["schemas"]["Source"]
+    assert set(declared["required"]) == set(declared["properties"]) == set(reply["sources"][0])
+
+
 def test_accept_language_tips_a_neutral_message(client):
     response = client.post("/api/v1/chat", json={"tenant": "exo", "message": "SSO"}, headers={"Accept-Language": "en-GB,en"})
     assert response.get_json()["lang"] == "en"

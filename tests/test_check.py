@@ -82,3 +82,37 @@ def test_an_entry_id_written_twice_is_reported_with_both_places(project):
     path.write_text(text + "\n" + text[start:end], encoding="utf-8")
     problems = [p for p in messages(project) if "already defined" in p]
     assert len(problems) == 1 and "entry free_online_presentation" in problems[0]
+
+
+def test_a_cited_question_without_its_translation_is_reported_at_each_entry_citing_it(project):
+    edit(project / "knowledge/exo/sources.yml", "        en: 5. What is your backup policy?\n", "")
+    problems = [p for p in messages(project) if "source.question" in p]
+    assert {p.split(": ", 1)[1] for p in problems} == {
+        f"{entry}: source.question '5. Quelle est votre politique de sauvegarde?' has no translation in en in "
+        f"knowledge/exo/sources.yml" for entry in ("backup_policy", "maintenance_downtime")}
+    assert all(p.startswith("knowledge/exo/entries.yml:") for p in problems)
+
+
+def test_a_cited_section_without_its_translation_is_reported(project):
+    edit(project / "knowledge/conex/sources.yml", "    en: Source code\n", "")
+    problems = messages(project)
+    assert any(p.startswith("knowledge/conex/") and
+               "source_code_licence: source.section 'Code source' has no translation in en" in p for p in problems)
+
+
+def test_the_document_needs_a_title_in_each_language_and_a_web_address_if_any(project):
+    tenant = project / "knowledge/exo/tenant.yml"
+    edit(tenant, ", en: eXo Platform FAQ}", "}")
+    edit(tenant, "document_url: null", "document_url: javascript:alert(1)")
+    assert [p for p in messages(project) if "document_" in p] == [
+        "knowledge/exo/tenant.yml:1: document_title: no title in en",
+        "knowledge/exo/tenant.yml:1: document_url: 'javascript:alert(1)' is not an http or https address"]
+    edit(tenant, "document_url: javascript:alert(1)", "document_url: https://docs.example/exo/faq")
+    assert [p for p in messages(project) if "document_" in p] == [
+        "knowledge/exo/tenant.yml:1: document_title: no title in en"]
+
+
+def test_a_misspelt_field_of_the_translations_is_a_schema_violation(project):
+    edit(project / "knowledge/solidxperts/sources.yml", "    questions:", "    questons:")
+    [problem] = messages(project)
+    assert problem.startswith("knowledge/solidxperts/sources.yml:") and "questons" in problem

@@ -19,7 +19,7 @@ def test_ask_json_prints_the_reply_contract():
 def test_ask_prints_the_answer_and_its_source():
     result = run("ask", "--tenant", "conex", "--lang", "fr", "is your code open source?")
     assert result.exit_code == 0
-    assert "001_5ab0789021944fce.txt" in result.output
+    assert "  [FAQ de Conex — Code source — Q1]\n" in result.output
 
 
 def test_ask_an_unknown_tenant_fails_clearly():
@@ -30,7 +30,8 @@ def test_ask_an_unknown_tenant_fails_clearly():
 def test_lookup_shows_both_languages_and_the_source():
     result = run("lookup", "remboursement", "--tenant", "exo", "--top", "2")
     assert result.exit_code == 0
-    assert "fr:" in result.output and "en:" in result.output and "Règlement" in result.output
+    assert "fr:" in result.output and "en:" in result.output
+    assert "[FAQ d'eXo Platform — Règlement — Q3: 3. Quelle est votre politique de remboursement?]" in result.output
 
 
 def test_lookup_lists_only_the_entries_that_match():

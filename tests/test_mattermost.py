@@ -2,13 +2,14 @@
 was given, form-encoded or JSON, answered in the question's language with the source."""
 import pytest
 
-from assistant.channels import create_app
+from assistant import Source
+from assistant.channels import create_app, mattermost
 from assistant.settings import Settings
 
 TOKEN = "mattermost-token-for-tests"
 EXO_FR = "Qu'est-ce qu'une souscription eXo ?"
 EXO_EN = "What is included in an eXo subscription?"
-EXO_SOURCE = "_000_73c03afdea15b033.txt — Business modèle & licences — 1. Qu’est-ce qu’une souscription?_"
+EXO_SOURCE = "_FAQ d'eXo Platform — Business modèle &amp; licences — Q1_"
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_the_command_answers_in_french_with_the_source(client):
 def test_the_command_answers_in_english_and_accepts_json(client):
     body = client.post("/mattermost/command", json=slash(EXO_EN)).get_json()
     assert body["text"].startswith("Every eXo subscription includes")
-    assert body["text"].endswith("2. Qui-est-ce qui est inclus dans une souscription eXo?_")
+    assert body["text"].endswith("\n\n_eXo Platform FAQ — Business model &amp; licences — Q2_")
 
 
 def test_the_token_may_come_in_the_authorization_header(client):
@@ -53,7 +54,7 @@ def test_the_token_may_come_in_the_authorization_header(client):
 def test_the_team_chooses_the_tenant(client):
     body = client.post("/mattermost/command", data=slash("How does Conex sell its software?",
                                                          team_domain="conex-team")).get_json()
-    assert "001_5ab0789021944fce.txt" in body["text"]
+    assert "_Conex FAQ — " in body["text"]
 
 
 def test_an_empty_command_gets_help(client):
@@ -90,6 +91,27 @@ def test_the_webhook_strips_the_trigger_word(client, text):
 def test_the_webhook_answers_in_french_and_in_json(client):
     body = client.post("/mattermost/webhook", json=outgoing("faq " + EXO_FR)).get_json()
     assert body["text"].startswith("Une souscription") and body["text"].endswith(EXO_SOURCE)
+
+
+ODD_TITLE = "Q&A <beta> *new* _x_ [draft] \\ `y` ~z"
+
+
+def test_a_source_is_its_title_in_italics_with_nothing_read_as_markdown():
+    source = Source("f.txt", "s", "q", ODD_TITLE, None)
+    assert mattermost.source_text(source) == r"_Q&amp;A &lt;beta&gt; \*new\* \_x\_ \[draft\] &#92; \`y\` \~z_"
+
+
+def test_a_source_with_an_address_is_a_markdown_link_that_its_title_and_address_cannot_break():
+    source = Source("f.txt", "s", "q", ODD_TITLE, "https://docs.example/faq?a=1&b=(2) x")
+    assert mattermost.source_text(source) == (r"_[Q&amp;A &lt;beta&gt; \*new\* \_x\_ \[draft\] &#92; \`y\` \~z]"
+                                              "(https://docs.example/faq?a=1&b=%282%29%20x)_")
+
+
+def test_the_command_links_the_source_when_the_document_has_an_address(client, fresh, monkeypatch):
+    monkeypatch.setattr(fresh.tenants["exo"], "document_url", "https://docs.example/exo/faq")
+    body = client.post("/mattermost/command", data=slash(EXO_EN)).get_json()
+    assert body["text"].endswith(
+        "\n\n_[eXo Platform FAQ — Business model &amp; licences — Q2](https://docs.example/exo/faq)_")
 
 
 def test_the_trigger_word_alone_gets_help(client):

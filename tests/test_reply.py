@@ -13,7 +13,7 @@ def test_a_reply_has_exactly_the_fields_of_the_contract(ask):
     assert json.loads(json.dumps(reply)) == reply
     assert reply["type"] == "answer" and reply["lang"] == "fr"
     assert 0 <= reply["confidence"] <= 1
-    assert reply["sources"] and set(reply["sources"][0]) == {"document", "section", "question"}
+    assert reply["sources"] and set(reply["sources"][0]) == {"document", "section", "question", "title", "url"}
 
 
 def test_every_answer_cites_its_own_tenants_document(assistant, ask):

@@ -11,13 +11,14 @@ from urllib.parse import urlencode
 
 import pytest
 
+from assistant import Source
 from assistant.channels import chatops, create_app, slack
 from assistant.settings import Settings
 
 SECRET = "slack-signing-secret-for-tests"
 BOT_TOKEN = "xoxb-test-token"
 EXO_FR = "Qu'est-ce qu'une souscription eXo ?"
-EXO_SOURCE = "000_73c03afdea15b033.txt — Business modèle &amp; licences — 1. Qu’est-ce qu’une souscription?"
+EXO_SOURCE = "FAQ d'eXo Platform — Business modèle &amp; licences — Q1"
 
 
 class FakeSlack:
@@ -137,7 +138,7 @@ def test_a_user_keeps_one_conversation_and_the_team_chooses_the_tenant(client, f
     other = command(client, fake_slack, EXO_FR, user="U2").get_json()
     assert session(first) == session(again) != session(other)
     conex = command(client, fake_slack, "How does Conex sell its software?", team="TCONEX").get_json()
-    assert blocks_of(conex)["context"]["elements"][0]["text"].startswith("001_5ab0789021944fce.txt")
+    assert blocks_of(conex)["context"]["elements"][0]["text"].startswith("Conex FAQ — ")
     assert fresh.store.get("sessions", session(conex))["tenant"] == "conex"
 
 
@@ -169,6 +170,29 @@ def test_text_is_escaped_as_slack_requires():
     assert slack.incoming("<@U123> prix &lt; 10 &amp; plus") == "prix < 10 & plus"
     long = slack.mrkdwn("&" * 5000)
     assert len(long) <= slack.SECTION_LIMIT and long.endswith("&amp;…")
+
+
+ODD_TITLE = "Q&A <beta> *new* _x_ [draft] | y"
+
+
+def test_a_source_is_its_title_escaped_as_slack_requires():
+    source = Source("f.txt", "s", "q", ODD_TITLE, None)
+    assert slack.source_text(source) == "Q&amp;A &lt;beta&gt; *new* _x_ [draft] | y"
+
+
+def test_a_source_with_an_address_is_a_link_that_its_title_and_address_cannot_break():
+    """Slack reads a link up to its first "|" then up to ">": the address is percent-encoded where
+    it holds either (and escaped), the title escaped; Slack's markup has no escape for * or _."""
+    source = Source("f.txt", "s", "q", ODD_TITLE, "https://docs.example/faq?a=1&b=(2) x|y>z")
+    assert slack.source_text(source) == ("<https://docs.example/faq?a=1&amp;b=%282%29%20x%7Cy%3Ez"
+                                         "|Q&amp;A &lt;beta&gt; *new* _x_ [draft] | y>")
+
+
+def test_a_command_links_the_source_when_the_document_has_an_address(client, fake_slack, fresh, monkeypatch):
+    monkeypatch.setattr(fresh.tenants["exo"], "document_url", "https://docs.example/exo/faq")
+    message = command(client, fake_slack, "What is included in an eXo subscription?").get_json()
+    assert blocks_of(message)["context"]["elements"][0]["text"] == \
+        "<https://docs.example/exo/faq|eXo Platform FAQ — Business model &amp; licences — Q2>"
 
 
 # -- signatures -----------------------------------------------------------------------------------

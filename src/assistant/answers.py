@@ -1,10 +1,10 @@
-"""Writing an entry's answer in the visitor's language: facts filled in, sources and follow-ups."""
+"""Writing an entry's answer in the visitor's language: facts filled in, and follow-ups (its source:
+citations.py)."""
 from functools import lru_cache
 
 from . import langdata, patterns
 from .knowledge import Entry, Fact, Tenant
 from .numbers import format_number, format_quantity
-from .reply import Source
 
 _PLACEHOLDER = patterns.compile(r"\{([a-z][a-z0-9_]*)(\.value)?\}")
 
@@ -61,11 +61,6 @@ def _placeholder(name: str, suffix: str | None, tenant: Tenant, lang: str, value
 
 def answer_text(entry: Entry, tenant: Tenant, lang: str) -> str:
     return fill(entry.answer[lang], tenant, lang)
-
-
-def source_of(entry: Entry, tenant: Tenant) -> Source:
-    return Source(document=tenant.document, section=entry.source.get("section", ""),
-                  question=entry.source.get("question", ""))
 
 
 def follow_ups(entry: Entry, tenant: Tenant, lang: str, limit: int = 3) -> list[str]:

@@ -5,9 +5,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import config, models, patterns, transcripts
-from .answers import answer_text, fill, follow_ups, source_of
+from .answers import answer_text, fill, follow_ups
 from .backends import Request
 from .backoffice import Backoffice
+from .citations import source_of
 from .compute import compute
 from .concepts import Concepts
 from .dates import day_of
@@ -166,7 +167,7 @@ class Assistant:
         else:
             reply = answer_text(entry, tenant, lang)
         return self._reply(session, lang, "answer", reply, intent or entry.qualified_id, confidence,
-                           suggestions=follow_ups(entry, tenant, lang), sources=[source_of(entry, tenant)])
+                           suggestions=follow_ups(entry, tenant, lang), sources=[source_of(entry, tenant, lang)])
 
     def _computed(self, entry: Entry, text: str, tenant: Tenant, lang: str, session: Session) -> dict | None:
         if not entry.computed:

@@ -3,6 +3,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jsonschema
 import yaml
@@ -20,6 +21,8 @@ RESPONSES = ("utter_greeting", "utter_thanks", "utter_goodbye", "utter_help", "u
 VERIFY_RESPONSES = [f"utter_verify_{step}" for step in ("sent", "resent", "waiting", "ok", "wrong", "expired", "void",
                                                         "limit")] + ["utter_mail_subject_code", "utter_mail_code"]
 _PLACEHOLDER = patterns.compile(r"\{([a-z][a-z0-9_]*)(?:\.value)?\}")
+# The schema of each file of a tenant's folder; any other file holds facts and entries.
+_TENANT_SCHEMAS = {"tenant.yml": "tenant", knowledge.SOURCES: "sources"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def validate_file(path: Path, root: Path, schema: str) -> list[Problem]:
 def schema_problems(root: Path) -> list[Problem]:
     problems = []
     for path in sorted((root / "knowledge").glob("*/*.yml")):
-        problems += validate_file(path, root, "tenant" if path.name == "tenant.yml" else "knowledge")
+        problems += validate_file(path, root, _TENANT_SCHEMAS.get(path.name, "knowledge"))
     for path in sorted((root / "intents").glob("*/*/*.yml")):
         problems += validate_file(path, root, "nlu")
     problems += validate_file(root / "intents" / "forms.yml", root, "forms")
@@ -98,6 +101,7 @@ def tenant_problems(tenant: knowledge.Tenant, forms: dict, units: set[str]) -> l
             problems.append(Problem(meta, 1, f"actions: {intent}: no form {action['form']!r}"))
         elif action and "entry" in action and action["entry"] not in tenant.entries:
             problems.append(Problem(meta, 1, f"actions: {intent}: no entry {action['entry']!r}"))
+    problems += citation_problems(tenant)
     for entry in tenant.entries.values():
         problems += entry_problems(entry, tenant)
         proving = (entry.computed or {}).get("form")
@@ -105,6 +109,33 @@ def tenant_problems(tenant: knowledge.Tenant, forms: dict, units: set[str]) -> l
             problems.append(Problem(entry.file, entry.line, f"{entry.id}: computed.form {proving!r} is no form "
                                                             f"that verifies a slot"))
     return problems
+
+
+def citation_problems(tenant: knowledge.Tenant) -> list[Problem]:
+    """What a reply's source shows people (citations.py) exists in each of the tenant's languages:
+    the document's title, and the translation of every section and question an entry cites; the
+    document's address, if it has one, is a web page."""
+    meta, sources = f"knowledge/{tenant.id}/tenant.yml", f"knowledge/{tenant.id}/{knowledge.SOURCES}"
+    problems = [Problem(meta, 1, f"document_title: no title in {lang}")
+                for lang in tenant.languages if not tenant.document_title.get(lang)]
+    url = tenant.document_url
+    if url is not None and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+        problems.append(Problem(meta, 1, f"document_url: {url!r} is not an http or https address"))
+    if tenant.citations.language not in tenant.languages:
+        problems.append(Problem(sources, 1, f"language: {tenant.citations.language!r} is not one of the tenant's "
+                                            f"languages {tenant.languages}"))
+    return problems + [problem for entry in tenant.entries.values() for problem in untranslated(entry, tenant)]
+
+
+def untranslated(entry: knowledge.Entry, tenant: knowledge.Tenant) -> list[Problem]:
+    """The entry's cited section and question where they have no text in one of the tenant's languages."""
+    section, question = entry.source.get("section", ""), entry.source.get("question", "")
+    where = f"in knowledge/{tenant.id}/{knowledge.SOURCES}"
+    return [Problem(entry.file, entry.line, f"{entry.id}: source.{name} {cited!r} has no translation in {lang} {where}")
+            for lang in tenant.languages
+            for name, cited, shown in (("section", section, tenant.citations.section(section, lang)),
+                                       ("question", question, tenant.citations.question(section, question, lang)))
+            if not shown]
 
 
 def form_problems(forms: dict) -> list[Problem]:

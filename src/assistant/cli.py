@@ -66,7 +66,7 @@ def ask(tenant, lang, as_json, session, message):
         return
     click.echo(reply.reply)
     for source in reply.sources:
-        click.echo(f"  [{source.document} — {source.section} — {source.question}]")
+        click.echo(f"  [{source.title}]" + (f" {source.url}" if source.url else ""))
     for suggestion in reply.suggestions:
         click.echo(f"  → {suggestion}")
 
@@ -149,7 +149,8 @@ def lookup(query, tenant, lang, top, as_json):
         click.echo(f"No entry {where} matches “{query}”. Try other words, or the other language.")
         return
     for row in rows:
-        click.echo(f"{row['score']:.2f}  {row['tenant']}.{row['id']}  [{row['source']['section']} — {row['source']['question']}]")
+        source = row["source"]
+        click.echo(f"{row['score']:.2f}  {row['tenant']}.{row['id']}  [{source['title']}: {source['question']}]")
         for lang_code in ("fr", "en"):
             click.echo(f"    {lang_code}: {row['question'][lang_code]}")
             click.echo(f"        {row['answer'][lang_code]}")

@@ -2,7 +2,11 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlfile
+from . import citations as citations_module, yamlfile
+from .citations import Citations
+
+
+SOURCES = "sources.yml"  # a tenant's translations of what its entries cite (citations.py)
 
 
 @dataclass
@@ -47,6 +51,9 @@ class Tenant:
     actions: dict[str, dict | None]
     catalogue: list[str] = field(default_factory=list)
     notify: dict[str, str] = field(default_factory=dict)
+    document_title: dict[str, str] = field(default_factory=dict)
+    document_url: str | None = None
+    citations: Citations = field(default_factory=Citations)
     facts: dict[str, Fact] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
 
@@ -72,9 +79,13 @@ def read_tenant(folder: Path, root: Path) -> Tenant:
     meta = yamlfile.plain(meta)
     tenant = Tenant(id=meta["id"], name=meta["name"], document=meta["document"],
                     languages=meta["languages"], actions=meta.get("actions") or {},
-                    catalogue=meta.get("catalogue") or [], notify=meta.get("notify") or {})
+                    catalogue=meta.get("catalogue") or [], notify=meta.get("notify") or {},
+                    document_title=meta.get("document_title") or {}, document_url=meta.get("document_url"))
+    sources = folder / SOURCES
+    if sources.exists():
+        tenant.citations = citations_module.read(yamlfile.plain(yamlfile.read(sources, root)))
     for path in sorted(folder.glob("*.yml")):
-        if path.name == "tenant.yml":
+        if path.name in ("tenant.yml", SOURCES):
             continue
         data = yamlfile.read(path, root) or {}
         for name, fact in (data.get("facts") or {}).items():

@@ -2,7 +2,8 @@
 The command line, the HTTP API and the staff page (which calls the API) all list ``lookup_rows``."""
 from dataclasses import dataclass
 
-from .answers import answer_text, source_of
+from .answers import answer_text
+from .citations import source_of
 from .dialogue import is_entry
 from .knowledge import Entry
 from .text import clean
@@ -42,6 +43,8 @@ def matches(assistant, query: str, tenant: str | list[str] | None = None, lang: 
 
 
 def lookup_rows(assistant, query: str, tenant: str | None = None, lang: str | None = None, top: int = 5) -> list[dict]:
+    """Each row's question and answer in every language; its source in ``lang``, or without one as
+    the seed writes it, which is what staff find when they open the document."""
     rows = []
     for match in matches(assistant, query, tenant=tenant, lang=lang, top=top):
         t, entry = assistant.tenants[match.tenant], match.entry
@@ -49,6 +52,6 @@ def lookup_rows(assistant, query: str, tenant: str | None = None, lang: str | No
             "tenant": t.id, "id": entry.id, "score": round(match.score, 4), "topic": entry.topic,
             "question": dict(entry.question),
             "answer": {lang_code: answer_text(entry, t, lang_code) for lang_code in entry.answer},
-            "source": vars(source_of(entry, t)),
+            "source": vars(source_of(entry, t, lang or t.citations.language or t.languages[0])),
         })
     return rows

@@ -15,9 +15,14 @@ class Action:
 
 @dataclass
 class Source:
+    """Where an answer comes from: ``document`` (the file, for machines), then what people read, in
+    the reply's language: the cited ``section`` and ``question``, a ``title`` naming all three
+    ("eXo Platform FAQ — Hosting — Q5"), and the document's ``url`` when it is published."""
     document: str
     section: str
     question: str
+    title: str = ""
+    url: str | None = None
 
 
 @dataclass

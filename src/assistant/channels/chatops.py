@@ -3,9 +3,11 @@ conversation per user, one guarded call into the core, the help text and the bac
 import logging
 import threading
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from ..assistant import Assistant
 from ..errors import AssistantError
+from ..reply import Source
 from ..sessions import keyed_id
 
 log = logging.getLogger(__name__)
@@ -22,11 +24,12 @@ LABELS = {
 
 @dataclass
 class Answer:
-    """A reply as a chat platform shows it: the text, its sources, and the conversation to vote on
-    (``None`` when there is nothing to vote on, e.g. an error message)."""
+    """A reply as a chat platform shows it: the text, its sources (each platform writes their title
+    and link in its own markup), and the conversation to vote on (``None`` when there is nothing to
+    vote on, e.g. an error message)."""
     text: str
     lang: str
-    sources: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
     session_id: str | None = None
 
 
@@ -45,8 +48,11 @@ def session_for(config, platform: str, tenant: str, team: str | None, user: str 
     return keyed_id(config.session_key, platform, team, user, tenant)
 
 
-def source_line(source) -> str:
-    return " — ".join(part for part in (source.document, source.section, source.question) if part)
+def link_target(url: str) -> str:
+    """A source's address as the target of a chat link: what would end or split the link in Slack's
+    ``<url|title>`` or Markdown's ``[title](url)`` (spaces, ``< > | ( ) "``, control characters) is
+    percent-encoded; what is already percent-encoded stays as it is."""
+    return quote(url, safe="/:?#[]@!$&'*+,;=%~")
 
 
 def ask(assistant: Assistant, tenant: str, session_id: str, text: str) -> Answer:
@@ -59,8 +65,7 @@ def ask(assistant: Assistant, tenant: str, session_id: str, text: str) -> Answer
         return Answer(e.message, "en")
     # A vote is about an answer: a fallback is already logged as unanswered, small talk needs none.
     voted = reply.type == "answer"
-    return Answer(reply.reply, reply.lang, [source_line(s) for s in reply.sources],
-                  reply.session_id if voted else None)
+    return Answer(reply.reply, reply.lang, list(reply.sources), reply.session_id if voted else None)
 
 
 def feedback(assistant: Assistant, session_id: str, helpful: bool) -> str | None:

@@ -15,6 +15,12 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/faq"
 
+# Markdown that text could write by accident, shown as the characters themselves: backslash escapes
+# that Mattermost's web (marked) and mobile (commonmark) renderers both read, and character
+# references for "& < >" and the backslash, which marked's escapes do not cover.
+_MARKDOWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "&#92;",
+                           **{c: "\\" + c for c in "`*_[]~"}})
+
 
 def fields() -> dict[str, str]:
     """The request's fields, form-encoded (what Mattermost sends by default) or JSON."""
@@ -49,7 +55,19 @@ def answer(data: dict[str, str], text: str, usage: str | None) -> str:
     session_id = chatops.session_for(config, "mattermost", tenant, data.get("team_id") or data.get("team_domain"),
                                      data.get("user_id") or data.get("user_name"))
     reply = chatops.ask(assistant(), tenant, session_id, text)
-    return "\n\n".join([reply.text] + [f"_{source}_" for source in reply.sources])
+    return "\n\n".join([reply.text] + [source_text(source) for source in reply.sources])
+
+
+def markdown_text(text: str) -> str:
+    """Text as Mattermost shows it literally: nothing in it is read as Markdown."""
+    return text.translate(_MARKDOWN)
+
+
+def source_text(source) -> str:
+    """A source in italics as Mattermost shows it: its title, a Markdown link when the document has
+    an address."""
+    title = markdown_text(source.title)
+    return f"_[{title}]({chatops.link_target(source.url)})_" if source.url else f"_{title}_"
 
 
 @blueprint.post("/command")

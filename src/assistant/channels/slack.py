@@ -220,13 +220,23 @@ def section(text: str) -> dict:
 def message(answer: chatops.Answer, votes: bool = True) -> dict:
     blocks = [section(answer.text)]
     if answer.sources:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(s, 2000)}
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": source_text(s)}
                                                        for s in answer.sources[:10]]})
     if votes and answer.session_id:
         blocks.append({"type": "actions", "block_id": "feedback", "elements": [
             button(chatops.label(answer.lang, "helpful"), "feedback_helpful", answer.session_id, "primary"),
             button(chatops.label(answer.lang, "unhelpful"), "feedback_unhelpful", answer.session_id)]})
     return {"text": mrkdwn(answer.text), "blocks": blocks}
+
+
+def source_text(source, limit: int = 2000) -> str:
+    """A source as Slack shows it: its title, linked as ``<url|title>`` when the document has an
+    address. The title is escaped as any text is (``& < >``: Slack's markup has no other escape),
+    the address also made safe for the link's syntax; both within a context element's limit."""
+    if not source.url:
+        return mrkdwn(source.title, limit)
+    target = escape(chatops.link_target(source.url))
+    return f"<{target}|{mrkdwn(source.title, max(limit - len(target) - 3, 1))}>"
 
 
 def button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
