@@ -179,16 +179,18 @@ def reload(pidfile):
 
 @cli.command()
 def check():
-    """Validate all knowledge and intents; each problem names its file and line."""
-    from .check import check_project
+    """Validate all knowledge and intents; each problem names its file and line. Warnings (an
+    answer that opens with a bare yes or no) are printed but do not fail."""
+    from .check import check_project, check_warnings
     from .config import project_root
     problems = check_project(project_root())
-    for problem in problems:
+    warnings = [] if problems else check_warnings(project_root())
+    for problem in problems + warnings:
         click.echo(str(problem))
     if problems:
         click.echo(f"{len(problems)} problem(s)", err=True)
         sys.exit(1)
-    click.echo("ok: knowledge and intents are valid")
+    click.echo("ok: knowledge and intents are valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
 @cli.command(name="eval")
