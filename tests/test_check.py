@@ -111,3 +111,8 @@ def test_an_answer_opening_with_a_bare_yes_or_no_is_a_warning_not_an_error(proje
 ])
 def test_a_bare_answer_is_read_by_the_languages_words(text, lang, opener):
     assert bare_answer(text, lang) == opener
+
+
+def test_a_topic_without_a_name_in_a_language_is_reported(project):
+    edit(project / "intents/common/en/responses.yml", "  utter_topic_refunds:\n", "  utter_topic_refundz:\n")
+    assert "intents/common/en/responses.yml:1: missing response utter_topic_refunds" in messages(project)

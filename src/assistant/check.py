@@ -170,8 +170,9 @@ def shared_phrases(examples: list[intents_module.Example]) -> list[Problem]:
     return problems
 
 
-def response_problems(root: Path, data: intents_module.IntentData, forms: dict) -> list[Problem]:
+def response_problems(root: Path, data: intents_module.IntentData, forms: dict, topics: set[str]) -> list[Problem]:
     needed = list(RESPONSES) + [f"utter_ask_{name}_{form['required_slots'][0]}" for name, form in forms.items()]
+    needed += [f"utter_topic_{topic}" for topic in sorted(topics)]  # what utter_help lists
     if any("verify" in form for form in forms.values()):
         needed += VERIFY_RESPONSES
     return [Problem(f"intents/common/{lang}/responses.yml", 1, f"missing response {key}")
@@ -207,5 +208,6 @@ def check_project(root: Path) -> list[Problem]:
     units = set.intersection(*(set(langdata.load(lang, "units")["units"]) for lang in langdata.languages()))
     for tenant in tenants.values():
         problems += tenant_problems(tenant, forms, units)
-    problems += form_problems(forms) + intent_problems(tenants, data) + response_problems(root, data, forms)
+    topics = {entry.topic for tenant in tenants.values() for entry in tenant.entries.values()}
+    problems += form_problems(forms) + intent_problems(tenants, data) + response_problems(root, data, forms, topics)
     return list(dict.fromkeys(problems))  # common phrases are checked with each tenant: report once

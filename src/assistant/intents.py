@@ -5,6 +5,7 @@ from pathlib import Path
 from string import Formatter
 
 from . import elision, yamlfile
+from .text import fold
 
 COMMON = "common"
 _FORMATTER = Formatter()
@@ -43,6 +44,10 @@ class IntentData:
                 value = _FORMATTER.convert_field(_FORMATTER.get_field(field, (), values)[0], conversion)
                 parts.append((_FORMATTER.format_field(value, spec or ""), True))
         return elision.join(parts, lang)
+
+    def topic_names(self, topics, lang: str) -> str:
+        """Topics of the entries (``pricing``, …) as the language names them, for ``utter_help``."""
+        return ", ".join(sorted((self.response(f"utter_topic_{topic}", lang) for topic in topics), key=fold))
 
     def has_response(self, key: str, lang: str) -> bool:
         return key in self.responses.get(lang, {})
