@@ -85,3 +85,17 @@ def test_check_prints_warnings_but_succeeds(tmp_path, monkeypatch):
     assert result.exit_code == 0 and "1 warning" in result.output
     assert "knowledge/innovaphone/entries.yml:" in result.output and "warning: low_credit_reminder" in result.output
 
+
+def test_answers_prints_every_answer_filled_in():
+    from assistant import knowledge
+    from assistant.config import project_root
+    result = run("answers", "--tenant", "conex", "--lang", "fr")
+    assert result.exit_code == 0
+    printed = result.output
+    assert all(f"[fr] conex.{entry_id}\n" in printed for entry_id in knowledge.load(project_root())["conex"].entries)
+    assert "[en]" not in printed and "{" not in printed
+    assert "[fr] utter_greeting (conex)\n    Bonjour !" in printed
+
+
+def test_answers_refuses_an_unknown_tenant():
+    assert run("answers", "--tenant", "nope").exit_code == 2

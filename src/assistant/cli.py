@@ -3,6 +3,7 @@
     assistant ask --tenant exo "quelle est votre politique de remboursement ?"
     assistant chat --tenant conex
     assistant lookup "refund" --tenant exo
+    assistant answers --tenant anvaigo --lang fr
     assistant check
     assistant eval tests/eval/single.jsonl
 """
@@ -118,6 +119,22 @@ def lookup(query, tenant, lang, top, as_json):
         for lang_code in ("fr", "en"):
             click.echo(f"    {lang_code}: {row['question'][lang_code]}")
             click.echo(f"        {row['answer'][lang_code]}")
+
+
+@cli.command()
+@click.option("--tenant", "-t", help="Only this vendor (default: all).")
+@click.option("--lang", type=LANGS, help="Only this language (default: both).")
+def answers(tenant, lang):
+    """Print every text written from a template, filled in as a visitor reads it: each answer with
+    its facts, each computed reply on sample cases, each response with the tenant's name. Read it
+    after editing the knowledge, the responses or a language's data."""
+    from .config import project_root
+    from .rendering import rendered
+    root = project_root()
+    if tenant and not (root / "knowledge" / tenant / "tenant.yml").exists():
+        _fail(AssistantError("unknown_tenant", f"Unknown tenant {tenant!r}"))
+    for code, where, text in rendered(root, tenant, lang):
+        click.echo(f"[{code}] {where}\n    " + text.replace("\n", "\n    "))
 
 
 def _evaluate_scenarios(scenarios, failures):
