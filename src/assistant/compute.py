@@ -7,7 +7,7 @@ not carry what it needs (then the entry's general answer is given).
 from collections.abc import Callable
 
 from .knowledge import Tenant
-from .numbers import Number, extract, format_number, format_quantity
+from .numbers import Number, extract, format_quantity
 from .slots import ACCOUNT
 
 Values = dict[str, str] | None
@@ -90,7 +90,7 @@ def hosted_capacity(message, numbers, tenant, spec, lang, ledger=None, proven=()
     written = format_quantity(megabytes, bandwidth.unit, lang)
     if megabytes >= 1000:
         written += f" ({format_quantity(megabytes / 1000, 'gigabyte', lang)})"
-    return {"users": format_number(users, lang),
+    return {"users": format_quantity(users, "registered_user", lang),
             "storage": format_quantity(users * storage.value, storage.unit, lang),
             "bandwidth": written}
 
