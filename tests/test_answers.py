@@ -38,7 +38,8 @@ def test_the_academic_prices_apply_seven_and_five_percent(ask):
 
 def test_hosted_storage_is_computed_per_user(ask):
     reply = ask("exo", "with 200 users how much storage do we get on the hosted version?")
-    assert "200 GB" in reply["reply"]
+    assert "200 GB" in reply["reply"] and "For 200 registered users," in reply["reply"]
+    assert "Pour 1 utilisateur enregistré," in ask("exo", "stockage hébergé pour 1 utilisateur ?")["reply"]
 
 
 def test_the_rental_runtime_is_the_credit_over_the_monthly_consumption(ask):

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from assistant.check import check_project
+from assistant.check import bare_answer, check_project, check_warnings
 from assistant.config import project_root
 
 
@@ -116,3 +116,37 @@ def test_a_misspelt_field_of_the_translations_is_a_schema_violation(project):
     edit(project / "knowledge/solidxperts/sources.yml", "    questions:", "    questons:")
     [problem] = messages(project)
     assert problem.startswith("knowledge/solidxperts/sources.yml:") and "questons" in problem
+
+
+def test_an_answer_opening_with_a_bare_yes_or_no_is_a_warning_not_an_error(project):
+    path = project / "knowledge/anvaigo/entries.yml"
+    edit(path, "        La présentation en ligne d'un produit Anvaigo est gratuite.",
+         "        Oui, la présentation en ligne d'un produit Anvaigo est gratuite.")
+    edit(path, "        An online presentation of an Anvaigo product is free.",
+         "        Yes: an online presentation of an Anvaigo product is free.")
+    edit(path, "        Anvaigo training is billed,", "        No. Anvaigo training is billed,")
+    assert messages(project) == []  # the data stays valid
+    warnings = [str(w) for w in check_warnings(project)]
+    assert len(warnings) == 3 and all(w.startswith("knowledge/anvaigo/entries.yml:") for w in warnings)
+    assert any("free_online_presentation: the fr answer opens with 'oui'" in w for w in warnings)
+    assert any("free_online_presentation: the en answer opens with 'yes'" in w for w in warnings)
+    assert any("billed_training: the en answer opens with 'no'" in w for w in warnings)
+
+
+@pytest.mark.parametrize("text, lang, opener", [
+    ("Oui, il faut des licences supplémentaires.", "fr", "oui"),
+    ("« Non » : nous ne remboursons pas.", "fr", "non"),
+    ("Bien sûr ! Votez sur notre portail.", "fr", "bien sûr"),
+    ("Of course! Vote on our portal.", "en", "of course"),
+    ("Nonetheless, we reply within 2 hours.", "en", None),
+    ("Nous ne remboursons pas les achats.", "fr", None),
+    ("Notre support premium fonctionne 24h/24.", "fr", None),
+    ("Yes", "fr", None),  # each language has its own words
+])
+def test_a_bare_answer_is_read_by_the_languages_words(text, lang, opener):
+    assert bare_answer(text, lang) == opener
+
+
+def test_a_topic_without_a_name_in_a_language_is_reported(project):
+    edit(project / "intents/common/en/responses.yml", "  utter_topic_refunds:\n", "  utter_topic_refundz:\n")
+    assert "intents/common/en/responses.yml:1: missing response utter_topic_refunds" in messages(project)

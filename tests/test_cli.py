@@ -101,3 +101,34 @@ def test_answering_does_not_import_what_only_submitting_needs():
     import sys
     code = "import sys, assistant.cli, assistant.assistant; print('jsonschema' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_check_prints_warnings_but_succeeds(tmp_path, monkeypatch):
+    import shutil
+    from assistant.config import project_root
+    for folder in ("knowledge", "intents"):
+        shutil.copytree(project_root() / folder, tmp_path / folder)
+    path = tmp_path / "knowledge/innovaphone/entries.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "        Before the rental expires," in text
+    path.write_text(text.replace("        Before the rental expires,", "        Yes, before the rental expires,"),
+                    encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path))
+    result = run("check")
+    assert result.exit_code == 0 and "1 warning" in result.output
+    assert "knowledge/innovaphone/entries.yml:" in result.output and "warning: low_credit_reminder" in result.output
+
+
+def test_answers_prints_every_answer_filled_in():
+    from assistant import knowledge
+    from assistant.config import project_root
+    result = run("answers", "--tenant", "conex", "--lang", "fr")
+    assert result.exit_code == 0
+    printed = result.output
+    assert all(f"[fr] conex.{entry_id}\n" in printed for entry_id in knowledge.load(project_root())["conex"].entries)
+    assert "[en]" not in printed and "{" not in printed
+    assert "[fr] utter_greeting (conex)\n    Bonjour !" in printed
+
+
+def test_answers_refuses_an_unknown_tenant():
+    assert run("answers", "--tenant", "nope").exit_code == 2

@@ -101,3 +101,14 @@ def test_the_conversation_language_carries_short_messages(ask):
 
 def test_an_explicit_language_always_wins(ask):
     assert ask("exo", "quelle est votre politique de remboursement ?", lang="en")["lang"] == "en"
+
+
+def test_help_names_the_topics_in_the_visitors_language(assistant, ask):
+    data = assistant.intents
+    topics = {e.topic for e in assistant.tenants["conex"].entries.values()}
+    for message, lang in (("aide svp", "fr"), ("help please", "en")):
+        reply = ask("conex", message)
+        assert reply["type"] == "smalltalk" and reply["lang"] == lang
+        assert data.topic_names(topics, lang) in reply["reply"]
+        assert all(data.response(f"utter_topic_{topic}", lang) in reply["reply"] for topic in topics)
+    assert data.topic_names(topics, "fr") != data.topic_names(topics, "en")

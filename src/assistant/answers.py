@@ -2,7 +2,7 @@
 citations.py)."""
 from functools import lru_cache
 
-from . import langdata, patterns
+from . import elision, langdata, patterns
 from .knowledge import Entry, Fact, Tenant
 from .numbers import format_number, format_quantity
 
@@ -34,15 +34,16 @@ def render_bands(fact: Fact, lang: str) -> str:
 
 
 def fill(template: str, tenant: Tenant, lang: str, values: dict[str, str] | None = None) -> str:
-    """Replace ``{fact}``, ``{fact.value}`` and computed ``{placeholders}`` in a template."""
+    """Replace ``{fact}``, ``{fact.value}`` and computed ``{placeholders}`` in a template, each value
+    joined to the word before it as the language writes it ("que 1 instance" -> "qu'une seule instance")."""
     if "{" not in template:  # most answers state no fact: nothing to scan for
         return template
     values = values or {}
     pieces = _split(template)  # text, name, ".value" or None, text, ...
-    written = [pieces[0]]
+    written = [(pieces[0], False)]
     for i in range(1, len(pieces), 3):
-        written += [_placeholder(pieces[i], pieces[i + 1], tenant, lang, values), pieces[i + 2]]
-    return "".join(written)
+        written += [(_placeholder(pieces[i], pieces[i + 1], tenant, lang, values), True), (pieces[i + 2], False)]
+    return elision.join(written, lang)
 
 
 @lru_cache(maxsize=4096)

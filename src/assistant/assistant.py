@@ -140,7 +140,7 @@ class Assistant:
         if intent == HUMAN or (intent == "affirm" and session.last_type == "fallback"):
             return self._handoff(turn)
         if intent in SMALLTALK or intent in FORM_CONTROL:
-            topics = ", ".join(sorted({e.topic for e in tenant.entries.values()}))
+            topics = self.intents.topic_names({e.topic for e in tenant.entries.values()}, lang)
             key = f"utter_{intent}" if intent in SMALLTALK else "utter_anything_else"
             return self._reply(session, lang, "smalltalk", self.response(key, lang, tenant, topics=topics),
                                intent, turn.confidence)

@@ -30,9 +30,10 @@ class Problem:
     file: str
     line: int
     message: str
+    warning: bool = False  # printed, but the data stays valid
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 @cache
@@ -211,12 +212,31 @@ def shared_phrases(examples: list[intents_module.Example]) -> list[Problem]:
     return problems
 
 
-def response_problems(root: Path, data: intents_module.IntentData, forms: dict) -> list[Problem]:
+def response_problems(root: Path, data: intents_module.IntentData, forms: dict, topics: set[str]) -> list[Problem]:
     needed = list(RESPONSES) + [f"utter_ask_{name}_{form['required_slots'][0]}" for name, form in forms.items()]
+    needed += [f"utter_topic_{topic}" for topic in sorted(topics)]  # what utter_help lists
     if any("verify" in form for form in forms.values()):
         needed += VERIFY_RESPONSES
     return [Problem(f"intents/common/{lang}/responses.yml", 1, f"missing response {key}")
             for lang in langdata.languages() for key in needed if key not in data.responses.get(lang, {})]
+
+
+def bare_answer(text: str, lang: str) -> str | None:
+    """The yes or no an answer opens with (the language's ``bare_answers``), if it does."""
+    folded = fold(text).lstrip(" «\"'(")
+    for opener in langdata.load(lang, "language").get("bare_answers") or []:
+        word = fold(opener)
+        if folded.startswith(word) and not folded[len(word):len(word) + 1].isalnum():
+            return opener
+    return None
+
+
+def check_warnings(root: Path) -> list[Problem]:
+    """What reads badly without breaking anything: an answer that opens with a bare yes or no."""
+    return [Problem(entry.file, entry.line, f"{entry.id}: the {lang} answer opens with {opener!r}, which answers "
+                                            f"the FAQ's question as it is asked there: lead with the fact", True)
+            for tenant in knowledge.load(root).values() for entry in tenant.entries.values()
+            for lang, text in entry.answer.items() if (opener := bare_answer(text, lang))]
 
 
 def check_project(root: Path) -> list[Problem]:
@@ -230,5 +250,6 @@ def check_project(root: Path) -> list[Problem]:
     units = set.intersection(*(set(langdata.load(lang, "units")["units"]) for lang in langdata.languages()))
     for tenant in tenants.values():
         problems += tenant_problems(tenant, forms, units)
-    problems += form_problems(forms) + intent_problems(tenants, data) + response_problems(root, data, forms)
+    topics = {entry.topic for tenant in tenants.values() for entry in tenant.entries.values()}
+    problems += form_problems(forms) + intent_problems(tenants, data) + response_problems(root, data, forms, topics)
     return list(dict.fromkeys(problems))  # common phrases are checked with each tenant: report once

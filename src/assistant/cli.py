@@ -3,6 +3,7 @@
     assistant ask --tenant exo "quelle est votre politique de remboursement ?"
     assistant chat --tenant conex
     assistant lookup "refund" --tenant exo
+    assistant answers --tenant anvaigo --lang fr
     assistant check
     assistant eval tests/eval/single.jsonl
 """
@@ -156,6 +157,22 @@ def lookup(query, tenant, lang, top, as_json):
             click.echo(f"        {row['answer'][lang_code]}")
 
 
+@cli.command()
+@click.option("--tenant", "-t", help="Only this vendor (default: all).")
+@click.option("--lang", type=LANGS, help="Only this language (default: both).")
+def answers(tenant, lang):
+    """Print every text written from a template, filled in as a visitor reads it: each answer with
+    its facts, each computed reply on sample cases, each response with the tenant's name. Read it
+    after editing the knowledge, the responses or a language's data."""
+    from .config import project_root
+    from .rendering import rendered
+    root = project_root()
+    if tenant and not (root / "knowledge" / tenant / "tenant.yml").exists():
+        _fail(AssistantError("unknown_tenant", f"Unknown tenant {tenant!r}"))
+    for code, where, text in rendered(root, tenant, lang):
+        click.echo(f"[{code}] {where}\n    " + text.replace("\n", "\n    "))
+
+
 def _evaluate_scenarios(scenarios, failures):
     import tempfile
     from .assistant import Assistant
@@ -216,16 +233,18 @@ def reload(pidfile):
 
 @cli.command()
 def check():
-    """Validate all knowledge and intents; each problem names its file and line."""
-    from .check import check_project
+    """Validate all knowledge and intents; each problem names its file and line. Warnings (an
+    answer that opens with a bare yes or no) are printed but do not fail."""
+    from .check import check_project, check_warnings
     from .config import project_root
     problems = check_project(project_root())
-    for problem in problems:
+    warnings = [] if problems else check_warnings(project_root())
+    for problem in problems + warnings:
         click.echo(str(problem))
     if problems:
         click.echo(f"{len(problems)} problem(s)", err=True)
         sys.exit(1)
-    click.echo("ok: knowledge and intents are valid")
+    click.echo("ok: knowledge and intents are valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
 
 
 @cli.command(name="eval")

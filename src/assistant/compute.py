@@ -10,7 +10,7 @@ from datetime import date
 from .answers import render_fact
 from .dates import add, is_past, read_date, written
 from .knowledge import Tenant
-from .numbers import Number, extract, format_number, format_quantity
+from .numbers import Number, extract, format_quantity
 from .slots import ACCOUNT
 
 Values = dict[str, str] | None
@@ -93,7 +93,7 @@ def hosted_capacity(message, numbers, tenant, spec, lang, **context) -> Values:
     written = format_quantity(megabytes, bandwidth.unit, lang)
     if megabytes >= 1000:
         written += f" ({format_quantity(megabytes / 1000, 'gigabyte', lang)})"
-    return {"users": format_number(users, lang),
+    return {"users": format_quantity(users, "registered_user", lang),
             "storage": format_quantity(users * storage.value, storage.unit, lang),
             "bandwidth": written}
 

@@ -242,7 +242,7 @@ class Forms:
             if isinstance(value, bool) or value in ("cloud", "on_premises"):
                 key = "utter_value_yes" if value is True else f"utter_value_{value}"
                 value = self.say(key, turn.lang, turn.tenant)
-            lines.append(f"- {label} : {value}" if turn.lang == "fr" else f"- {label}: {value}")
+            lines.append(self.say("utter_summary_line", turn.lang, turn.tenant, label=label, value=value))
         return "\n".join(lines)
 
     def _submit(self, turn: Turn) -> Reply:

@@ -1,10 +1,14 @@
 """How visitors phrase things (``intents/``): Rasa-style training phrases, synonyms and responses."""
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from string import Formatter
 
-from . import yamlfile
+from . import elision, yamlfile
+from .text import fold
 
 COMMON = "common"
+_FORMATTER = Formatter()
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,22 @@ class IntentData:
         return [e for e in self.examples if e.scope == scope]
 
     def response(self, key: str, lang: str, **values) -> str:
+        """The response's text with its values filled in, each joined to the word before it as the
+        language writes it ("l'équipe de {tenant_name}" -> "l'équipe d'Anvaigo")."""
         text = self.responses.get(lang, {}).get(key) or self.responses.get("en", {}).get(key, key)
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        parts = []
+        for literal, field, spec, conversion in _parsed(text):
+            parts.append((literal, False))
+            if field is not None:
+                value = _FORMATTER.convert_field(_FORMATTER.get_field(field, (), values)[0], conversion)
+                parts.append((_FORMATTER.format_field(value, spec or ""), True))
+        return elision.join(parts, lang)
+
+    def topic_names(self, topics, lang: str) -> str:
+        """Topics of the entries (``pricing``, …) as the language names them, for ``utter_help``."""
+        return ", ".join(sorted((self.response(f"utter_topic_{topic}", lang) for topic in topics), key=fold))
 
     def has_response(self, key: str, lang: str) -> bool:
         return key in self.responses.get(lang, {})
@@ -43,6 +61,12 @@ class IntentData:
                 if prefix == slot:
                     values.setdefault(value, []).extend(words)
         return values
+
+
+@lru_cache(maxsize=1024)
+def _parsed(template: str) -> tuple:
+    """A response's text and fields, read once (the responses are a few hundred)."""
+    return tuple(_FORMATTER.parse(template))
 
 
 def split_examples(block: str) -> list[tuple[int, str]]:
