@@ -22,7 +22,11 @@ CASES = {
     "academic_prices": {"fr": ["12 000 €"], "en": ["€12,000"]},
     "hosted_capacity": {"fr": ["1 utilisateur", "40 utilisateurs"], "en": ["1 user", "40 users"]},
     "rental_runtime": {"fr": ["1000 iSC, 125 iSC par mois"], "en": ["1000 iSC, 125 iSC per month"]},
+    # A day whose period is over for some facts and not for others, a month, a day in the future's reach.
+    "date_after_period": {"fr": ["le 15/03/2021", "en mars 2026", "le 1er décembre 2026"],
+                          "en": ["on 15/03/2021", "in March 2026", "on 1 December 2026"]},
 }
+TODAY = date(2026, 12, 7)  # the day the date cases are computed on
 SAMPLE_STANDING = Standing("SX-1002", True, None, 2, 1, date(2026, 9, 1), date(2027, 9, 1), "", "")
 
 
@@ -53,9 +57,10 @@ def answers(tenant: knowledge.Tenant, lang: str) -> Iterator[tuple[str, str]]:
             continue
         template = entry.computed["reply"][lang]
         for case in CASES.get(entry.computed["function"], {}).get(lang, []):
-            values = compute(entry.computed, case, tenant, lang)
+            values = compute(entry.computed, case, tenant, lang, today=TODAY)
             if values and "response" not in values:
-                yield f"{entry.id} ({case})", fill(template, tenant, lang, values)
+                chosen = entry.computed[values.pop("reply", "reply")][lang]
+                yield f"{entry.id} ({case})", fill(chosen, tenant, lang, values)
         if entry.computed["function"] not in CASES:
             yield f"{entry.id} (sample account)", fill(template, tenant, lang, standing_values(SAMPLE_STANDING, tenant, lang))
 
