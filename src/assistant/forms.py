@@ -43,7 +43,8 @@ class Forms:
         self.say = say          # (key, lang, tenant, **values) -> text
         self.answer = answer    # (tenant, session, text, lang, entry, confidence) -> Reply
         # "no", "yes", "hello", "thanks" are never a name or a company: the pending slot takes no free
-        # text from a message that is one of these phrasings, or that the matcher reads as small talk.
+        # text from a message that is one of these phrasings, or that the matcher reads as small talk
+        # (a number, an email still answer the slot asked for).
         self.control_phrases = {_key(e.text) for e in intents.examples if e.intent in FORM_CONTROL + SMALLTALK}
         self.proofs = Proofs(backoffice.verifier, lambda: intents.lookup_values("resend").get("code", []))
 
@@ -75,8 +76,8 @@ class Forms:
         form = turn.session.form
         if turn.intent == "cancel":
             return self._end(turn, "cancelled", self.say("utter_form_cancelled", turn.lang, turn.tenant))
-        takes_text = (form["status"] == "collecting" and _key(turn.text) not in self.control_phrases
-                      and turn.intent not in SMALLTALK)
+        small_talk = turn.intent in SMALLTALK and self._takes_any_text(form["pending"])
+        takes_text = form["status"] == "collecting" and _key(turn.text) not in self.control_phrases and not small_talk
         values = self._read(turn, pending=form["pending"] if takes_text else None)
         if self._is_digression(turn, values):
             return self._digress(turn, values)

@@ -91,7 +91,9 @@ _CONTACT_KINDS = (
     ("http", r"https?://\S+"),                               # a web address
     ("www.", r"www\.\S+"),
     (_DIGIT, r"\+?\d[\d .()-]{6,}\d"),                       # a phone number
-    ("-", r"[A-Za-z]{2,4}-[A-Za-z0-9]{4,10}"),               # an account or request number, a whole word
+    # An account or request number, a whole word: as issued (capitals), or with a digit as typed
+    # ("sx-1002"); "non-profit", "on-premise" or "per-second" are words.
+    ("-", r"[A-Z]{2,4}-[A-Z0-9]{4,10}|[A-Za-z]{2,4}-[A-Za-z]{0,9}\d[A-Za-z0-9]{0,9}"),
 )
 _WHOLE_WORD = len(_CONTACT_KINDS) - 1  # the last kind: _contacts gives it the context it needs
 
