@@ -56,6 +56,18 @@ def test_confirmation_writes_the_notices_a_mailer_would_send(fresh, converse):
     assert recipients == {"karim@exemple.dz", "sales@exo.example"}
 
 
+def test_a_notice_lists_the_details_by_their_labels_in_the_requests_language(fresh, converse):
+    converse("exo", "je veux une démo", "Karim Benali, karim@exemple.dz", "Sonatrach", "oui")
+    [staff] = [row["body"] for row in fresh.store.rows("outbox") if row["recipient"] == "sales@exo.example"]
+    assert "- Nom : Karim Benali" in staff and "- Entreprise : Sonatrach" in staff and "- name:" not in staff
+
+
+def test_a_contact_requests_notice_says_where_its_conversation_is(fresh, converse):
+    converse("exo", "combien de temps dure l'essai ?", "je veux parler à quelqu'un")
+    [notice] = [row["body"] for row in fresh.store.rows("outbox")]
+    assert notice.rstrip().endswith("dans la console du personnel.")
+
+
 def test_an_invalid_value_is_explained_and_asked_again(converse):
     replies = converse("exo", "quote please", "John Smith", "john.example.com", "john@example.com", "Acme", "0 users")
     assert "@" in replies[2]["reply"] and replies[2]["action"]["status"] == "collecting"

@@ -1,6 +1,5 @@
 """What the conversations leave behind for staff: requests handed to the backend stubs, the
 notices they send, the grace-call ledgers, unanswered questions and feedback."""
-import json
 
 from .backends import GraceCalls, Notice, Request, StoredRequests
 from . import grouping
@@ -46,7 +45,7 @@ class Backoffice:
     def notices(self, request: Request, reference: str) -> list[Notice]:
         tenant = self.tenants[request.tenant]
         say = lambda key, **v: self.intents.response(key, request.lang, tenant_name=tenant.name, **v)  # noqa: E731
-        summary = summary_lines(request.payload)
+        summary = summary_lines(request.payload, self.intents, request.lang)
         subject = say(f"utter_mail_subject_{request.kind}", reference=reference)
         staff = say("utter_mail_to_staff", reference=reference, summary=summary)
         notices = []
@@ -107,6 +106,10 @@ class Backoffice:
 NOT_SUMMARISED = ("conversation", "transcript")
 
 
-def summary_lines(payload: dict) -> str:
-    return "\n".join(f"- {key}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}"
-                     for key, value in payload.items() if key not in NOT_SUMMARISED)
+def summary_lines(payload: dict, intents, lang: str) -> str:
+    """The request's details as its notice lists them; a contact request, whose details are its
+    conversation, says where staff read it."""
+    lines = [intents.summary_line(key, value, lang) for key, value in payload.items() if key not in NOT_SUMMARISED]
+    if not lines and "conversation" in payload:
+        lines.append(intents.response("utter_mail_conversation", lang))
+    return "\n".join(lines)

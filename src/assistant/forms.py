@@ -238,12 +238,7 @@ class Forms:
         form, lines = turn.session.form, []
         order = self.forms[form["name"]]["required_slots"] + self.forms[form["name"]].get("optional_slots", [])
         for slot in [s for s in order if s in form["slots"]]:
-            value = form["slots"][slot]
-            label = self.say(f"utter_label_{slot}", turn.lang, turn.tenant)
-            if isinstance(value, bool) or value in ("cloud", "on_premises"):
-                key = "utter_value_yes" if value is True else f"utter_value_{value}"
-                value = self.say(key, turn.lang, turn.tenant)
-            lines.append(self.say("utter_summary_line", turn.lang, turn.tenant, label=label, value=value))
+            lines.append(self.intents.summary_line(slot, form["slots"][slot], turn.lang))
         return "\n".join(lines)
 
     def _submit(self, turn: Turn) -> Reply:

@@ -1,4 +1,5 @@
 """How visitors phrase things (``intents/``): Rasa-style training phrases, synonyms and responses."""
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +52,16 @@ class IntentData:
 
     def has_response(self, key: str, lang: str) -> bool:
         return key in self.responses.get(lang, {})
+
+    def summary_line(self, slot: str, value, lang: str) -> str:
+        """One detail of a request as people read it, in a confirmation or a notice: the slot's
+        label ("- Société : Acme"), and a flag or a hosting choice in words."""
+        label = self.response(f"utter_label_{slot}", lang) if self.has_response(f"utter_label_{slot}", lang) else slot
+        if isinstance(value, bool) or value in ("cloud", "on_premises"):
+            value = self.response("utter_value_yes" if value is True else f"utter_value_{value}", lang)
+        elif not isinstance(value, str):
+            value = json.dumps(value, ensure_ascii=False)
+        return self.response("utter_summary_line", lang, label=label, value=value)
 
     def lookup_values(self, slot: str) -> dict[str, list[str]]:
         """The words of every language that name each value of a slot: {"cloud": ["cloud", "hébergé", …]}."""
