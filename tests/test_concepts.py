@@ -8,14 +8,15 @@ DEFINITIONS = {"service_credits": {"en": ["service credits", "isc"], "fr": ["cr�
 
 
 def test_a_tenant_has_the_concepts_its_own_knowledge_uses():
-    concepts = Concepts(DEFINITIONS, {"rental": ["Rental is paid with ISC."], "cad": ["Un appel de grâce par an."]})
-    assert concepts.owned == {"rental": {"service_credits"}, "cad": {"grace_calls"}}
+    owned = Concepts.owners(DEFINITIONS, {"rental": ["Rental is paid with ISC."], "cad": ["Un appel de grâce par an."]})
+    assert owned == {"rental": {"service_credits"}, "cad": {"grace_calls"}}
+    concepts = Concepts(DEFINITIONS, owned)
     assert concepts.foreign("cad", "how many service credits for 3 users?") == {"service_credits"}
     assert concepts.foreign("rental", "how many service credits for 3 users?") == set()
 
 
 def test_concept_words_are_whole_words_found_without_case_or_accents():
-    concepts = Concepts(DEFINITIONS, {"any": []})
+    concepts = Concepts(DEFINITIONS, {"any": set()})
     assert concepts.named("any discount? disc") == set()            # "isc" inside a word is not the concept
     assert concepts.named("Crédits De Service, ISC") == {"service_credits"}
     assert concepts.named("isc grace call") == {"service_credits", "grace_calls"}  # one character apart

@@ -15,7 +15,7 @@ from .dates import day_of
 from .dialogue import ACTIONS, FORM_CONTROL, HUMAN, SMALLTALK, THRESHOLD, decide, is_entry
 from .errors import MessageTooLong, UnknownTenant
 from .forms import Forms, Turn
-from .knowledge import Entry, Tenant, knowledge_texts
+from .knowledge import Entry, Tenant
 from .locks import ConversationLocks
 from .lookup import Match, matches
 from .reply import Action, Reply
@@ -46,7 +46,7 @@ class Assistant:
         self.locks = ConversationLocks(None if store.in_memory else f"{store.path}.locks")
         self.backoffice = Backoffice(store, self.tenants, self.intents, clock)
         self.forms = Forms(bundle.forms, self.intents, self.backoffice, self.response, self._answer)
-        self.concepts = Concepts(bundle.concepts, {tid: knowledge_texts(t, self.intents) for tid, t in self.tenants.items()})
+        self.concepts = Concepts(bundle.concepts, bundle.concept_owners)
 
     @classmethod
     def load(cls, root: Path | str | None = None, data: Path | str | None = None, db: Path | str | None = None,

@@ -13,12 +13,21 @@ from .text import fold, fold_term
 
 
 class Concepts:
-    def __init__(self, definitions: dict[str, dict[str, list[str]]], knowledge: dict[str, Iterable[str]]):
-        """``definitions``: each concept's words per language; ``knowledge``: each tenant's texts."""
+    def __init__(self, definitions: dict[str, dict[str, list[str]]], owned: dict[str, set[str]]):
+        """``definitions``: each concept's words per language; ``owned``: the concepts each tenant
+        has (``owners``, worked out when the models are built, not at every start)."""
         self.concept_of = {fold_term(w): name for name, words in definitions.items()
                            for lang_words in words.values() for w in lang_words}
         self._pattern = _words_pattern(self.concept_of) if self.concept_of else None
-        self.owned = {tenant: self.named(" \n ".join(texts)) for tenant, texts in knowledge.items()}
+        self.owned = owned
+
+    @classmethod
+    def owners(cls, definitions: dict, knowledge: dict[str, Iterable[str]]) -> dict[str, set[str]]:
+        """The concepts each tenant's texts use. Text by text: the RE2 wrapper encodes the whole
+        text at every search, so one search loop over all of them joined would cost their length
+        times the words found."""
+        concepts = cls(definitions, {})
+        return {tenant: set().union(*map(concepts.named, texts)) for tenant, texts in knowledge.items()}
 
     def named(self, text: str) -> set[str]:
         """The concepts a text names."""

@@ -17,7 +17,8 @@ import numpy as np
 from . import intents as intents_module, knowledge, lexicon, yamlfile
 from .features import Vectorizer
 from .intents import COMMON, IntentData
-from .knowledge import Tenant
+from .concepts import Concepts
+from .knowledge import Tenant, knowledge_texts
 from .language import LanguageDetector
 from .matching import OUT_OF_SCOPE, Matcher
 from .normalise import Normaliser
@@ -45,6 +46,7 @@ class Bundle:
     forms: dict
     models: Models
     concepts: dict = field(default_factory=dict)  # intents/concepts.yml: words per concept and language
+    concept_owners: dict = field(default_factory=dict)  # tenant -> the concepts its knowledge uses
 
 
 def texts_by_language(tenants: dict[str, Tenant], intents: IntentData) -> dict[str, list[str]]:
@@ -125,7 +127,8 @@ def read_bundle(root: Path) -> Bundle:
     tenants, intent_data = knowledge.load(root), intents_module.load(root)
     forms = yamlfile.plain(yamlfile.read(root / "intents" / "forms.yml", root))
     concepts = yamlfile.plain(yamlfile.read(root / "intents" / "concepts.yml", root))["concepts"]
-    return Bundle(tenants, intent_data, forms, build(tenants, intent_data), concepts)
+    owners = Concepts.owners(concepts, {tid: knowledge_texts(t, intent_data) for tid, t in tenants.items()})
+    return Bundle(tenants, intent_data, forms, build(tenants, intent_data), concepts, owners)
 
 
 class KnowledgeError(Exception):
