@@ -1,7 +1,7 @@
 """Another vendor's concept is not answered from the nearest entry of a tenant that does not have it."""
 import pytest
 
-from assistant.concepts import Concepts
+from assistant.concepts import Concepts, definitions
 
 DEFINITIONS = {"service_credits": {"en": ["service credits", "isc"], "fr": ["crédits de service"]},
                "grace_calls": {"en": ["grace call", "grace calls"], "fr": ["appel de grâce"]}}
@@ -34,3 +34,20 @@ def test_a_concept_the_tenant_does_not_have_falls_back(ask, message, tenant):
 
 def test_the_tenant_that_has_the_concept_answers_it(ask):
     assert ask("innovaphone", "how many service credits do I need to rent a licence?")["type"] == "answer"
+
+
+def test_each_consumer_name_is_a_concept_of_its_own():
+    document = {"concepts": DEFINITIONS, "names": {"consumer_web": ["gmail", "netflix"]}}
+    owned = Concepts.owners(definitions(document), {"mail": ["Sign in with your Gmail address."]})
+    concepts = Concepts(definitions(document), owned)
+    assert concepts.foreign("mail", "my gmail password") == set()
+    assert concepts.foreign("mail", "cancel my Netflix plan") == {"name:netflix"}
+
+
+@pytest.mark.parametrize("tenant, message", [
+    ("conex", "my Netflix subscription renewed yesterday, can I still get a refund?"),
+    ("exo", "j'ai perdu ma carte grise, comment en demander une nouvelle ?"),
+    ("anvaigo", "how much does a gym membership cost per month?"),
+])
+def test_everyday_life_and_consumer_brands_fall_back(ask, message, tenant):
+    assert ask(tenant, message)["type"] == "fallback"

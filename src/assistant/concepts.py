@@ -46,6 +46,13 @@ class Concepts:
         return self.named(text) - self.owned.get(tenant, set())
 
 
+def definitions(document: dict) -> dict[str, dict[str, list[str]]]:
+    """``concepts.yml``'s concepts, and each of its ``names`` as a concept of its own: a vendor that
+    mentions one consumer brand does not thereby own every other."""
+    names = {f"name:{name}": {"any": [name]} for group in document.get("names", {}).values() for name in group}
+    return {**document["concepts"], **names}
+
+
 def _words_pattern(words: Iterable[str]):
     """One search for every concept word, each whole: between non-word characters or the ends."""
     alternatives = "|".join(patterns.escape(w) for w in sorted(words, key=len, reverse=True))

@@ -18,6 +18,7 @@ from . import intents as intents_module, knowledge, lexicon, yamlfile
 from .features import Vectorizer
 from .intents import COMMON, IntentData
 from .concepts import Concepts
+from .concepts import definitions as concept_definitions
 from .knowledge import Tenant, knowledge_texts
 from .language import LanguageDetector
 from .matching import OUT_OF_SCOPE, Matcher
@@ -126,7 +127,7 @@ def _digest(paths: list[Path], salt: str = "") -> str:
 def read_bundle(root: Path) -> Bundle:
     tenants, intent_data = knowledge.load(root), intents_module.load(root)
     forms = yamlfile.plain(yamlfile.read(root / "intents" / "forms.yml", root))
-    concepts = yamlfile.plain(yamlfile.read(root / "intents" / "concepts.yml", root))["concepts"]
+    concepts = concept_definitions(yamlfile.plain(yamlfile.read(root / "intents" / "concepts.yml", root)))
     owners = Concepts.owners(concepts, {tid: knowledge_texts(t, intent_data) for tid, t in tenants.items()})
     return Bundle(tenants, intent_data, forms, build(tenants, intent_data), concepts, owners)
 
