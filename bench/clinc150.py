@@ -23,10 +23,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant import lexicon
-from assistant.dialogue import THRESHOLD, decide
-from assistant.matching import OUT_OF_SCOPE, Matcher
-from assistant.normalise import Normaliser
+from assistant.data.intents import OUT_OF_SCOPE
+from assistant.dialogue.policy import THRESHOLD, decide
+from assistant.nlu.matching import Matcher
+from assistant.text import lexicon
+from assistant.text.normalise import Normaliser
 
 SPLITS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "clinc150" / "train_val.json"
 GOAL_ACCURACY = 93.5

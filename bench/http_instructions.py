@@ -24,7 +24,6 @@ import argparse
 import json
 import shutil
 import subprocess
-import sys
 import tempfile
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor

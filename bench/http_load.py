@@ -25,11 +25,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+from reply_latency import messages
+from server import (
+    get_health,
+    start_server,
+    stop_server,
+    worker_cpu_seconds,
+    worker_memory,
+)
 from tqdm import tqdm
 
 from assistant import Assistant
-from reply_latency import messages
-from server import get_health, start_server, stop_server, worker_cpu_seconds, worker_memory
 
 LUA = """wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"

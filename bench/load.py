@@ -21,10 +21,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from server import kill_server, start_server, stop_server
 from tqdm import tqdm
 
 from assistant import Assistant
-from server import kill_server, start_server, stop_server
 
 OPENING = "I'd like a quote"
 DETAILS = "Jane Doe, jane{n}@acme.example, {users} users, company Acme {n}, Enterprise"

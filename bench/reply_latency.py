@@ -9,7 +9,6 @@ import argparse
 import cProfile
 import json
 import pstats
-import resource
 import statistics
 import subprocess
 import sys
@@ -85,7 +84,7 @@ def stage_shares(assistant, items) -> dict[str, float]:
 ASK = ("import atexit, re, sys\n"
        "atexit.register(lambda: sys.stderr.write('peak %s\\n' % re.search(r'VmHWM:\\s+(\\d+)', "
        "open('/proc/self/status').read()).group(1)))\n"
-       "from assistant.cli import cli\n"
+       "from assistant.channels.cli import cli\n"
        "cli(['ask', '--tenant', 'exo', 'combien coûte le renouvellement ?'])\n")
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant import lexicon
-from assistant.matching import Matcher
-from assistant.normalise import Normaliser
+from assistant.nlu.matching import Matcher
+from assistant.text import lexicon
+from assistant.text.normalise import Normaliser
 
 SPLITS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "clinc150" / "train_val.json"
 

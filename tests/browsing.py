@@ -101,7 +101,7 @@ def fill_the_back_office(served):
     import random
     import string
 
-    from assistant.backends import Request
+    from assistant.backoffice.backends import Request
     if served.store.rows("requests", "key = ?", ["browser-0"]):  # filled by the test before
         return
     rng = random.Random(3)

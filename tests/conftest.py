@@ -27,8 +27,8 @@ def ask(assistant):
 @pytest.fixture(scope="session")
 def bundle(assistant):
     """The knowledge, intents and trained models, shared by assistants with their own databases."""
-    from assistant import models
-    from assistant.config import data_dir, project_root
+    from assistant import bundle as models
+    from assistant.paths import data_dir, project_root
     return models.load_bundle(project_root(), data_dir(project_root()) / "cache")
 
 
@@ -50,16 +50,15 @@ def clock():
 @pytest.fixture
 def fresh(bundle, tmp_path, clock):
     """An assistant with an empty database of its own and a clock the test controls."""
-    from assistant.store import Store
+    from assistant.backoffice.store import Store
     return Assistant(bundle, Store(tmp_path / "assistant.db"), clock)
 
 
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, for the browser tests (which check first that it is installed)."""
-    from playwright.sync_api import sync_playwright
-
     from browsing import launch
+    from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = launch(p)
         yield browser
@@ -70,7 +69,7 @@ def browser():
 def converse(fresh):
     """Send messages in one conversation; returns the list of replies as dicts. ``{code}`` in a
     message is the one-time code last emailed for the conversation (as the scenarios type it)."""
-    from assistant.scenarios import typed
+    from assistant.nlu.scenarios import typed
 
     def converse(tenant, *messages, session=None, assistant=None):
         replies, assistant = [], assistant or fresh
@@ -85,16 +84,17 @@ def converse(fresh):
 @pytest.fixture(scope="module")
 def served(bundle, tmp_path_factory):
     """The assistant behind the browser tests' site, with a database of its own (per test module)."""
-    from assistant.store import Store
+    from assistant.backoffice.store import Store
     return Assistant(bundle, Store(tmp_path_factory.mktemp("browser") / "assistant.db"))
 
 
 @pytest.fixture(scope="module")
 def site(served):
     """The application (demo site, widget, staff page) served on 127.0.0.1; yields its origin."""
+    from browsing import serving
+
     from assistant.channels import create_app
     from assistant.settings import Settings
-    from browsing import serving
     app = create_app(Settings(staff_token="browser-token", rate_limit="1000 per minute"), assistant=served)
     with serving(app) as url:
         yield url

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from assistant import Assistant
-from assistant.store import Store
+from assistant.backoffice.store import Store
 
 TRIALS = 12
 # Each gives one field of a quote form in progress, and nothing else.

@@ -20,16 +20,19 @@ import schemathesis
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from assistant import Assistant
-from assistant.assistant import MAX_MESSAGE
+from assistant.backoffice.store import Store
 from assistant.channels import create_app
 from assistant.channels.api import openapi_document
+from assistant.core import MAX_MESSAGE
 from assistant.errors import MessageTooLong
 from assistant.settings import Settings
-from assistant.store import Store
 
 TOKEN = "staff-secret-for-fuzzing"
 DOC = openapi_document()

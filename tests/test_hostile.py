@@ -6,10 +6,10 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+from slack_signing import SECRET, signed
 
 from assistant.channels import create_app
 from assistant.settings import Settings
-from test_slack import SECRET, signed
 
 STAFF = "staff-token-for-hostile-tests"
 MATTERMOST = "mattermost-token-for-hostile-tests"
@@ -159,7 +159,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def app_client(bundle, tmp_path_factory):
     from assistant import Assistant
-    from assistant.store import Store
+    from assistant.backoffice.store import Store
     core = Assistant(bundle, Store(tmp_path_factory.mktemp("hostile") / "assistant.db"))
     settings = Settings(staff_token=STAFF, slack_signing_secret=SECRET, mattermost_token=MATTERMOST,
                         rate_limit="100000 per minute", default_tenant="exo")

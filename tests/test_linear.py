@@ -1,9 +1,9 @@
 """The C loop behind Matcher.probabilities: the linear classifier's softmax."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
-
 from assistant._linear import probabilities, ranked
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def reference(coef, scale, cols, weights, cols2, weights2, offset, dense_coef, dense, intercept, temperature):

@@ -4,9 +4,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import _linear, _match, _nearest, vectors
-from assistant.evaluate import read_items
-from assistant.surface import surface
+from assistant import _linear, _match, _nearest
+from assistant.nlu import vectors
+from assistant.nlu.evaluate import read_items
+from assistant.nlu.surface import surface
 
 EVAL = Path(__file__).parent / "eval"
 
@@ -99,7 +100,8 @@ def test_the_model_keeps_its_parts_alive():
     """A model made from a matcher that is then freed, its tables, arrays and index with it, still
     ranks as the matcher did (they are held by the model, not copied)."""
     import gc
-    from assistant.matching import Matcher
+
+    from assistant.nlu.matching import Matcher
     matcher = Matcher.train([(text.split(), intent) for text, intent in [
         ("book flight paris", "flight"), ("plane ticket to rome", "flight"), ("weather today", "weather"),
         ("will it rain tomorrow", "weather"), ("tell me a joke", "joke"), ("a funny story", "joke")]])

@@ -1,10 +1,10 @@
 """The C loop behind Matcher.similarities: the nearest example of each intent."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
-from scipy import sparse
-
 from assistant._nearest import best_per_intent, index
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
 
 
 def brute_force(matrix, intents, cols, query, n_intents):

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import models
-from assistant.config import data_dir, project_root
+from assistant import bundle as models
+from assistant.paths import data_dir, project_root
 
 ASSISTANT = str(Path(sys.executable).with_name("assistant"))
 BROKEN = "knowledge/exo/tenant.yml"

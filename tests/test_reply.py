@@ -32,7 +32,7 @@ def test_a_new_session_id_is_given_and_then_kept(ask):
 
 
 def test_new_session_ids_follow_time_and_stay_unguessable():
-    from assistant.sessions import new_id, valid_id
+    from assistant.dialogue.sessions import new_id, valid_id
     ids = [new_id() for _ in range(200)]
     assert all(valid_id(i) for i in ids)
     assert [i[:14] for i in ids] == sorted(i[:14] for i in ids)  # their time part grows
@@ -68,7 +68,7 @@ def test_a_message_over_2000_characters_is_a_clear_error(assistant):
 def test_an_overlong_message_is_refused_before_any_work_is_spent_on_it(fresh, monkeypatch):
     """The raw message's length is checked first: cleaning it, detecting its language or opening its
     conversation never sees more than the first few hundred characters of one that is too long."""
-    import assistant.assistant as core
+    import assistant.core as core
     seen = []
     monkeypatch.setattr(core, "clean", lambda text: seen.append(len(text)) or text)
     monkeypatch.setattr(fresh.sessions, "open", lambda *args: pytest.fail("the conversation was opened"))

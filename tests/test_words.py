@@ -2,10 +2,11 @@
 import re
 
 import pytest
-from hypothesis import given, strategies as st
-
 from assistant._words import split
-from assistant.text import ELIDED
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.text.clean import ELIDED
 
 # The specification: the elided words cut at a word boundary, then the words found.
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[€$%]")

@@ -4,7 +4,7 @@
     assistant = Assistant.load()
     assistant.reply("exo", None, "combien coûte le renouvellement ?").to_dict()
 """
-from .assistant import Assistant
+from .core import Assistant
 from .errors import AssistantError, MessageTooLong, UnknownTenant
 from .reply import Action, Reply, Source
 

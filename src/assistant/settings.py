@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from . import config
+from . import paths as config
 
 ENV = {  # environment variable -> setting
     "ASSISTANT_DB": "db",

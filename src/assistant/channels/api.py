@@ -6,12 +6,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from .. import patterns, staff
-from ..language import hint_from_header
-from ..lookup import lookup_rows
 from ..settings import ALL_TENANTS
-from .errors import ApiError
+from ..staff import queries as staff
+from ..staff.lookup import lookup_rows
+from ..text import patterns
+from ..text.language import hint_from_header
 from .headers import for_staff
+from .http_errors import ApiError
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI = Path(__file__).with_name("openapi.json")

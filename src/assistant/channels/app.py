@@ -7,9 +7,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import jsoncodec
-from ..assistant import Assistant
+from ..core import Assistant
 from ..settings import Settings
-from . import errors, headers
+from . import headers
+from . import http_errors as errors
 from .ratelimit import RateLimit
 from .request import Request
 

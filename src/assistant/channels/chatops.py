@@ -5,10 +5,10 @@ import threading
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from ..assistant import Assistant
+from ..core import Assistant
+from ..dialogue.sessions import keyed_id
 from ..errors import AssistantError
 from ..reply import Source
-from ..sessions import keyed_id
 
 log = logging.getLogger(__name__)
 

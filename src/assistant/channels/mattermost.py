@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 
 from . import chatops
 from .api import assistant, settings
-from .errors import ApiError
+from .http_errors import ApiError
 
 blueprint = Blueprint("mattermost", __name__, url_prefix="/mattermost")
 log = logging.getLogger(__name__)

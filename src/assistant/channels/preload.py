@@ -24,10 +24,10 @@ def keep_knowledge() -> None:
     # Imported here: gunicorn reads this module's names as its settings, and "config" is one of them.
     from pathlib import Path
 
-    from ..backends import PREFIXES, validator
-    from ..config import data_dir, project_root
-    from ..models import keep_loaded
-    from ..slots import compile_ahead
+    from ..backoffice.backends import PREFIXES, validator
+    from ..bundle import keep_loaded
+    from ..dialogue.slots import compile_ahead
+    from ..paths import data_dir, project_root
 
     gc.unfreeze()  # the previous knowledge, if any, may be collected once replaced
     root = project_root()

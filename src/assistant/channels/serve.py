@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
-from .. import config
+from .. import paths as config
 from ..settings import Settings, kept_secret
 from . import preload
 
@@ -58,8 +58,8 @@ def announce(base: str, token: StaffToken, out=None) -> None:
 
 
 def serve(host: str, port: int, workers: int) -> None:
-    from ..assistant import Assistant
-    from ..models import announce_build
+    from ..bundle import announce_build
+    from ..core import Assistant
     root = config.project_root()
     data = config.data_dir(root)
     token = staff_token(data)

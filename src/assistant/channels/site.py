@@ -2,7 +2,14 @@
 page per tenant with the widget embedded, French by default, English with ?lang=en."""
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 WEB = Path(__file__).resolve().parents[3] / "web"
 blueprint = Blueprint("site", __name__, template_folder=str(WEB / "templates"))

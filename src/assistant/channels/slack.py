@@ -11,10 +11,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from .. import patterns
+from ..text import patterns
 from . import chatops
 from .api import assistant, settings
-from .errors import ApiError
+from .http_errors import ApiError
 
 blueprint = Blueprint("slack", __name__, url_prefix="/slack")
 log = logging.getLogger(__name__)

@@ -1,0 +1,394 @@
+"""The command line: the same core as every other channel.
+
+    assistant ask --tenant exo "quelle est votre politique de remboursement ?"
+    assistant chat --tenant conex
+    assistant lookup "refund" --tenant exo
+    assistant answers --tenant anvaigo --lang fr
+    assistant check
+    assistant eval tests/eval/single.jsonl
+"""
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import AssistantError
+from .tables import cell, emit_page, output_options, page_options
+
+LANGS = click.Choice(["fr", "en"])
+
+
+def _assistant():
+    """The assistant, saying first on stderr when loading it trains the models (about a minute)."""
+    from ..bundle import announce_build
+    from ..core import Assistant
+    from ..paths import data_dir, project_root
+    root = project_root()
+    announce_build(root, data_dir(root) / "cache", sys.stderr)
+    return Assistant.load(root)
+
+
+def _fail(error: AssistantError) -> None:
+    click.echo(f"Error: {error.message}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """A bilingual (French/English) FAQ and procurement assistant for software vendors.
+
+    Knowledge lives in knowledge/<tenant>/, phrasing in intents/; run `assistant check` after
+    editing them.
+    """
+
+
+@cli.command()
+@click.option("--tenant", "-t", required=True, help="Vendor whose knowledge answers, e.g. exo.")
+@click.option("--lang", type=LANGS, help="Force the reply's language (otherwise detected).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full reply contract as JSON.")
+@click.option("--session", help="Continue this conversation.")
+@click.argument("message")
+def ask(tenant, lang, as_json, session, message):
+    """Ask one question and print the answer.
+
+    \b
+    $ assistant ask --tenant exo "how long are backups kept?"
+    Backups are taken every day ... kept for 7 days ...
+    """
+    try:
+        reply = _assistant().reply(tenant, session, message, lang=lang)
+    except AssistantError as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(reply.reply)
+    for source in reply.sources:
+        click.echo(f"  [{source.title}]" + (f" {source.url}" if source.url else ""))
+    for suggestion in reply.suggestions:
+        click.echo(f"  → {suggestion}")
+
+
+@cli.command()
+@click.option("--tenant", "-t", required=True, help="Vendor whose knowledge answers, e.g. exo.")
+@click.option("--lang", type=LANGS, help="Force the language of every reply.")
+def chat(tenant, lang):
+    """Talk with the assistant in the terminal (one conversation; Ctrl-D or 'quit' ends it).
+
+    Each reply ends with its type and, during a request, the request's status, as the API's
+    reply contract names them (type: answer, clarify, form, done, fallback, smalltalk, handoff;
+    status: collecting, verifying, confirming, submitted, refused, cancelled):
+
+    \b
+    > je voudrais un devis
+    Avec plaisir, je prépare votre demande de devis. Quel est votre nom ?
+       [form, collecting]
+    """
+    assistant = _assistant()
+    try:
+        assistant.tenant(tenant)
+    except AssistantError as error:
+        _fail(error)
+    session = None
+    click.echo(f"{assistant.tenants[tenant].name} — posez votre question / ask your question (quit: Ctrl-D)")
+    while True:
+        try:
+            message = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if message.strip().lower() in ("quit", "exit", "quitter"):
+            return
+        try:
+            reply = assistant.reply(tenant, session, message, lang=lang)
+        except AssistantError as error:
+            click.echo(error.message)
+            continue
+        session = reply.session_id
+        click.echo(reply.reply)
+        for suggestion in reply.suggestions:
+            click.echo(f"  → {suggestion}")
+        click.echo(f"   {kind_and_status(reply)}\n")
+
+
+def kind_and_status(reply) -> str:
+    """``[form, collecting]``: the reply's type, then its action's status when it carries one."""
+    return f"[{reply.type}, {reply.action.status}]" if reply.action else f"[{reply.type}]"
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--tenant", "-t", help="Only this vendor (default: all).")
+@click.option("--lang", type=LANGS, help="Language of the query (otherwise detected).")
+@click.option("--top", default=5, show_default=True, help="How many matches to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
+def lookup(query, tenant, lang, top, as_json):
+    """Find the entries that match a query, for support staff: the best first, each with its score
+    (the assistant's confidence, 0.01 to 1), both languages and its source.
+
+    Only entries that match are listed, so there may be fewer than --top, or none: then it says so
+    (with --json, an empty list).
+
+    \b
+    $ assistant lookup "refund" --tenant exo
+    1.00  exo.refund_policy  [Règlement — 3. Quelle est votre politique de remboursement?]
+    ...
+    """
+    from ..staff.lookup import lookup_rows
+    try:
+        rows = lookup_rows(_assistant(), query, tenant=tenant, lang=lang, top=top)
+    except AssistantError as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        where = f"of {tenant}" if tenant else "of any tenant"
+        click.echo(f"No entry {where} matches “{query}”. Try other words, or the other language.")
+        return
+    for row in rows:
+        source = row["source"]
+        click.echo(f"{row['score']:.2f}  {row['tenant']}.{row['id']}  [{source['title']}: {source['question']}]")
+        for lang_code in ("fr", "en"):
+            click.echo(f"    {lang_code}: {row['question'][lang_code]}")
+            click.echo(f"        {row['answer'][lang_code]}")
+
+
+@cli.command()
+@click.option("--tenant", "-t", help="Only this vendor (default: all).")
+@click.option("--lang", type=LANGS, help="Only this language (default: both).")
+def answers(tenant, lang):
+    """Print every text written from a template, filled in as a visitor reads it: each answer with
+    its facts, each computed reply on sample cases, each response with the tenant's name. Read it
+    after editing the knowledge, the responses or a language's data."""
+    from ..paths import project_root
+    from ..staff.rendering import rendered
+    root = project_root()
+    if tenant and not (root / "knowledge" / tenant / "tenant.yml").exists():
+        _fail(AssistantError("unknown_tenant", f"Unknown tenant {tenant!r}"))
+    for code, where, text in rendered(root, tenant, lang):
+        click.echo(f"[{code}] {where}\n    " + text.replace("\n", "\n    "))
+
+
+def _evaluate_scenarios(scenarios, failures):
+    import tempfile
+
+    from ..backoffice.store import Store
+    from ..core import Assistant
+    from ..nlu.scenarios import run_scenarios, scenario_lines
+    first = _assistant()
+    bundle = first.bundle
+    with tempfile.TemporaryDirectory() as folder:
+        counter = iter(range(10 ** 6))
+        outcomes = run_scenarios(lambda: Assistant(bundle, Store(Path(folder) / f"{next(counter)}.db")), scenarios)
+    click.echo("\n".join(scenario_lines(outcomes, failures)))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+def serve(host, port, workers):
+    """Serve the API, the widget, the demo site, the staff page and the webhooks with gunicorn.
+
+    Configuration comes from ASSISTANT_CONFIG (a YAML file) and ASSISTANT_* variables; without
+    ASSISTANT_STAFF_TOKEN, a random token is generated on first run and printed.
+    """
+    from .serve import serve as run
+    run(host, port, workers)
+
+
+@cli.command()
+@click.option("--pidfile", type=click.Path(dir_okay=False, path_type=Path),
+              help="The server's process id file (default: ASSISTANT_PIDFILE, else data/assistant.pid).")
+def reload(pidfile):
+    """Put changed knowledge and intents in service without stopping the server.
+
+    Checks the data first: a broken file is reported with its file and line and the server keeps
+    the knowledge it has. Otherwise builds the models (the slow part, done here rather than in the
+    server), then sends SIGHUP to the server: gunicorn starts new workers on the new knowledge and
+    lets the old ones finish their requests, so no request is dropped.
+    """
+    from .. import bundle as models
+    from ..paths import data_dir, pid_file, project_root
+    root = project_root()
+    models.announce_build(root, data_dir(root) / "cache", sys.stderr)
+    try:
+        models.load_bundle(root, data_dir(root) / "cache", keep_last_good=False)
+    except models.KnowledgeError as error:
+        click.echo(str(error))
+        click.echo("not reloaded: the server keeps its current knowledge", err=True)
+        sys.exit(1)
+    pidfile = pidfile or pid_file(root)
+    try:
+        pid = int(pidfile.read_text().strip())
+        os.kill(pid, signal.SIGHUP)
+    except (OSError, ValueError) as error:
+        click.echo(f"no running server found through {pidfile}: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"reloaded: new workers of server {pid} serve the knowledge as it is now")
+
+
+@cli.command()
+def check():
+    """Validate all knowledge and intents; each problem names its file and line. Warnings (an
+    answer that opens with a bare yes or no) are printed but do not fail."""
+    from ..data.check import check_project, check_warnings
+    from ..dialogue.compute import FUNCTIONS
+    from ..paths import project_root
+    problems = check_project(project_root(), FUNCTIONS)
+    warnings = [] if problems else check_warnings(project_root())
+    for problem in problems + warnings:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(1)
+    click.echo("ok: knowledge and intents are valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
+
+
+@cli.command(name="eval")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--failures/--no-failures", default=True, help="List the items that failed.")
+def evaluate(path, failures):
+    """Score the assistant on evaluation items (JSON lines: tenant, lang, message, expect, must),
+    or on multi-turn scenarios (JSON lines with "turns"), each in a fresh database."""
+    from ..nlu.evaluate import read_items, run, summary_lines
+    items = read_items(path)
+    if items and "turns" in items[0]:
+        return _evaluate_scenarios(items, failures)
+    report = run(_assistant(), items)
+    lines = summary_lines(report)
+    click.echo("\n".join(lines[:-1]))
+    if failures and report.failures:
+        click.echo("failures:")
+        for o in report.failures:
+            click.echo(f"  {o.item['id']}: {o.item['message']!r} -> {o.why}")
+    click.echo(lines[-1])
+
+
+# -- staff commands: each prints a table, or --json, or --csv, a page at a time (tables.py) ------------
+
+@cli.group(invoke_without_command=True)
+@click.option("--tenant", "-t", help="Only this vendor.")
+@click.option("--kind", type=click.Choice(["quote", "demo", "grace_call", "contact"]), help="Only this kind.")
+@click.option("--status", help="Only this status (submitted, …).")
+@page_options
+@output_options
+@click.pass_context
+def requests(ctx, tenant, kind, status, limit, offset, as_json, as_csv):
+    """Requests handed to the backend stubs, newest first, with who sent them; `requests show REF`
+    for one, with its payload, notices and conversation."""
+    if ctx.invoked_subcommand is None:
+        from ..staff import queries as staff
+        store = _assistant().store
+        emit_page(lambda n, skip: staff.requests(store, tenant, kind, status, n, skip), limit, offset, as_json, as_csv,
+                  ["reference", "created", "tenant", "kind", "status", "lang", "summary"])
+
+
+@requests.command(name="show")
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def requests_show(reference, as_json):
+    """One request with its payload, the notices it sent and the conversation it refers to."""
+    from ..staff import queries as staff
+    row = staff.request(_assistant().store, reference)
+    if row is None:
+        click.echo(f"Error: no request {reference}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(row, ensure_ascii=False, indent=2))
+        return
+    for key in ("reference", "tenant", "kind", "status", "created", "lang", "session_id"):
+        click.echo(f"{key}: {row[key]}")
+    for key, value in row["payload"].items():
+        click.echo(f"  {key}: {cell(value)}")
+    for notice in row["notices"]:
+        click.echo(f"notice to {notice['recipient']}: {notice['subject']}")
+    total, shown = row["transcript_turns"], len(row["transcript"])
+    if total:
+        click.echo(f"conversation: {total} turns" + (f", the last {shown}:" if shown < total else ":"))
+        for turn in row["transcript"]:
+            click.echo(f"  visitor: {turn['user']}\n  assistant: {turn['assistant']}")
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--tenant", "-t", help="Only this vendor.")
+@page_options
+@output_options
+@click.pass_context
+def outbox(ctx, tenant, limit, offset, as_json, as_csv):
+    """The emails the stubs would have sent (confirmations to visitors, notices to staff, one-time
+    codes that prove accounts), newest first, one line each: a body's line breaks show as ↵ and a
+    cell too long for its column ends with …. `outbox show ID` prints one email whole.
+
+    \b
+    $ assistant outbox --tenant solidxperts --limit 1
+    id  created                    reference  tenant       recipient               subject                             body
+    3   2026-12-07T15:45:18+00:00  CODE-1     solidxperts  it@client-1003.example  Your Solidxperts verification code  Hello, ↵ Your verification code is 777386. It i…
+    $ assistant outbox show 3          # that email whole
+    $ assistant outbox show DEM-…      # every email sent for a request (CODE-… for a code)
+    """
+    if ctx.invoked_subcommand is None:
+        from ..staff import queries as staff
+        store = _assistant().store
+        rows = emit_page(lambda n, skip: staff.outbox(store, tenant, limit=n, offset=skip), limit, offset, as_json,
+                         as_csv, ["id", "created", "reference", "tenant", "recipient", "subject", "body"])
+        if rows and not (as_json or as_csv):
+            click.echo("one email whole: assistant outbox show ID", err=True)
+
+
+@outbox.command(name="show")
+@click.argument("key", metavar="ID|REF")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def outbox_show(key, as_json):
+    """One email whole, by its id; or every email of a reference.
+
+    ID is the first column of `assistant outbox`. REF is a request's reference (QUO-…, DEM-…,
+    GRC-…, CON-…) or a one-time code's (CODE-…): its emails are printed in the order they were sent."""
+    from ..staff import queries as staff
+    found = staff.emails(_assistant().store, key)
+    if not found:
+        click.echo(f"Error: no email {key} in the outbox", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo("\n\n".join(_email(row) for row in found))
+
+
+def _email(row: dict) -> str:
+    return (f"email {row['id']} · {row['reference']} · {row['tenant']} · {row['created']}\n"
+            f"To: {row['recipient']}\nSubject: {row['subject']}\n\n{row['body']}")
+
+
+@cli.command()
+@click.option("--tenant", "-t", help="Only this vendor.")
+@page_options
+@output_options
+def ledger(tenant, limit, offset, as_json, as_csv):
+    """Grace calls per account: allowance, used and remaining this subscription year."""
+    from ..staff import queries as staff
+    assistant = _assistant()
+    emit_page(lambda n, skip: staff.ledger(assistant, tenant, n, skip), limit, offset, as_json, as_csv,
+              ["account", "tenant", "seats", "subscription", "active", "eligible", "allowance", "used", "remaining",
+               "year_start", "renewal"])
+
+
+@cli.command()
+@click.option("--tenant", "-t", help="Only this vendor.")
+@page_options
+@output_options
+def unanswered(tenant, limit, offset, as_json, as_csv):
+    """Questions the assistant could not answer (and 'not helpful' votes), similar ones grouped,
+    the most frequent first: the entries to write next."""
+    from ..staff import queries as staff
+    store = _assistant().store
+    emit_page(lambda n, skip: staff.unanswered(store, tenant, n, skip), limit, offset, as_json, as_csv,
+              ["count", "tenant", "question", "languages", "reasons", "examples", "last", "id"])
+
+
+if __name__ == "__main__":
+    cli()

