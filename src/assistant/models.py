@@ -111,7 +111,7 @@ def fingerprint(root: Path) -> str:
 def code_fingerprint() -> str:
     """A hash of the package's code and language data: a bundle pickled by other code may not read."""
     package = Path(__file__).parent
-    return _digest([*sorted(package.rglob("*.yml")), *sorted(package.glob("*.py")), *sorted(package.glob("*.[ch]"))],
+    return _digest([*sorted(package.rglob("*.yml")), *sorted(package.rglob("*.py")), *sorted(package.rglob("*.[ch]"))],
                    str(FORMAT))
 
 
