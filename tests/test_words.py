@@ -1,10 +1,10 @@
-"""Splitting a folded message into words (_words.c): what two regular expressions would find."""
+"""Splitting a folded message into words (kernels.split): what two regular expressions would find."""
 import re
 
 import pytest
 from hypothesis import given, strategies as st
 
-from assistant._words import split
+from assistant.nlu.kernels import split
 from assistant.text import ELIDED
 
 # The specification: the elided words cut at a word boundary, then the words found.
@@ -37,7 +37,7 @@ PIECES = st.lists(st.sampled_from(["l", "d", "qu", "jusqu", "lorsqu", "puisqu", 
 
 
 @given(PIECES)
-def test_the_c_split_finds_what_the_regular_expressions_find(text):
+def test_the_split_finds_what_the_regular_expressions_find(text):
     assert split(text, ELIDED) == by_regex(text)
 
 
