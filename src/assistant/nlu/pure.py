@@ -52,12 +52,12 @@ def _rounded(function, values: np.ndarray, *args) -> np.ndarray:
 
 # -- words --------------------------------------------------------------------------------------------
 
-WORD = re.compile(rf"[^\W_]+(?:{APOSTROPHE}[^\W_]+)*|[{re.escape(SYMBOLS)}]")
+WORD = re.compile(rf"[^\W_]+(?:{re.escape(APOSTROPHE)}[^\W_]+)*|[{re.escape(SYMBOLS)}]")
 
 
 @lru_cache(maxsize=8)
 def _elision(elided: tuple[str, ...]) -> re.Pattern:
-    return re.compile(r"\b(" + "|".join(map(re.escape, elided)) + ")" + APOSTROPHE)
+    return re.compile(r"\b(" + "|".join(map(re.escape, elided)) + ")" + re.escape(APOSTROPHE))
 
 
 def split(folded: str, elided: tuple[str, ...]) -> tuple[str, ...]:
