@@ -31,7 +31,7 @@
 #define X86 1
 #endif
 
-/* -- constants ---------------------------------------------------------------------------------- */
+/* -- constants: nlu/constants.py, read once ---------------------------------------------------- */
 
 #define MAX_TAG 4      /* this file's limits, checked against constants.py when the module loads */
 #define MAX_SYMBOLS 8
@@ -113,7 +113,7 @@ static int read_constants(void) {
     return ok;
 }
 
-/* -- arrays --------------------------------------------------------------------------------------- */
+/* -- arrays: read through the buffer protocol, checked ----------------------------------------- */
 
 /* One argument: its struct format as numpy gives it for native arrays ("i" int32, "l" int64,
  * "h" int16, "f" float32, "e" float16), its item size, dimensions, and whether it is written. */
@@ -148,7 +148,7 @@ static void release_arrays(Py_buffer *views, int n) {
 static int is_alnum(Py_UCS4 c) { return Py_UNICODE_ISALNUM(c); }             /* the re module's [^\W_] */
 static int is_word(Py_UCS4 c) { return Py_UNICODE_ISALNUM(c) || c == '_'; }  /* its \w */
 
-/* -- words: the regular expressions of pure.split, in one pass each ------------------------------ */
+/* -- words: pure.split, each regular expression in one pass ------------------------------------ */
 
 /* Does one of the elided words start at i, followed by an apostrophe? Its length, or 0. */
 static Py_ssize_t elided_at(const Py_UCS4 *text, Py_ssize_t n, Py_ssize_t i, PyObject *elided) {
@@ -210,7 +210,7 @@ static PyObject *words_of(const Py_UCS4 *text, Py_ssize_t n) {
     return result;
 }
 
-/* -- pooling -------------------------------------------------------------------------------------- */
+/* -- pooling: pure.pool ------------------------------------------------------------------------ */
 
 static float from_half[65536];  /* every half float as a float, filled when the module is imported */
 static int use_f16c;           /* the processor converts them itself (and ASSISTANT_NO_F16C is not set) */
@@ -297,7 +297,7 @@ static int read_ids(PyObject *list, Py_ssize_t rows, Py_ssize_t *ids) {
     return 1;
 }
 
-/* -- vocabulary: a hash table of feature -> column, and a message's features looked up in it ---- */
+/* -- vocabulary: pure.table, pure.token_features, pure.surface_features ------------------------ */
 
 #define TABLE_CAPSULE "assistant.nlu._native.Table"
 
@@ -566,7 +566,7 @@ static int look_up_tokens(const Table *t, PyObject *tokens, TokenLookup *out) {
     return 1;
 }
 
-/* -- tf-idf --------------------------------------------------------------------------------------- */
+/* -- tf-idf: pure._weigh ----------------------------------------------------------------------- */
 
 typedef struct {
     int32_t col;
@@ -641,7 +641,7 @@ static Py_ssize_t weigh(Feature *f, Feature *tmp, Py_ssize_t n, const float *idf
     return kept;
 }
 
-/* -- classifier ----------------------------------------------------------------------------------- */
+/* -- classifier: pure.probabilities, pure.ranked ----------------------------------------------- */
 
 /* Eight classes at a time where the processor has AVX2 (chosen when the module loads), four
  * elsewhere; never a fused multiply-add. Each class's score is summed in the rows' order either way. */
@@ -738,7 +738,7 @@ static PyObject *top_of(const float *prob, const float *sim, Py_ssize_t k, doubl
     return list;
 }
 
-/* -- nearest: the training examples by feature (CSR, features x examples, sorted by intent) ------ */
+/* -- nearest: pure.Index, examples by feature, sorted by intent -------------------------------- */
 
 enum { INDPTR, EXAMPLES, POSTINGS, STARTS, N_INDEX };
 
@@ -799,7 +799,7 @@ static int valid_index(const Index *x, Py_ssize_t n_postings, Py_ssize_t n_weigh
     return 1;
 }
 
-/* -- matching: a matcher's model, checked once, and a message ranked in one call ----------------- */
+/* -- matching: pure.model, pure.rank ----------------------------------------------------------- */
 
 #define MODEL_CAPSULE "assistant.nlu._native.Model"
 
@@ -931,7 +931,7 @@ static PyObject *ranked_message(const Model *m, const Found *f, const int32_t *t
     return list;
 }
 
-/* -- entry points: each parses and checks its arguments, then calls the loops above -------------- */
+/* -- entry points: each parses and checks its arguments, then runs the loops ------------------- */
 
 static PyObject *split(PyObject *self, PyObject *args) {
     PyObject *folded, *elided;
