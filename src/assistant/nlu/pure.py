@@ -10,13 +10,13 @@ always. Arguments are checked as the native code checks them, so that neither re
 and both refuse the same mistakes.
 """
 import math
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
 
+from .. import patterns
 from .constants import (APOSTROPHE, COLUMNS_PER_CHARACTER, GRAM_COUNT, GRAM_TAG, PAIR_TAG, PLACEHOLDER, SYMBOLS,
                         TEXT_GRAM_TAG, TEXT_GRAMS, TEXT_PAIR_TAG, TEXT_WORD_TAG, TOKEN_BOUNDS, TOKEN_GRAMS, TOKEN_TAG)
 
@@ -51,13 +51,44 @@ def _rounded(function, values: np.ndarray, *args) -> np.ndarray:
 
 
 # -- words --------------------------------------------------------------------------------------------
+# split() finds what re.findall(r"[^\W_]+(?:'[^\W_]+)*|[€$%]") finds once re.sub(r"\b(l|qu|...)'", r"\1 ")
+# has cut the elided words (test_words). Patterns go through patterns.py, which RE2 cannot spell
+# ([^\W_], \b): so one pass over the characters for each, as in _native.c.
 
-WORD = re.compile(rf"[^\W_]+(?:{re.escape(APOSTROPHE)}[^\W_]+)*|[{re.escape(SYMBOLS)}]")
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"  # the re module's \w; c.isalnum() is its [^\W_]
 
 
-@lru_cache(maxsize=8)
-def _elision(elided: tuple[str, ...]) -> re.Pattern:
-    return re.compile(r"\b(" + "|".join(map(re.escape, elided)) + ")" + re.escape(APOSTROPHE))
+def _cut_elisions(text: str, elided: tuple[str, ...]) -> str:
+    """The apostrophe after each elided word, at a word boundary, as a space."""
+    chars, i, n = list(text), 0, len(text)
+    while i < n:
+        if _is_word(text[i]) and (i == 0 or not _is_word(text[i - 1])):
+            for word in elided:
+                end = i + len(word)
+                if end < n and text[end] == APOSTROPHE and text.startswith(word, i):
+                    chars[end] = " "
+                    i = end
+                    break
+        i += 1
+    return "".join(chars)
+
+
+def _word_end(text: str, i: int) -> int:
+    """Where the word starting at i ends: a symbol, or letters and digits joined by single
+    apostrophes; i itself if none starts there."""
+    n = len(text)
+    if text[i] in SYMBOLS:
+        return i + 1
+    if not text[i].isalnum():
+        return i
+    while i < n and text[i].isalnum():
+        i += 1
+    while i + 1 < n and text[i] == APOSTROPHE and text[i + 1].isalnum():
+        i += 2
+        while i < n and text[i].isalnum():
+            i += 1
+    return i
 
 
 def split(folded: str, elided: tuple[str, ...]) -> tuple[str, ...]:
@@ -65,16 +96,22 @@ def split(folded: str, elided: tuple[str, ...]) -> tuple[str, ...]:
     symbol alone, once each elided word ("l", "qu") is cut, at a word boundary, from the next."""
     if not isinstance(folded, str) or not isinstance(elided, tuple) or not all(isinstance(e, str) for e in elided):
         raise TypeError("split: a str and a tuple of str")
-    if elided:
-        folded = _elision(elided).sub(r"\1 ", folded)
-    return tuple(WORD.findall(folded))
+    text = _cut_elisions(folded, elided) if elided else folded
+    words, i = [], 0
+    while i < len(text):
+        end = _word_end(text, i)
+        if end > i:
+            words.append(text[i:end])
+        i = max(end, i + 1)
+    return tuple(words)
 
 
 # -- pooling ------------------------------------------------------------------------------------------
 
-def _normalised(v: np.ndarray) -> np.ndarray:
+def _normalised(v: np.ndarray) -> tuple[np.ndarray, float]:
+    """v L2-normalised (unless it is zero), and its squared norm, summed in float64 item after item."""
     square = float(_sequential_sum(v.astype(F64) ** 2, np.zeros((), F64)))
-    return v * F32(1.0 / math.sqrt(square)) if square > 0.0 else v
+    return (v * F32(1.0 / math.sqrt(square)) if square > 0.0 else v), square
 
 
 def pool(ids: list[int], table: np.ndarray, out: np.ndarray) -> None:
@@ -92,8 +129,8 @@ def pool(ids: list[int], table: np.ndarray, out: np.ndarray) -> None:
         out[:] = 0
         return
     vectors = table[ids].astype(F32)  # every half float is a float: exact
-    out[:width] = _normalised(_sequential_sum(vectors, np.zeros(width, F32)))
-    out[width:] = _normalised(vectors.max(axis=0))
+    out[:width] = _normalised(_sequential_sum(vectors, np.zeros(width, F32)))[0]
+    out[width:] = _normalised(vectors.max(axis=0))[0]
 
 
 # -- vocabulary ---------------------------------------------------------------------------------------
@@ -174,7 +211,7 @@ def token_features(t: Table, tokens: list[str], unseen_idf: float) -> tuple[np.n
     return np.array(cols, np.int32), np.array(counts, F32), unseen
 
 
-WORDS = re.compile(r"\w+")
+WORDS = patterns.compile(r"\w+")
 
 
 def text_keys(folded: str) -> tuple[list[str], list[str]]:
@@ -216,13 +253,8 @@ def _weigh(cols: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> tuple[np.nd
     order = np.argsort(cols, kind="stable")
     distinct, first = np.unique(cols[order], return_index=True)
     tf = np.add.reduceat(counts[order], first)  # whole numbers and halves: exact in any order
-    weights = (F32(1.0) + _rounded(np.log, tf)) * idf[distinct]
-    square = float(_sequential_sum(weights.astype(F64) ** 2, np.zeros((), F64)))
-    return distinct.astype(np.int32), _normalised_by(weights, square), square
-
-
-def _normalised_by(weights: np.ndarray, square: float) -> np.ndarray:
-    return weights * F32(1.0 / math.sqrt(square)) if square > 0.0 else weights
+    weights, square = _normalised((F32(1.0) + _rounded(np.log, tf)) * idf[distinct])
+    return distinct.astype(np.int32), weights, square
 
 
 def tfidf(cols, counts, idf, split: int, out_cols, out_weights) -> tuple[int, int, tuple[float, float]]:
