@@ -25,8 +25,9 @@ system:
 	.ci/apt chromium
 	.ci/apt nginx
 
-# Reinstall only when the project's dependencies or its C loops change (pip compiles them with gcc).
-$(STAMP): pyproject.toml $(wildcard src/assistant/*.c src/assistant/*.h)
+# Reinstall only when the project's dependencies or its native module change (pip compiles it with
+# gcc when there is one; without, the same loops run in numpy: docs/native.md).
+$(STAMP): pyproject.toml $(wildcard src/assistant/kernels/*.c)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,bench]'
@@ -45,4 +46,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/report.py
 
 clean:
-	rm -rf $(VENV) data/cache build src/assistant/*.so
+	rm -rf $(VENV) data/cache build src/assistant/*.so src/assistant/kernels/*.so

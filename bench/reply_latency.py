@@ -55,7 +55,8 @@ STAGES = {
     "normalisation": [("normalise.py", "tokens")],
     "spelling": [("matching.py", "correct")],
     "sentence vector": [("vectors.py", "vector")],
-    "features, classifier and nearest example (_match.c)": [("~", "<built-in method assistant._match.rank>")],
+    "features, classifier and nearest example (kernels.rank)": [("~", "<built-in method assistant.kernels._native.rank>"),
+                                                               ("pure.py", "rank")],
     "conversation saved": [("sessions.py", "open"), ("sessions.py", "save")],
 }
 
@@ -64,7 +65,7 @@ def is_function(path: str, name: str, file: str, function: str) -> bool:
     """Is cProfile's (path, name) the package's ``function`` of ``file``, or the C function so named?"""
     if file == "~":
         return path == "~" and name == function
-    return name == function and Path(path).name == file and Path(path).parent.name == "assistant"
+    return name == function and Path(path).name == file and Path(path).parent.name in ("assistant", "nlu")
 
 
 def stage_shares(assistant, items) -> dict[str, float]:

@@ -1,11 +1,11 @@
-"""Splitting a folded message into words (_words.c): what two regular expressions would find."""
+"""Splitting a folded message into words (kernels.split): what two regular expressions would find."""
 import re
 
 import pytest
-from assistant._words import split
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assistant.kernels import split
 from assistant.text.clean import ELIDED
 
 # The specification: the elided words cut at a word boundary, then the words found.
@@ -38,7 +38,7 @@ PIECES = st.lists(st.sampled_from(["l", "d", "qu", "jusqu", "lorsqu", "puisqu", 
 
 
 @given(PIECES)
-def test_the_c_split_finds_what_the_regular_expressions_find(text):
+def test_the_split_finds_what_the_regular_expressions_find(text):
     assert split(text, ELIDED) == by_regex(text)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import bundle as models
 from . import paths as config
+from . import patterns
 from .backoffice import transcripts
 from .backoffice.backends import Request
 from .backoffice.locks import ConversationLocks
@@ -24,7 +25,6 @@ from .errors import MessageTooLong, UnknownTenant
 from .nlu.concepts import Concepts
 from .reply import Action, Reply
 from .staff.lookup import Match, matches
-from .text import patterns
 from .text.clean import clean, without_contacts
 from .text.dates import day_of
 

@@ -7,8 +7,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assistant import patterns
 from assistant.dialogue import slots
-from assistant.text import patterns
 from assistant.text.clean import fold, fold_term
 
 ORIGINAL = {

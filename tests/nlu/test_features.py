@@ -1,4 +1,4 @@
-"""Features: a message's TF-IDF vector, as _vocabulary.c and _tfidf.c compute it, is the one its definition gives."""
+"""Features: a message's TF-IDF vector, as the kernels compute it, is the one its definition gives."""
 import math
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Surface features: the known features _surface.c finds in a message are those of their definition."""
+"""Surface features: the known features the kernels find in a message are those of their definition."""
 import pickle
 import re
 from collections import Counter
@@ -6,7 +6,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from assistant.nlu.surface import CHAR_NGRAMS, SurfaceVectorizer
+from assistant.kernels.constants import TEXT_GRAMS
+from assistant.nlu.surface import SurfaceVectorizer
 from assistant.text.clean import fold
 
 
@@ -15,7 +16,7 @@ def by_definition(text: str) -> tuple[Counter, Counter]:
     folded = " ".join(fold(text).split())
     tokens = re.findall(r"\w+", folded)
     words = Counter("t:" + t for t in tokens) + Counter("u:" + a + " " + b for a, b in zip(tokens, tokens[1:]))
-    chars = Counter("k:" + folded[j:j + n] for n in CHAR_NGRAMS for j in range(len(folded) - n + 1))
+    chars = Counter("k:" + folded[j:j + n] for n in range(TEXT_GRAMS[0], TEXT_GRAMS[1] + 1) for j in range(len(folded) - n + 1))
     return words, chars
 
 

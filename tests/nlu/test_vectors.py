@@ -95,7 +95,7 @@ sys.stdout.write(b"".join(vectors.pooled(i, table).tobytes() for i in ids).hex()
 
 
 def test_the_processors_half_float_conversion_pools_the_same_floats_as_the_table():
-    # _pooled.c converts with F16C where the processor has it, else through its table.
+    # The native module converts with F16C where the processor has it, else through its table.
     def pooled(**env):
         done = subprocess.run([sys.executable, "-c", POOL_SOME_MESSAGES], capture_output=True, text=True,
                               env={**os.environ, **env}, check=True)

@@ -19,8 +19,8 @@ import pytest
 import re2
 
 import assistant as package
+from assistant import patterns
 from assistant.core import MAX_MESSAGE
-from assistant.text import patterns
 
 PACKAGE = Path(package.__file__).parent
 ENGINES = {"re", "re2", "regex", "sre_compile", "sre_parse", "sre_constants"}

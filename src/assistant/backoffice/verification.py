@@ -14,7 +14,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from ..text import patterns
+from .. import patterns
 from .store import Store
 from .store import now as stamp
 

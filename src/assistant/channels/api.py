@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from .. import patterns
 from ..settings import ALL_TENANTS
 from ..staff import queries as staff
 from ..staff.lookup import lookup_rows
-from ..text import patterns
 from ..text.language import hint_from_header
 from .headers import for_staff
 from .http_errors import ApiError

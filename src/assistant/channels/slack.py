@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from ..text import patterns
+from .. import patterns
 from . import chatops
 from .api import assistant, settings
 from .http_errors import ApiError

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 import jsonschema
 import yaml
 
-from ..text import langdata, patterns
+from .. import patterns
+from ..text import langdata
 from ..text.clean import fold
 from . import intents as intents_module
 from . import knowledge, yamlfile

@@ -6,8 +6,9 @@ each language and, when it is published, its address (knowledge/README.md, "Sour
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .. import patterns
 from ..reply import Source
-from ..text import langdata, patterns
+from ..text import langdata
 
 # The numbers a seed gives its question: "5. Quelle …" -> 5, "6. et 7. Y a-t-il …" -> 6 and 7.
 _NUMBERS = patterns.compile(r"(\d+)\.(?:\s*\w+\s*(\d+)\.)?")

@@ -2,8 +2,9 @@
 citations.py)."""
 from functools import lru_cache
 
+from .. import patterns
 from ..data.knowledge import Entry, Fact, Tenant
-from ..text import elision, langdata, patterns
+from ..text import elision, langdata
 from ..text.numbers import format_number, format_quantity
 
 _PLACEHOLDER = patterns.compile(r"\{([a-z][a-z0-9_]*)(\.value)?\}")

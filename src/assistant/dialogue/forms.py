@@ -7,10 +7,10 @@ value or cancel, and when every required slot is filled, summarises and asks for
 """
 from dataclasses import dataclass
 
+from .. import patterns
 from ..backoffice.backends import Request
 from ..data.intents import FORM_CONTROL, SMALLTALK
 from ..reply import Action, Reply
-from ..text import patterns
 from ..text.clean import fold, fold_term
 from ..text.numbers import format_date, format_quantity
 from .answers import render_fact

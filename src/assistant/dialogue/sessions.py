@@ -6,8 +6,8 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
+from .. import patterns
 from ..backoffice.store import Store, now, to_json
-from ..text import patterns
 
 
 @dataclass

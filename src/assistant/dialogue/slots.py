@@ -10,10 +10,10 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..text import patterns
+from .. import patterns
+from ..patterns import IGNORECASE
 from ..text.clean import clean, fold, fold_term, single_spaces
 from ..text.numbers import extract
-from ..text.patterns import IGNORECASE
 
 # A word boundary is written as the character it stands on, consumed (``(?:^|\W)``, ``(?:\W|\Z)``),
 # and what is read is a group (see patterns.py).

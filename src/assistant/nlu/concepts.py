@@ -8,7 +8,7 @@ uses one of the concept's words; nobody has to list what each vendor lacks.
 """
 from collections.abc import Iterable
 
-from ..text import patterns
+from .. import patterns
 from ..text.clean import fold, fold_term
 
 

@@ -1,41 +1,23 @@
 """Turning normalised tokens into weighted sparse features (TF-IDF over words, word pairs and
 character n-grams: the n-grams make a misspelt word still share most of its features).
 
-``raw_features`` defines them and fits the vocabulary; a message's known ones are looked up by
-_vocabulary.c, in a table of that vocabulary built when the vectorizer is made or loaded."""
+``raw_features`` counts them (their definition is nlu/pure.py's ``token_keys``) and fits the
+vocabulary; a message's known ones are looked up by the matching stage's kernels (nlu/kernels.py),
+in a table of that vocabulary built when the vectorizer is made or loaded."""
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 import numpy as np
 
-from .. import _tfidf, _vocabulary
+from .. import kernels
 
-CHAR_NGRAMS = (3, 4, 5)  # as _vocabulary.c reads them
 CACHE_LIMIT = 20_000  # words whose result a process keeps (Fitted.CACHES: the matcher's spelling corrections)
 
 
 def raw_features(tokens: Sequence[str]) -> Counter:
-    feats: Counter = Counter(word_pairs(tokens))
-    for tok in tokens:
-        feats["w:" + tok] += 1
-        for gram in char_ngrams(tok):
-            feats[gram] += 0.5
-    return feats
-
-
-def word_pairs(tokens: Sequence[str]) -> list[str]:
-    return ["b:" + a + " " + b for a, b in zip(tokens, tokens[1:])]
-
-
-@lru_cache(maxsize=65536)
-def char_ngrams(token: str) -> tuple[str, ...]:
-    """A word's character n-grams (kept: training reads the same words thousands of times)."""
-    if len(token) <= 3 or token.startswith("#"):
-        return ()
-    padded = f"<{token}>"
-    return tuple("c:" + padded[j:j + n] for n in CHAR_NGRAMS for j in range(len(padded) - n + 1))
+    """Each feature of the tokens (each token, each pair, each token's n-grams) with its count."""
+    return kernels.token_counts(tokens)
 
 
 def remembered(store: dict, key, compute, limit: int = CACHE_LIMIT):
@@ -52,7 +34,7 @@ def remembered(store: dict, key, compute, limit: int = CACHE_LIMIT):
 class Fitted:
     """A fitted object with attributes that are not saved with the model: the stores named in
     CACHES, which keep per process what it computed for a word while answering, and the
-    attributes named in DERIVED (look-up tables for the C loops), which ``_derive()`` builds from
+    attributes named in DERIVED (look-up tables for the kernels), which ``_derive()`` builds from
     the rest when the object is made or loaded."""
     CACHES: tuple[str, ...] = ()
     DERIVED: tuple[str, ...] = ()
@@ -76,19 +58,19 @@ def tfidf(cols: np.ndarray, counts: np.ndarray, idf: np.ndarray, split: int
           ) -> tuple[np.ndarray, np.ndarray, int, tuple[float, float]]:
     """TF-IDF of two blocks of features, cols[:split] and cols[split:], a column possibly repeated:
     each block summed by column, weighted ``(1 + log tf) * idf`` (a sublinear term frequency) and
-    L2-normalised (_tfidf.c). Returns the distinct columns, their weights, where the second block
-    starts, and each block's squared norm before normalising."""
+    L2-normalised (kernels.tfidf). Returns the distinct columns, their weights, where the second
+    block starts, and each block's squared norm before normalising."""
     out_cols, out_weights = np.empty(len(cols), np.int32), np.empty(len(cols), np.float32)
-    split, n, squares = _tfidf.tfidf(cols, counts, idf, split, out_cols, out_weights)
+    split, n, squares = kernels.tfidf(cols, counts, idf, split, out_cols, out_weights)
     return out_cols[:n], out_weights[:n], split, squares
 
 
 class Vocabulary(Fitted):
-    """A fitted vocabulary (``index``, feature -> column) with its lookup table for _vocabulary.c."""
+    """A fitted vocabulary (``index``, feature -> column) with its lookup table for the kernels."""
     DERIVED = ("_table",)
 
     def _derive(self) -> None:
-        self._table = _vocabulary.table(self.index)
+        self._table = kernels.table(self.index)
 
 
 class Vectorizer(Vocabulary):
@@ -111,11 +93,10 @@ class Vectorizer(Vocabulary):
         The share lets similarity say that "quote in GBP" is not quite "quote": unknown features
         are weighted as if seen once.
         """
-        cols, counts, unseen = _vocabulary.token_features(self._table, list(tokens), self.unseen_idf)
-        if not cols:
+        cols, counts, unseen = kernels.token_features(self._table, list(tokens), self.unseen_idf)
+        if not len(cols):
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32), 0.0
-        cols = np.frombuffer(cols, np.int32)
-        cols, weights, _, (known, _) = tfidf(cols, np.frombuffer(counts, np.float32), self.idf, len(cols))
+        cols, weights, _, (known, _) = tfidf(cols, counts, self.idf, len(cols))
         return cols, weights, math.sqrt(known / (known + unseen))
 
     def matrix(self, docs: Sequence[Sequence[str]]):

@@ -16,7 +16,8 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .. import _match, _nearest
+from .. import kernels
+from ..kernels.constants import PLACEHOLDER, TOKEN_TAG
 from . import vectors
 from .features import Fitted, Vectorizer
 from .surface import SurfaceVectorizer, surface
@@ -50,7 +51,7 @@ class Candidate(NamedTuple):
 
 class Matcher(Fitted):
     CACHES = ("_corrections",)
-    DERIVED = ("_index", "_model")  # the examples' index (_nearest.c) and the whole model (_match.c), checked once
+    DERIVED = ("_model",)  # the whole model for kernels.rank, its vocabularies, weights and examples checked once
 
     def __init__(self, vectorizer: Vectorizer, intents: list[str], coef: np.ndarray, intercept: np.ndarray,
                  examples_t, example_intent: np.ndarray, surface: SurfaceVectorizer, blend: float = 0.5,
@@ -68,8 +69,9 @@ class Matcher(Fitted):
         self.intercept = intercept
         # The training examples by feature (a CSR matrix, features x examples), kept as plain numpy
         # so that answering never imports scipy: its row pointers, and each entry's example and weight,
-        # in the dtypes _nearest.c reads.
-        self.words = sorted(f[2:] for f in vectorizer.index if f.startswith("w:") and not f.startswith("w:#"))
+        # in the dtypes the kernels read.
+        self.words = sorted(f[len(TOKEN_TAG):] for f in vectorizer.index
+                            if f.startswith(TOKEN_TAG) and not f.startswith(TOKEN_TAG + PLACEHOLDER))
         # Examples sorted by intent, so that those of each intent follow one another from intent_starts.
         order = np.argsort(example_intent, kind="stable")
         examples_t = examples_t.tocsc()[:, order].tocsr()
@@ -82,11 +84,11 @@ class Matcher(Fitted):
         self._derive()
 
     def _derive(self) -> None:
-        self._index = _nearest.index(*self.by_feature, self.intent_starts, len(self.example_intent))
         v, s = self.vectorizer, self.surface
-        self._model = _match.model(v._table, v.idf, s._table, s.idf, v.unseen_idf, self.sparse_coef,
-                                   self.sparse_scale, self.dense_coef, self.intercept, self._index,
-                                   self.temperature, self.blend)
+        self._model = kernels.model((v._table, v.idf, v.unseen_idf), (s._table, s.idf),
+                                    (self.sparse_coef, self.sparse_scale, self.dense_coef, self.intercept,
+                                     self.temperature),
+                                    (*self.by_feature, self.intent_starts, len(self.example_intent)), self.blend)
 
     @classmethod
     def train(cls, examples: Sequence[tuple[Sequence[str], str]], weights: Sequence[float] | None = None,
@@ -126,7 +128,8 @@ class Matcher(Fitted):
         """Misspelt words replaced by the known word they most resemble ("remboursemnt")."""
         index = self.vectorizer.index
         return [self.remember("_corrections", token, self._closest_word)
-                if len(token) >= CORRECTION_MIN_LENGTH and "w:" + token not in index and not token.startswith("#")
+                if len(token) >= CORRECTION_MIN_LENGTH and TOKEN_TAG + token not in index
+                and not token.startswith(PLACEHOLDER)
                 else token for token in tokens]
 
     def _closest_word(self, token: str) -> str:
@@ -139,7 +142,7 @@ class Matcher(Fitted):
         sentence vector. The classifier's probability of each intent (over the tokens' TF-IDF vector, the
         text's and the sentence vector), its nearest example's cosine similarity (times the share of the
         tokens' weight that is known), then confidence = prob ** (1 - blend) * sim ** blend, the best
-        first: all of it in one call (_match.c)."""
+        first: all of it in one call (kernels.rank)."""
         text = " ".join(tokens) if text is None else text
-        rows = _match.rank(self._model, self.correct(tokens), surface(text), vectors.vector(text), top)
+        rows = kernels.rank(self._model, self.correct(tokens), surface(text), vectors.vector(text), top)
         return [Candidate(self.intents[i], c, p, s) for i, c, p, s in rows]

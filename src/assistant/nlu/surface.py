@@ -5,21 +5,20 @@ and character n-grams read across word boundaries ("my ba", "y bal") catch phras
 Two TF-IDF blocks, each L2-normalised: the words and word pairs of the folded text, and its
 character 2- to 5-grams. On CLINC150 they take the matcher from 92.3 % to 94.1 % before rejection.
 
-``text_features`` defines them and fits the vocabulary; a message's known ones are looked up by
-_vocabulary.c, in a table of that vocabulary built when the vectorizer is made or loaded.
+``text_features`` counts them (their definition is nlu/pure.py's ``text_keys``) and fits the
+vocabulary; a message's known ones are looked up by the matching stage's kernels (nlu/kernels.py), in
+a table of that vocabulary built when the vectorizer is made or loaded.
 """
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .. import _vocabulary
-from ..text import patterns
+from .. import kernels
+from ..kernels.constants import COLUMNS_PER_CHARACTER
 from ..text.clean import fold, single_spaces
 from .features import Vocabulary, fit, sparse_rows, tfidf
 
-WORD = patterns.compile(r"\w+")
-CHAR_NGRAMS = (2, 3, 4, 5)  # as _vocabulary.c reads them
 _ONES = np.ones(4096, np.float32)  # each feature's count, read-only: made once, not per message
 _ONES.setflags(write=False)
 
@@ -30,13 +29,11 @@ def surface(text: str) -> str:
 
 
 def text_features(text: str) -> tuple[Counter, Counter]:
-    """(words and word pairs, character n-grams) of a message as written: "t:" and each word, "u:"
-    and each two consecutive words, "k:" and each stretch of 2 to 5 characters, spaces included."""
-    folded = surface(text)
-    tokens = WORD.findall(folded)
-    words = Counter("t:" + t for t in tokens)
-    words.update("u:" + a + " " + b for a, b in zip(tokens, tokens[1:]))
-    return words, Counter("k:" + folded[j:j + n] for n in CHAR_NGRAMS for j in range(len(folded) - n + 1))
+    """(words and word pairs, character n-grams) of a message as written, each with its count:
+    "t:" and each word, "u:" and each two consecutive words, "k:" and each stretch of 2 to 5
+    characters, spaces included (nlu.constants)."""
+    words, chars = kernels.text_keys(surface(text))
+    return Counter(words), Counter(chars)
 
 
 class SurfaceVectorizer(Vocabulary):
@@ -61,8 +58,8 @@ class SurfaceVectorizer(Vocabulary):
 
     def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray, int]:
         folded = surface(text)
-        cols = np.empty(6 * len(folded), np.int32)
-        words, total = _vocabulary.surface_features(self._table, folded, cols)
+        cols = np.empty(COLUMNS_PER_CHARACTER * len(folded), np.int32)
+        words, total = kernels.surface_features(self._table, folded, cols)
         # Each occurrence counts one; tfidf() adds up a column's occurrences.
         ones = _ONES[:total] if total <= len(_ONES) else np.ones(total, np.float32)
         return tfidf(cols[:total], ones, self.idf, words)[:3]

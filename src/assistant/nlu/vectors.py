@@ -5,7 +5,7 @@ learnt on large corpora can. WordLlama ships, inside its wheel, 256-dimension ve
 tokens of the Llama 2 tokenizer (16 MB, French and English alike). We read those two files
 directly — its own loader looks for a tokenizer on the network, and nothing may be downloaded at run
 time — and pool them: no model runs, only a lookup and two reductions (mean and max), each
-L2-normalised, so a message is a 512-dimension vector in a few microseconds (a loop in _pooled.c).
+L2-normalised, so a message is a 512-dimension vector in a few microseconds (kernels.pool).
 """
 import json
 from functools import cache, lru_cache
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._pooled import pool
+from ..kernels import pool
 from .features import remembered
 
 WEIGHTS = ("weights", "l2_supercat_256.safetensors")
@@ -49,7 +49,7 @@ def mapped(path: Path, name: str) -> np.ndarray:
 
 def pooled(ids: list[int], vectors: np.ndarray) -> np.ndarray:
     """The rows' sum (normalised, it is their normalised mean) and element-wise max, each
-    L2-normalised, side by side (_pooled.c)."""
+    L2-normalised, side by side (kernels.pool)."""
     out = np.empty(SIZE, dtype=np.float32)
     pool(ids, vectors, out)
     return out

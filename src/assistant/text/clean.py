@@ -2,8 +2,8 @@
 import unicodedata
 from functools import lru_cache
 
-from .. import _words
-from . import patterns
+from .. import kernels, patterns
+from ..kernels.constants import APOSTROPHE
 
 # Apostrophes and dashes as people type them on phones and in word processors. Every other ASCII
 # character maps to itself: str.translate raises and clears a KeyError for each character missing
@@ -70,9 +70,9 @@ ELIDED = ("c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puis
 @lru_cache(maxsize=16)
 def split(folded: str) -> tuple[str, ...]:
     """Runs of letters and digits, joined by single apostrophes, and each of € $ % alone, once the
-    elided words are cut from the next (_words.c; its docstring gives the regular expressions)."""
+    elided words are cut from the next (kernels.split; nlu/pure.py gives the regular expressions)."""
     # Four messages in five have no apostrophe: nothing to elide.
-    return _words.split(folded, ELIDED if "'" in folded else ())
+    return kernels.split(folded, ELIDED if APOSTROPHE in folded else ())
 
 
 @lru_cache(maxsize=4096)

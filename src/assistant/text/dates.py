@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import NamedTuple
 
-from . import langdata, patterns
+from .. import patterns
+from . import langdata
 from .clean import fold
 
 PRECISIONS = ("year", "month", "day")

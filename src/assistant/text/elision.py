@@ -18,7 +18,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from . import langdata, patterns
+from .. import patterns
+from . import langdata
 
 _LETTERS = patterns.compile(r"[^\W\d_]*")  # one repeat at the end: on re, linear
 _TOKEN = patterns.compile(r"\S*")

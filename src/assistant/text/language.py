@@ -17,7 +17,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import repeat
 
-from . import langdata, patterns
+from .. import patterns
+from . import langdata
 from .clean import clean, fold
 from .normalise import words
 

@@ -5,7 +5,8 @@ from typing import NamedTuple
 
 from text_to_num import alpha2digit
 
-from . import langdata, patterns
+from .. import patterns
+from . import langdata
 from .clean import fold, split
 
 # 12 000 / 12,000 / 12.000 / 12000 / 12,5 / 12.5, then an optional k or m multiplier; not after a
