@@ -1,10 +1,11 @@
 """Every text written from a template (`assistant answers`) reads as the language writes it."""
 import pytest
 
+from assistant import patterns
 from assistant.data import knowledge
 from assistant.paths import project_root
 from assistant.staff.rendering import rendered
-from assistant.text import langdata, patterns
+from assistant.text import langdata
 from assistant.text.elision import elide
 
 TEXTS = list(rendered(project_root()))

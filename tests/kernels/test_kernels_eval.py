@@ -12,14 +12,14 @@ import pytest
 from test_kernels import needs_native
 
 SETS = ["single", "holdout", "paraphrase", "out_of_scope"]
-EVAL = Path(__file__).parent / "eval"
+EVAL = Path(__file__).parents[1] / "eval"
 
 # Each item's reply (as `assistant eval` judges it) and its tenant's top five intents, then the summary.
 ANSWER_THE_SETS = """
 import json, sys
 from pathlib import Path
 from assistant import Assistant
-from assistant.evaluate import read_items, run, summary_lines
+from assistant.nlu.evaluate import read_items, run, summary_lines
 from assistant import kernels
 assistant = Assistant.load(db=Path(sys.argv[1]))
 models, results = assistant.models, {"native": kernels.NATIVE}

@@ -14,7 +14,7 @@ from assistant.nlu import vectors
 from assistant.nlu.evaluate import read_items
 from assistant.nlu.surface import surface
 
-EVAL = Path(__file__).parent / "eval"
+EVAL = Path(__file__).parents[1] / "eval"
 
 
 def by_definition(matcher, tokens, text) -> dict[str, tuple[float, float, float]]:

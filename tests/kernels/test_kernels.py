@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from assistant import kernels
 from assistant.kernels import pure
-from assistant.text import ELIDED
+from assistant.text.clean import ELIDED
 
 if kernels.BUILT:
-    from assistant.nlu import _native
+    from assistant.kernels import _native
 else:
     _native = None
 
@@ -158,9 +158,8 @@ def assert_same_ranking(native, expected):
 
 @needs_native
 def test_rank_on_every_tenant_and_odd_messages(assistant):
-    from assistant.surface import surface
-
-    from assistant import vectors
+    from assistant.nlu import vectors
+    from assistant.nlu.surface import surface
     models = assistant.models
     messages = ["combien coute la licence pour 12 utilisateurs ?", "refund policy", "", "☃☃☃☃☃",
                 "remboursement licence prix " * 200 + "àéïõ ß 😀", "SSO ?", "l'hébergement inclut-il les sauvegardes"]
