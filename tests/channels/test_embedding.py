@@ -1,7 +1,7 @@
 """The widget embedded on a vendor's page of another origin whose Content-Security-Policy is strict:
-it allows only what the README's "The widget" section tells a vendor to add — the assistant's
-origin in script-src, style-src and connect-src — and the widget still answers, in French and in
-English, with no violation of that policy and no error in the console."""
+it allows only what docs/channels.md ("Embedding it on a vendor's site") tells a vendor to add —
+the assistant's origin in script-src, style-src and connect-src — and the widget still answers, in
+French and in English, with no violation of that policy and no error in the console."""
 import html
 
 import pytest
@@ -17,7 +17,7 @@ require_chromium()
 from playwright.sync_api import expect  # noqa: E402
 
 # The vendor's own policy: its page runs nothing inline and loads nothing from elsewhere, plus the
-# three additions the README documents for the assistant at ASSISTANT. Trusted Types as well: the
+# three additions docs/channels.md documents for the assistant at ASSISTANT. Trusted Types as well: the
 # widget never writes markup into the page.
 VENDOR_POLICY = ("default-src 'none'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
                  "require-trusted-types-for 'script'; "
