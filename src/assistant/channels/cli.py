@@ -238,8 +238,9 @@ def check():
     answer that opens with a bare yes or no) are printed but do not fail."""
     from ..data.check import check_project, check_warnings
     from ..dialogue.compute import FUNCTIONS
+    from ..dialogue.validators import VALIDATORS
     from ..paths import project_root
-    problems = check_project(project_root(), FUNCTIONS)
+    problems = check_project(project_root(), FUNCTIONS, VALIDATORS)
     warnings = [] if problems else check_warnings(project_root())
     for problem in problems + warnings:
         click.echo(str(problem))
@@ -273,7 +274,7 @@ def evaluate(path, failures):
 
 @cli.group(invoke_without_command=True)
 @click.option("--tenant", "-t", help="Only this vendor.")
-@click.option("--kind", type=click.Choice(["quote", "demo", "grace_call", "contact"]), help="Only this kind.")
+@click.option("--kind", help="Only this kind: a form of intents/forms.yml that submits, or contact.")
 @click.option("--status", help="Only this status (submitted, …).")
 @page_options
 @output_options
@@ -283,7 +284,10 @@ def requests(ctx, tenant, kind, status, limit, offset, as_json, as_csv):
     for one, with its payload, notices and conversation."""
     if ctx.invoked_subcommand is None:
         from ..staff import queries as staff
-        store = _assistant().store
+        assistant = _assistant()
+        if kind and kind not in assistant.backoffice.kinds:
+            _fail(AssistantError("unknown_kind", f"Unknown kind {kind!r}; kinds: {', '.join(assistant.backoffice.kinds)}"))
+        store = assistant.store
         emit_page(lambda n, skip: staff.requests(store, tenant, kind, status, n, skip), limit, offset, as_json, as_csv,
                   ["reference", "created", "tenant", "kind", "status", "lang", "summary"])
 

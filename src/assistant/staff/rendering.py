@@ -12,7 +12,7 @@ from ..data import intents as intents_module
 from ..data import knowledge
 from ..dialogue.answers import answer_text, fill
 from ..dialogue.compute import compute
-from ..dialogue.forms import standing_values
+from ..dialogue.validators import standing_values
 from ..text import langdata
 from ..text.numbers import format_date, format_number, format_quantity
 
