@@ -81,14 +81,15 @@ class Assistant:
 
     def _too_long(self, tenant: Tenant, message: str, lang: str | None, hint: str | None) -> MessageTooLong:
         """The error in the visitor's language, read from the message's first words only."""
-        lang = self.models.detector.detect(clean(message[:TOO_LONG_PREVIEW]), explicit=lang, hint=hint)
+        lang = self.models.detector.detect(clean(message[:TOO_LONG_PREVIEW]), explicit=lang, hint=hint,
+                                           languages=tenant.languages)
         return MessageTooLong("message_too_long", self.response("utter_too_long", lang, tenant, limit=MAX_MESSAGE))
 
     def _reply_in(self, session: Session, t: Tenant, message: str, lang: str | None, hint: str | None) -> Reply:
         text = clean(message)
         plain = without_contacts(text)  # what the message says, for its language and its meaning
         lang = self.models.detector.detect(plain, explicit=lang, conversation=session.lang,
-                                           hint=hint, settled=session.form is not None)
+                                           hint=hint, settled=session.form is not None, languages=t.languages)
         result = self._respond(t, session, text, plain, lang)
         session.lang, session.last_type = lang, result.type
         session.turns.append({"user": text, "assistant": result.reply, "type": result.type,

@@ -105,7 +105,8 @@ class Backoffice:
             self.store.write("delete from feedback where session_id = ? and turn_id is ?", [session_id, turn_id])
             self.store.insert("feedback", row)
             if not helpful and message and (before is None or before[0]):
-                self._add_unanswered(session["tenant"], session["lang"] or "fr", message, [], session_id, "not_helpful")
+                lang = session["lang"] or self.tenants[session["tenant"]].languages[0]
+                self._add_unanswered(session["tenant"], lang, message, [], session_id, "not_helpful")
         return row
 
 

@@ -16,9 +16,10 @@ from pathlib import Path
 import click
 
 from ..errors import AssistantError
+from ..text import langdata
 from .tables import cell, emit_page, output_options, page_options
 
-LANGS = click.Choice(["fr", "en"])
+LANGS = click.Choice(langdata.languages())  # the languages with data in lang/<code>/; a tenant speaks some
 
 
 def _assistant():
@@ -47,7 +48,7 @@ def cli():
 
 @cli.command()
 @click.option("--tenant", "-t", required=True, help="Vendor whose knowledge answers, e.g. exo.")
-@click.option("--lang", type=LANGS, help="Force the reply's language (otherwise detected).")
+@click.option("--lang", type=LANGS, help="Force the reply's language, one of the tenant's (otherwise detected).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full reply contract as JSON.")
 @click.option("--session", help="Continue this conversation.")
 @click.argument("message")
@@ -152,14 +153,14 @@ def lookup(query, tenant, lang, top, as_json):
     for row in rows:
         source = row["source"]
         click.echo(f"{row['score']:.2f}  {row['tenant']}.{row['id']}  [{source['title']}: {source['question']}]")
-        for lang_code in ("fr", "en"):
-            click.echo(f"    {lang_code}: {row['question'][lang_code]}")
+        for lang_code, question in row["question"].items():
+            click.echo(f"    {lang_code}: {question}")
             click.echo(f"        {row['answer'][lang_code]}")
 
 
 @cli.command()
 @click.option("--tenant", "-t", help="Only this vendor (default: all).")
-@click.option("--lang", type=LANGS, help="Only this language (default: both).")
+@click.option("--lang", type=LANGS, help="Only this language (default: each of the tenants').")
 def answers(tenant, lang):
     """Print every text written from a template, filled in as a visitor reads it: each answer with
     its facts, each computed reply on sample cases, each response with the tenant's name. Read it
