@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .data import forms as forms_module
 from .data import intents as intents_module
 from .data import knowledge, yamlfile
+from .data.forms import FormSet
 from .data.intents import IntentData
 from .data.knowledge import Tenant, knowledge_texts
 from .nlu.concepts import Concepts
@@ -29,7 +31,7 @@ class Bundle:
     """What a running assistant needs, read and trained from the data folders."""
     tenants: dict[str, Tenant]
     intents: IntentData
-    forms: dict
+    forms: FormSet
     models: Models
     concepts: dict = field(default_factory=dict)  # intents/concepts.yml: words per concept and language
     concept_owners: dict = field(default_factory=dict)  # tenant -> the concepts its knowledge uses
@@ -59,7 +61,7 @@ def _digest(paths: list[Path], salt: str = "") -> str:
 
 def read_bundle(root: Path) -> Bundle:
     tenants, intent_data = knowledge.load(root), intents_module.load(root)
-    forms = yamlfile.plain(yamlfile.read(root / "intents" / "forms.yml", root))
+    forms = forms_module.load(root)
     concepts = concept_definitions(yamlfile.plain(yamlfile.read(root / "intents" / "concepts.yml", root)))
     owners = Concepts.owners(concepts, {tid: knowledge_texts(t, intent_data) for tid, t in tenants.items()})
     return Bundle(tenants, intent_data, forms, build(tenants, intent_data), concepts, owners)
@@ -146,8 +148,9 @@ def build_checked(root: Path) -> Bundle:
     """The bundle built from the data, after ``assistant check``'s validation."""
     from .data.check import check_project  # build time only
     from .dialogue.compute import FUNCTIONS
+    from .dialogue.validators import VALIDATORS
     try:
-        problems = check_project(root, FUNCTIONS)
+        problems = check_project(root, FUNCTIONS, VALIDATORS)
     except Exception as error:  # what the checks themselves could not read
         raise KnowledgeError([f"{root}: {error}"]) from error
     if problems:

@@ -13,7 +13,7 @@ from .backoffice.locks import ConversationLocks
 from .backoffice.records import Backoffice
 from .backoffice.store import Store
 from .data.citations import source_of
-from .data.intents import ACTIONS, FORM_CONTROL, HUMAN, SMALLTALK
+from .data.intents import FORM_CONTROL, HUMAN, SMALLTALK
 from .data.knowledge import Entry, Tenant
 from .dialogue.answers import answer_text, fill, follow_ups
 from .dialogue.compute import compute
@@ -48,7 +48,7 @@ class Assistant:
         self.clock = clock
         self.sessions = SqliteSessions(store)
         self.locks = ConversationLocks(None if store.in_memory else f"{store.path}.locks")
-        self.backoffice = Backoffice(store, self.tenants, self.intents, clock)
+        self.backoffice = Backoffice(store, self.tenants, self.intents, bundle.forms, clock)
         self.forms = Forms(bundle.forms, self.intents, self.backoffice, self.response, self._answer)
         self.concepts = Concepts(bundle.concepts, bundle.concept_owners)
 
@@ -81,14 +81,15 @@ class Assistant:
 
     def _too_long(self, tenant: Tenant, message: str, lang: str | None, hint: str | None) -> MessageTooLong:
         """The error in the visitor's language, read from the message's first words only."""
-        lang = self.models.detector.detect(clean(message[:TOO_LONG_PREVIEW]), explicit=lang, hint=hint)
+        lang = self.models.detector.detect(clean(message[:TOO_LONG_PREVIEW]), explicit=lang, hint=hint,
+                                           languages=tenant.languages)
         return MessageTooLong("message_too_long", self.response("utter_too_long", lang, tenant, limit=MAX_MESSAGE))
 
     def _reply_in(self, session: Session, t: Tenant, message: str, lang: str | None, hint: str | None) -> Reply:
         text = clean(message)
         plain = without_contacts(text)  # what the message says, for its language and its meaning
         lang = self.models.detector.detect(plain, explicit=lang, conversation=session.lang,
-                                           hint=hint, settled=session.form is not None)
+                                           hint=hint, settled=session.form is not None, languages=t.languages)
         result = self._respond(t, session, text, plain, lang)
         session.lang, session.last_type = lang, result.type
         session.turns.append({"user": text, "assistant": result.reply, "type": result.type,
@@ -107,7 +108,7 @@ class Assistant:
         repeated = self.forms.repeat_submission(turn)
         if repeated:
             return repeated
-        decision = decide(candidates)
+        decision = decide(candidates, actions=self.bundle.forms.action_intents)
         if decision.kind == "fallback" or self.concepts.foreign(tenant.id, plain):
             return self._fallback(tenant, session, text, lang, candidates)
         if decision.kind == "clarify":
@@ -130,12 +131,13 @@ class Assistant:
         if len(clauses) < 2:
             return whole
         readings = [self.rank(tenant, c, lang) for c in clauses]
-        wanted = [r for r in readings if r and r[0].confidence >= THRESHOLD and r[0].intent in ACTIONS]
+        actions = self.bundle.forms.action_intents
+        wanted = [r for r in readings if r and r[0].confidence >= THRESHOLD and r[0].intent in actions]
         return max(wanted, key=lambda r: r[0].confidence) if wanted else whole
 
     def _for_intent(self, turn: Turn) -> Reply:
         tenant, session, text, lang, intent = turn.tenant, turn.session, turn.text, turn.lang, turn.intent
-        if is_entry(intent):
+        if is_entry(intent, self.bundle.forms.action_intents):
             entry = tenant.entries[intent]
             proving = (entry.computed or {}).get("form")
             if proving and self.forms.unproven_value(turn, proving):  # about an account not proven here
@@ -148,7 +150,7 @@ class Assistant:
             key = f"utter_{intent}" if intent in SMALLTALK else "utter_anything_else"
             return self._reply(session, lang, "smalltalk", self.response(key, lang, tenant, topics=topics),
                                intent, turn.confidence)
-        if intent in ACTIONS:
+        if intent in self.bundle.forms.action_intents:
             return self._action(turn)
         return self._fallback(tenant, session, text, lang, [])
 
@@ -176,8 +178,11 @@ class Assistant:
     def _computed(self, entry: Entry, text: str, tenant: Tenant, lang: str, session: Session) -> dict | None:
         if not entry.computed:
             return None
+        proving = entry.computed.get("form")
+        verified = self.bundle.forms[proving].verify if proving in self.bundle.forms else None
         return compute(entry.computed, text, tenant, lang, ledger=self.backoffice.ledger(tenant.id),
-                       proven=self.forms.proofs.proven(session), today=day_of(self.clock()))
+                       proven=self.forms.proofs.proven(session), today=day_of(self.clock()),
+                       account=self.bundle.forms.slots.get(verified) if verified else None)
 
     def _handoff(self, turn: Turn) -> Reply:
         """A contact request that refers to the conversation (transcripts.py) rather than copying it:

@@ -51,7 +51,9 @@ class Settings:
     allowed_origins: dict[str, list[str]] = field(default_factory=dict)   # tenant -> origins
     slack_teams: dict[str, str] = field(default_factory=dict)            # Slack team id -> tenant
     mattermost_teams: dict[str, str] = field(default_factory=dict)       # Mattermost team -> tenant
-    default_tenant: str = "exo"
+    # The tenant of a Slack or Mattermost team that neither mapping names. None: such a team is told
+    # which tenants exist rather than answered from one of them.
+    default_tenant: str | None = None
     # How many reverse proxies in front of the server set X-Forwarded-For and X-Forwarded-Proto (each
     # overwriting what the client sent): the client's address is then read from them, for the rate
     # limits. 0 (no proxy) ignores those headers, which a client could otherwise forge.

@@ -5,6 +5,7 @@ import pytest
 
 from assistant.data.check import bare_answer, check_project, check_warnings
 from assistant.dialogue.compute import FUNCTIONS
+from assistant.dialogue.validators import VALIDATORS
 from assistant.paths import project_root
 
 
@@ -23,7 +24,7 @@ def edit(path, old, new):
 
 
 def messages(root):
-    return [str(p) for p in check_project(root, FUNCTIONS)]
+    return [str(p) for p in check_project(root, FUNCTIONS, VALIDATORS)]
 
 
 def test_the_project_is_valid():
@@ -151,3 +152,27 @@ def test_a_bare_answer_is_read_by_the_languages_words(text, lang, opener):
 def test_a_topic_without_a_name_in_a_language_is_reported(project):
     edit(project / "intents/common/en/responses.yml", "  utter_topic_refunds:\n", "  utter_topic_refundz:\n")
     assert "intents/common/en/responses.yml:1: missing response utter_topic_refunds" in messages(project)
+
+
+def test_a_validator_the_data_names_is_registered_and_given_its_parameters(project):
+    tenant = project / "knowledge/conex/tenant.yml"
+    edit(tenant, "{validator: reserved_value, slot: currency, value: DZD, country: algeria,",
+         "{validator: reserved_valu, slot: currency, value: DZD, country: algeria,")
+    [problem] = [p for p in messages(project) if "validator" in p]
+    assert problem.startswith("knowledge/conex/tenant.yml:1: forms: quote: no validator 'reserved_valu'")
+    edit(tenant, "{validator: reserved_valu, slot: currency, value: DZD, country: algeria,",
+         "{validator: reserved_value, slot: currency, value: DZD,")
+    assert [p for p in messages(project) if "validator" in p] == [
+        "knowledge/conex/tenant.yml:1: forms: quote: validator reserved_value needs parameter 'country'"]
+
+
+def test_a_tenant_action_is_the_intent_of_a_form(project):
+    edit(project / "intents/forms.yml", "    intent: request_demo\n", "")
+    problems = messages(project)
+    assert "knowledge/exo/tenant.yml:1: actions: request_demo is not an action intent" in problems
+    assert any("intent 'request_demo' answers nothing in common" in p for p in problems)
+
+
+def test_a_form_that_submits_has_its_responses_in_every_language_a_tenant_speaks(project):
+    edit(project / "intents/common/fr/forms.yml", "  utter_done_demo:\n", "  utter_done_demo_:\n")
+    assert "intents/common/fr/responses.yml:1: missing response utter_done_demo" in messages(project)

@@ -46,11 +46,12 @@ def compiled(bundle, tmp_path_factory):
     from assistant.backoffice.store import Store
     from assistant.data.check import check_project
     from assistant.dialogue.compute import FUNCTIONS
+    from assistant.dialogue.validators import VALIDATORS
     from assistant.paths import project_root
 
     for module in pkgutil.walk_packages(package.__path__, "assistant."):
         importlib.import_module(module.name)
-    check_project(project_root(), FUNCTIONS)
+    check_project(project_root(), FUNCTIONS, VALIDATORS)
     assistant = Assistant(bundle, Store(tmp_path_factory.mktemp("patterns") / "assistant.db"))
     for tenant, messages in CONVERSATIONS:
         session = None

@@ -4,6 +4,10 @@ receipt``, so that a real CRM, scheduler or mailer replaces a stub without touch
 The stubs persist what such a system would receive: the request (validated against its JSON
 Schema) and the notifications it would send, in an outbox table staff can read. Submitting the
 same request twice (a retried HTTP call, a double click) returns the first receipt.
+
+The kinds of request are the forms that submit (``intents/forms.yml``: their reference prefix,
+who is told, their backend, and a schema made from their slots), and the one request every
+project has: a visitor's request to talk to a person (``HANDOFF``).
 """
 import json
 import secrets
@@ -12,11 +16,34 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol
 
+from ..data.forms import FormSet, request_schema
 from .ledger import Ledger
 from .store import Store, now, to_json
 
-PREFIXES = {"quote": "QUO", "demo": "DEM", "grace_call": "GRC", "contact": "CON"}
+HANDOFF = "contact"   # the kind of a request to talk to a person (core.py files it)
+SCHEMAS = Path(__file__).parents[1] / "data" / "schemas" / "requests"
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of request: how its references start, who is told of one (a key of the tenant's
+    ``notify``, or ``account_manager``), which backend takes it, and what it must hold (its JSON
+    Schema, as JSON text)."""
+    name: str
+    prefix: str
+    notify: str
+    backend: str
+    schema: str
+
+
+def request_kinds(forms: FormSet, intents) -> dict[str, Kind]:
+    """Every kind of request: each form that submits, and the handoff to a person."""
+    kinds = {f.name: Kind(f.name, f.reference_prefix, f.notify or "sales", f.backend,
+                          json.dumps(request_schema(f, forms.slots, lambda s: intents.lookup_values(s).keys())))
+             for f in forms.submitting()}
+    kinds[HANDOFF] = Kind(HANDOFF, "CON", "support", "stored", (SCHEMAS / f"{HANDOFF}.json").read_text(encoding="utf-8"))
+    return kinds
 
 
 @dataclass(frozen=True)
@@ -48,44 +75,41 @@ class Backend(Protocol):
 
 
 @cache
-def _schema(kind: str) -> dict:
-    return json.loads((Path(__file__).parents[1] / "data" / "schemas" / "requests" / f"{kind}.json").read_text(encoding="utf-8"))
-
-
-@cache
-def validator(kind: str):
-    """A kind of request's validator (a ``jsonschema.protocols.Validator``), its schema checked once
-    per process: jsonschema.validate() checks the schema against its metaschema on every call, 5 ms,
-    where a request takes 0.1. jsonschema is imported here, by the first request submitted: it
-    took a sixth of `assistant ask`'s imports, for a question that submits nothing."""
+def validator(schema: str):
+    """The validator of a schema given as JSON text (a ``jsonschema.protocols.Validator``), the
+    schema checked once per process: jsonschema.validate() checks the schema against its metaschema
+    on every call, 5 ms, where a request takes 0.1. jsonschema is imported here, by the first
+    request submitted: it took a sixth of `assistant ask`'s imports, for a question that submits
+    nothing."""
     import jsonschema
 
-    schema = _schema(kind)
-    checker = jsonschema.validators.validator_for(schema)
-    checker.check_schema(schema)
-    return checker(schema)
+    parsed = json.loads(schema)
+    checker = jsonschema.validators.validator_for(parsed)
+    checker.check_schema(parsed)
+    return checker(parsed)
 
 
-def new_reference(kind: str) -> str:
-    return f"{PREFIXES[kind]}-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+def new_reference(prefix: str) -> str:
+    return f"{prefix}-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
 
 
 class StoredRequests:
-    """The stub for quotes, demos and contact requests: a CRM table and an outbox."""
+    """The stub for most kinds of request (quotes, demos, contact requests…): a CRM table and an outbox."""
 
-    def __init__(self, store: Store, notices):
+    def __init__(self, store: Store, notices, kind: Kind):
         self.store = store
         self.notices = notices  # (request, reference) -> [Notice]: what a mailer would send
+        self.kind = kind
 
     def submit(self, request: Request) -> Receipt:
-        validator(request.kind).validate(request.payload)
+        validator(self.kind.schema).validate(request.payload)
         with self.store.transaction():
             existing = self.store.rows("requests", "key = ?", [request.key])
             if existing:
                 return Receipt(existing[0]["reference"], existing[0]["status"], duplicate=True)
             if not self.admits(request):
                 return Receipt(None, "refused")
-            reference = new_reference(request.kind)
+            reference = new_reference(self.kind.prefix)
             self._insert(request, reference)
             self.after_insert(request, reference)
         return Receipt(reference, "submitted")
@@ -110,10 +134,11 @@ class StoredRequests:
 
 
 class GraceCalls(StoredRequests):
-    """The stub for grace calls: the request, its notices, and a use in the ledger."""
+    """The stub of a form whose backend is the tenant's ledger (grace calls): the request, its
+    notices, and a use in the ledger."""
 
-    def __init__(self, store: Store, notices, ledger: Ledger):
-        super().__init__(store, notices)
+    def __init__(self, store: Store, notices, kind: Kind, ledger: Ledger):
+        super().__init__(store, notices, kind)
         self.ledger = ledger
 
     def admits(self, request: Request) -> bool:

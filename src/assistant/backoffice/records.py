@@ -3,27 +3,34 @@ notices they send, the grace-call ledgers, unanswered questions and feedback."""
 
 from ..text.numbers import format_quantity
 from . import grouping
-from .backends import GraceCalls, Notice, Request, StoredRequests
+from .backends import GraceCalls, Notice, Request, StoredRequests, request_kinds
 from .ledger import Ledger
 from .store import Store, now, to_json
 from .verification import CODE_TTL_S, Verifier
 
+ACCOUNT_MANAGER = "account_manager"  # a form's ``notify``: the manager on file for the ledger's account
+
 
 class Backoffice:
-    def __init__(self, store: Store, tenants: dict, intents, clock):
+    def __init__(self, store: Store, tenants: dict, intents, forms, clock):
         self.store, self.tenants, self.intents, self.clock = store, tenants, intents, clock
         self.ledgers = {tid: Ledger(store, t, clock) for tid, t in tenants.items()
                         if "grace_calls_per_year" in t.facts}
         for ledger in self.ledgers.values():
             ledger.load_demo_accounts()
-        self.backends = {kind: StoredRequests(store, self.notices) for kind in ("quote", "demo", "contact")}
-        self.backends.update({f"grace_call:{tid}": GraceCalls(store, self.notices, ledger)
-                              for tid, ledger in self.ledgers.items()})
+        self.kinds = request_kinds(forms, intents)
+        self.backends = {}
+        for kind in self.kinds.values():  # a ledger's requests go to each tenant's own ledger
+            if kind.backend == "ledger":
+                self.backends.update({f"{kind.name}:{tid}": GraceCalls(store, self.notices, kind, ledger)
+                                      for tid, ledger in self.ledgers.items()})
+            else:
+                self.backends[kind.name] = StoredRequests(store, self.notices, kind)
         self.verifier = Verifier(store, self.contact, self.code_mail)
 
     def submit(self, request: Request):
-        kind = f"grace_call:{request.tenant}" if request.kind == "grace_call" else request.kind
-        return self.backends[kind].submit(request)
+        kind = self.kinds[request.kind]
+        return self.backends[f"{kind.name}:{request.tenant}" if kind.backend == "ledger" else kind.name].submit(request)
 
     def ledger(self, tenant: str) -> Ledger | None:
         return self.ledgers.get(tenant)
@@ -52,11 +59,11 @@ class Backoffice:
         if request.payload.get("email"):
             notices.append(Notice(request.payload["email"], subject,
                                   say("utter_mail_to_visitor", reference=reference, summary=summary)))
-        if request.kind == "grace_call":
+        team = self.kinds[request.kind].notify
+        if team == ACCOUNT_MANAGER:
             standing = self.ledgers[request.tenant].standing(request.payload["account"])
             notices.append(Notice(standing.manager_email, subject, staff))
         else:
-            team = "support" if request.kind == "contact" else "sales"
             notices.append(Notice(tenant.notify.get(team, f"{team}@{tenant.id}.example"), subject, staff))
         return notices
 
@@ -97,7 +104,8 @@ class Backoffice:
             self.store.write("delete from feedback where session_id = ? and turn_id is ?", [session_id, turn_id])
             self.store.insert("feedback", row)
             if not helpful and message and (before is None or before[0]):
-                self._add_unanswered(session["tenant"], session["lang"] or "fr", message, [], session_id, "not_helpful")
+                lang = session["lang"] or self.tenants[session["tenant"]].languages[0]
+                self._add_unanswered(session["tenant"], lang, message, [], session_id, "not_helpful")
         return row
 
 

@@ -18,7 +18,6 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 OPENAPI = Path(__file__).with_name("openapi.json")
 TENANT = patterns.compile(r"[a-z0-9_-]{1,64}")
 SESSION = patterns.compile(r"[A-Za-z0-9_-]{1,64}")
-LANGUAGES = ("fr", "en")
 
 
 def assistant(app=None):
@@ -67,11 +66,18 @@ def chat():
     message = text_field(data, "message")
     session_id = text_field(data, "session_id", required=False, pattern=SESSION)
     lang = text_field(data, "lang", required=False)
-    if lang is not None and lang not in LANGUAGES:
-        raise ApiError(400, "invalid_lang", "'lang' must be 'fr' or 'en'.")
-    hint = hint_from_header(req.environ.get("HTTP_ACCEPT_LANGUAGE"), LANGUAGES)
+    languages = served.tenants[tenant].languages
+    if lang is not None and lang not in languages:
+        raise ApiError(400, "invalid_lang", f"'lang' must be one of the tenant's languages: {language_list(languages)}.")
+    hint = hint_from_header(req.environ.get("HTTP_ACCEPT_LANGUAGE"), languages)
     reply = served.reply(tenant, session_id, message, lang=lang, hint=hint)
     return app.json.response(reply.to_dict())
+
+
+def language_list(languages) -> str:
+    """``'fr' or 'en'``, ``'es', 'en' or 'fr'``: the languages as an error message lists them."""
+    quoted = [f"'{lang}'" for lang in languages]
+    return " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
 
 
 @api.get("/tenants")
@@ -184,8 +190,9 @@ def lookup():
     if not query.strip() or len(query) > 500:
         raise ApiError(400, "invalid_q", "'q' must hold a query of at most 500 characters.")
     lang = request.args.get("lang") or None
-    if lang not in (None, "fr", "en"):
-        raise ApiError(400, "invalid_lang", "'lang' must be 'fr' or 'en'.")
+    spoken = sorted({code for t in assistant().tenants.values() for code in t.languages})
+    if lang is not None and lang not in spoken:
+        raise ApiError(400, "invalid_lang", f"'lang' must be one of the tenants' languages: {language_list(spoken)}.")
     top = request.args.get("top", "5")
     if not top.isdigit() or not 1 <= int(top) <= 50:
         raise ApiError(400, "invalid_top", "'top' must be a number from 1 to 50.")

@@ -12,28 +12,24 @@ from ..reply import Source
 
 log = logging.getLogger(__name__)
 
-LABELS = {
-    "fr": {"helpful": "Utile", "unhelpful": "Pas utile", "thanks": "Merci pour votre avis !",
-           "unknown": "Je n'ai pas retrouvé cette conversation ; votre avis n'a pas été enregistré.",
-           "usage": "Usage : `{command} votre question`"},
-    "en": {"helpful": "Helpful", "unhelpful": "Not helpful", "thanks": "Thanks for your feedback!",
-           "unknown": "I could not find that conversation; your feedback was not recorded.",
-           "usage": "Usage: `{command} your question`"},
-}
+# What the chat platforms show around answers, a response per language (intents/common/<lang>/responses.yml).
+LABELS = {"helpful": "utter_vote_helpful", "unhelpful": "utter_vote_unhelpful", "thanks": "utter_vote_thanks",
+          "unknown": "utter_vote_unknown", "usage": "utter_chat_usage"}
 
 
 @dataclass
 class Answer:
     """A reply as a chat platform shows it: the text, its sources (each platform writes their title
     and link in its own markup), and the conversation to vote on (``None`` when there is nothing to
-    vote on, e.g. an error message)."""
+    vote on, e.g. an error message) with the votes' labels in the answer's language."""
     text: str
-    lang: str
+    lang: str | None
     sources: list[Source] = field(default_factory=list)
     session_id: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
 
 
-def tenant_for(teams: dict[str, str], default: str, *keys: str | None) -> str:
+def tenant_for(teams: dict[str, str], default: str | None, *keys: str | None) -> str | None:
     """The tenant of the first key the mapping knows (team id, team domain…), else the default."""
     for key in keys:
         if key and key in teams:
@@ -62,39 +58,44 @@ def ask(assistant: Assistant, tenant: str, session_id: str, text: str) -> Answer
         reply = assistant.reply(tenant, session_id, text, keyed=True)
     except AssistantError as e:
         log.warning("chat channel: %s for tenant %r", e.code, tenant)
-        return Answer(e.message, "en")
+        return Answer(e.message, None)  # the core's errors are written in every language
     # A vote is about an answer: a fallback is already logged as unanswered, small talk needs none.
-    voted = reply.type == "answer"
-    return Answer(reply.reply, reply.lang, list(reply.sources), reply.session_id if voted else None)
+    if reply.type != "answer":
+        return Answer(reply.reply, reply.lang, list(reply.sources))
+    labels = {key: label(assistant, reply.lang, key) for key in ("helpful", "unhelpful")}
+    return Answer(reply.reply, reply.lang, list(reply.sources), reply.session_id, labels)
 
 
 def feedback(assistant: Assistant, session_id: str, helpful: bool) -> str | None:
-    """Store a vote; the conversation's language (for the thanks), or None for an unknown session."""
+    """Store a vote; the conversation's language (for the thanks: its tenant's first language if it
+    has none yet), or None for an unknown session."""
     try:
         assistant.feedback(session_id, helpful)
         session = assistant.store.get("sessions", session_id)
     except KeyError:
         return None
-    return (session or {}).get("lang") or "en"
+    tenant = assistant.tenants.get((session or {}).get("tenant"))
+    return (session or {}).get("lang") or (tenant.languages[0] if tenant else None)
 
 
 def help_text(assistant: Assistant, tenant: str, command: str | None = None) -> str:
-    """Both languages: nothing has been said yet to tell which one the user speaks. ``command`` (a
-    slash command or trigger word) adds how to use it."""
+    """In each of the tenant's languages: nothing has been said yet to tell which one the user
+    speaks. ``command`` (a slash command or trigger word) adds how to use it."""
     try:
         t = assistant.tenant(tenant)
     except AssistantError as e:
         return e.message
     topics = ", ".join(sorted({e.topic for e in t.entries.values()}))
     parts = []
-    for lang in ("fr", "en"):
-        usage = "\n" + LABELS[lang]["usage"].format(command=command) if command else ""
+    for lang in t.languages:
+        usage = "\n" + label(assistant, lang, "usage", command=command) if command else ""
         parts.append(assistant.response("utter_help", lang, t, topics=topics) + usage)
     return "\n\n".join(parts)
 
 
-def label(lang: str, key: str) -> str:
-    return LABELS.get(lang, LABELS["en"])[key]
+def label(assistant: Assistant, lang: str | None, key: str, **values) -> str:
+    """A label of LABELS in ``lang`` (without one, the responses' fallback language)."""
+    return assistant.intents.response(LABELS[key], lang, **values)
 
 
 # -- background work ------------------------------------------------------------------------------

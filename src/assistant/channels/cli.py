@@ -16,9 +16,10 @@ from pathlib import Path
 import click
 
 from ..errors import AssistantError
+from ..text import langdata
 from .tables import cell, emit_page, output_options, page_options
 
-LANGS = click.Choice(["fr", "en"])
+LANGS = click.Choice(langdata.languages())  # the languages with data in lang/<code>/; a tenant speaks some
 
 
 def _assistant():
@@ -47,7 +48,7 @@ def cli():
 
 @cli.command()
 @click.option("--tenant", "-t", required=True, help="Vendor whose knowledge answers, e.g. exo.")
-@click.option("--lang", type=LANGS, help="Force the reply's language (otherwise detected).")
+@click.option("--lang", type=LANGS, help="Force the reply's language, one of the tenant's (otherwise detected).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full reply contract as JSON.")
 @click.option("--session", help="Continue this conversation.")
 @click.argument("message")
@@ -152,14 +153,14 @@ def lookup(query, tenant, lang, top, as_json):
     for row in rows:
         source = row["source"]
         click.echo(f"{row['score']:.2f}  {row['tenant']}.{row['id']}  [{source['title']}: {source['question']}]")
-        for lang_code in ("fr", "en"):
-            click.echo(f"    {lang_code}: {row['question'][lang_code]}")
+        for lang_code, question in row["question"].items():
+            click.echo(f"    {lang_code}: {question}")
             click.echo(f"        {row['answer'][lang_code]}")
 
 
 @cli.command()
 @click.option("--tenant", "-t", help="Only this vendor (default: all).")
-@click.option("--lang", type=LANGS, help="Only this language (default: both).")
+@click.option("--lang", type=LANGS, help="Only this language (default: each of the tenants').")
 def answers(tenant, lang):
     """Print every text written from a template, filled in as a visitor reads it: each answer with
     its facts, each computed reply on sample cases, each response with the tenant's name. Read it
@@ -238,8 +239,9 @@ def check():
     answer that opens with a bare yes or no) are printed but do not fail."""
     from ..data.check import check_project, check_warnings
     from ..dialogue.compute import FUNCTIONS
+    from ..dialogue.validators import VALIDATORS
     from ..paths import project_root
-    problems = check_project(project_root(), FUNCTIONS)
+    problems = check_project(project_root(), FUNCTIONS, VALIDATORS)
     warnings = [] if problems else check_warnings(project_root())
     for problem in problems + warnings:
         click.echo(str(problem))
@@ -273,7 +275,7 @@ def evaluate(path, failures):
 
 @cli.group(invoke_without_command=True)
 @click.option("--tenant", "-t", help="Only this vendor.")
-@click.option("--kind", type=click.Choice(["quote", "demo", "grace_call", "contact"]), help="Only this kind.")
+@click.option("--kind", help="Only this kind: a form of intents/forms.yml that submits, or contact.")
 @click.option("--status", help="Only this status (submitted, …).")
 @page_options
 @output_options
@@ -283,7 +285,10 @@ def requests(ctx, tenant, kind, status, limit, offset, as_json, as_csv):
     for one, with its payload, notices and conversation."""
     if ctx.invoked_subcommand is None:
         from ..staff import queries as staff
-        store = _assistant().store
+        assistant = _assistant()
+        if kind and kind not in assistant.backoffice.kinds:
+            _fail(AssistantError("unknown_kind", f"Unknown kind {kind!r}; kinds: {', '.join(assistant.backoffice.kinds)}"))
+        store = assistant.store
         emit_page(lambda n, skip: staff.requests(store, tenant, kind, status, n, skip), limit, offset, as_json, as_csv,
                   ["reference", "created", "tenant", "kind", "status", "lang", "summary"])
 

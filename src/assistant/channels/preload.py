@@ -24,7 +24,7 @@ def keep_knowledge() -> None:
     # Imported here: gunicorn reads this module's names as its settings, and "config" is one of them.
     from pathlib import Path
 
-    from ..backoffice.backends import PREFIXES, validator
+    from ..backoffice.backends import request_kinds, validator
     from ..bundle import keep_loaded
     from ..dialogue.slots import compile_ahead
     from ..paths import data_dir, project_root
@@ -33,8 +33,8 @@ def keep_knowledge() -> None:
     root = project_root()
     bundle = keep_loaded(root, Path(data_dir(root)) / "cache")
     compile_ahead((t.catalogue for t in bundle.tenants.values()), bundle.intents)
-    for kind in PREFIXES:  # jsonschema and the requests' schemas, checked once, for every worker
-        validator(kind)
+    for kind in request_kinds(bundle.forms, bundle.intents).values():  # jsonschema and the requests'
+        validator(kind.schema)                                          # schemas, checked once, for every worker
     # A garbage collection writes to every object it visits: in a worker, it would copy each
     # page of the inherited models. Frozen objects are never visited; they are still freed, by
     # their reference counts, when the knowledge is replaced.

@@ -91,7 +91,7 @@ def interactions():
     session_id = voter_session(payload)
     lang = chatops.feedback(assistant(), session_id, VOTES[vote["action_id"]]) \
         if session_id and vote.get("value") == session_id else None
-    ack = acknowledgement(payload, chatops.label(lang or "en", "thanks" if lang else "unknown"))
+    ack = acknowledgement(payload, chatops.label(assistant(), lang, "thanks" if lang else "unknown"))
     # Slack ignores the body of this answer for buttons: what the user sees goes through response_url.
     if payload.get("response_url"):
         chatops.background(respond, payload["response_url"], ack)
@@ -224,8 +224,8 @@ def message(answer: chatops.Answer, votes: bool = True) -> dict:
                                                        for s in answer.sources[:10]]})
     if votes and answer.session_id:
         blocks.append({"type": "actions", "block_id": "feedback", "elements": [
-            button(chatops.label(answer.lang, "helpful"), "feedback_helpful", answer.session_id, "primary"),
-            button(chatops.label(answer.lang, "unhelpful"), "feedback_unhelpful", answer.session_id)]})
+            button(answer.labels["helpful"], "feedback_helpful", answer.session_id, "primary"),
+            button(answer.labels["unhelpful"], "feedback_unhelpful", answer.session_id)]})
     return {"text": mrkdwn(answer.text), "blocks": blocks}
 
 

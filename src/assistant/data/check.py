@@ -1,6 +1,6 @@
 """``assistant check``: every rule the data must follow, each problem with its file and line."""
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -12,8 +12,10 @@ import yaml
 from .. import patterns
 from ..text import langdata
 from ..text.clean import fold
+from . import forms as forms_module
 from . import intents as intents_module
 from . import knowledge, yamlfile
+from .forms import Check, FormSet
 
 MIN_EXAMPLES = 8
 RESPONSES = ("utter_greeting", "utter_thanks", "utter_goodbye", "utter_help", "utter_handoff", "utter_fallback",
@@ -91,23 +93,32 @@ def duplicate_ids(root: Path) -> list[Problem]:
     return problems
 
 
-def tenant_problems(tenant: knowledge.Tenant, forms: dict, units: set[str]) -> list[Problem]:
+def tenant_problems(tenant: knowledge.Tenant, forms: FormSet, validators: Mapping) -> list[Problem]:
     problems, meta = [], f"knowledge/{tenant.id}/tenant.yml"
+    problems += [Problem(meta, 1, f"languages: {lang} has no language data (src/assistant/text/lang/{lang}/)")
+                 for lang in tenant.languages if lang not in langdata.languages()]
+    if problems:
+        return problems  # the rest reads each language's data
+    units = set.intersection(*(set(langdata.load(lang, "units")["units"]) for lang in tenant.languages))
     for fact in tenant.facts.values():
         if fact.unit not in units or (fact.per and fact.per not in units):
             problems.append(Problem(meta, 1, f"fact {fact.name}: unit not declared in every language"))
     for intent, action in tenant.actions.items():
-        if intent not in intents_module.COMMON_INTENTS:
+        if intent not in forms.action_intents:
             problems.append(Problem(meta, 1, f"actions: {intent} is not an action intent"))
         elif action and "form" in action and action["form"] not in forms:
             problems.append(Problem(meta, 1, f"actions: {intent}: no form {action['form']!r}"))
         elif action and "entry" in action and action["entry"] not in tenant.entries:
             problems.append(Problem(meta, 1, f"actions: {intent}: no entry {action['entry']!r}"))
+    for form, named in tenant.form_checks.items():
+        if form not in forms:
+            problems.append(Problem(meta, 1, f"forms: no form {form!r} in intents/forms.yml"))
+        problems += validator_problems(meta, f"forms: {form}", named, validators)
     problems += citation_problems(tenant)
     for entry in tenant.entries.values():
         problems += entry_problems(entry, tenant)
         proving = (entry.computed or {}).get("form")
-        if proving and not forms.get(proving, {}).get("verify"):
+        if proving and not (proving in forms and forms[proving].verify):
             problems.append(Problem(entry.file, entry.line, f"{entry.id}: computed.form {proving!r} is no form "
                                                             f"that verifies a slot"))
     return problems
@@ -140,10 +151,36 @@ def untranslated(entry: knowledge.Entry, tenant: knowledge.Tenant) -> list[Probl
             if not shown]
 
 
-def form_problems(forms: dict) -> list[Problem]:
-    """A form verifies one of its own required slots."""
-    return [Problem("intents/forms.yml", 1, f"forms: {name}: verify names {form['verify']!r}, not a required slot")
-            for name, form in forms.items() if "verify" in form and form["verify"] not in form["required_slots"]]
+def validator_problems(file: str, where: str, named: tuple[Check, ...], validators: Mapping) -> list[Problem]:
+    """Each validator the data names is registered (dialogue/validators.py) and given the
+    parameters it needs."""
+    problems = []
+    for check in named:
+        if check.name not in validators:
+            problems.append(Problem(file, 1, f"{where}: no validator {check.name!r} (registered: "
+                                             f"{', '.join(sorted(validators))})"))
+            continue
+        problems += [Problem(file, 1, f"{where}: validator {check.name} needs parameter {p!r}")
+                     for p in validators[check.name].required if p not in check.params]
+    return problems
+
+
+def form_problems(forms: FormSet, validators: Mapping) -> list[Problem]:
+    """A form verifies one of its own required slots, uses declared slots, names registered
+    validators, and, if it submits, says who is told; two forms do not share a prefix."""
+    file, problems = "intents/forms.yml", []
+    for name, form in forms.forms.items():
+        if form.verify and form.verify not in form.required:
+            problems.append(Problem(file, 1, f"forms: {name}: verify names {form.verify!r}, not a required slot"))
+        problems += [Problem(file, 1, f"forms: {name}: no slot {slot!r} under slots") for slot in form.slots
+                     if slot not in forms.slots]
+        if form.submits and not form.notify:
+            problems.append(Problem(file, 1, f"forms: {name}: a form that submits says who is told (notify)"))
+        problems += validator_problems(file, f"forms: {name}", form.validate, validators)
+    prefixes = [f.reference_prefix for f in forms.submitting()]
+    problems += [Problem(file, 1, f"forms: reference prefix {p!r} is used twice") for p in sorted(set(prefixes))
+                 if prefixes.count(p) > 1]
+    return problems
 
 
 def entry_problems(entry: knowledge.Entry, tenant: knowledge.Tenant) -> list[Problem]:
@@ -176,10 +213,14 @@ def _computed_placeholders(entry: knowledge.Entry) -> set[str]:
     return {n for text in _computed_texts(entry) for n in _PLACEHOLDER.findall(text)}
 
 
-def intent_problems(tenants: dict[str, knowledge.Tenant], data: intents_module.IntentData) -> list[Problem]:
+def intent_problems(tenants: dict[str, knowledge.Tenant], data: intents_module.IntentData,
+                    actions: Collection[str]) -> list[Problem]:
+    """Each phrasing is of an intent its scope knows: a common intent or a form's (``actions``)
+    for the common phrasings; an entry, out_of_scope or a form's for a tenant's."""
     problems = []
     for scope in [intents_module.COMMON, *tenants]:
-        known = set(intents_module.COMMON_INTENTS) if scope == intents_module.COMMON else {*tenants[scope].entries, intents_module.OUT_OF_SCOPE}
+        known = ({*intents_module.COMMON_INTENTS, *actions} if scope == intents_module.COMMON
+                 else {*tenants[scope].entries, intents_module.OUT_OF_SCOPE, *actions})
         unknown = {}
         for e in data.for_scope(scope):
             if e.intent not in known:
@@ -211,13 +252,16 @@ def shared_phrases(examples: list[intents_module.Example]) -> list[Problem]:
     return problems
 
 
-def response_problems(root: Path, data: intents_module.IntentData, forms: dict, topics: set[str]) -> list[Problem]:
-    needed = list(RESPONSES) + [f"utter_ask_{name}_{form['required_slots'][0]}" for name, form in forms.items()]
+def response_problems(data: intents_module.IntentData, forms: FormSet, topics: set[str],
+                      languages: Collection[str]) -> list[Problem]:
+    """Every response the assistant may say exists in each language a tenant speaks."""
+    needed = list(RESPONSES) + [f"utter_ask_{form.name}_{form.required[0]}" for form in forms.forms.values()]
+    needed += [f"utter_{what}_{form.name}" for form in forms.submitting() for what in ("done", "mail_subject")]
     needed += [f"utter_topic_{topic}" for topic in sorted(topics)]  # what utter_help lists
-    if any("verify" in form for form in forms.values()):
+    if any(form.verify for form in forms.forms.values()):
         needed += VERIFY_RESPONSES
     return [Problem(f"intents/common/{lang}/responses.yml", 1, f"missing response {key}")
-            for lang in langdata.languages() for key in needed if key not in data.responses.get(lang, {})]
+            for lang in languages for key in needed if key not in data.responses.get(lang, {})]
 
 
 def bare_answer(text: str, lang: str) -> str | None:
@@ -245,19 +289,21 @@ def unknown_functions(tenants: dict[str, knowledge.Tenant], functions: Collectio
             if entry.computed and entry.computed["function"] not in functions]
 
 
-def check_project(root: Path, functions: Collection[str]) -> list[Problem]:
-    """Every problem of the project's data; ``functions``: the names computed answers may use."""
+def check_project(root: Path, functions: Collection[str], validators: Mapping) -> list[Problem]:
+    """Every problem of the project's data; ``functions``: the names computed answers may use;
+    ``validators``: the forms' validators by name, each with the parameters it ``required``
+    (the dialogue's registries)."""
     problems = schema_problems(root)
     if problems:
         return problems  # the rest reads the files as the schema describes them
     problems = duplicate_ids(root)
     tenants = knowledge.load(root)
     data = intents_module.load(root)
-    forms = yamlfile.plain(yamlfile.read(root / "intents" / "forms.yml"))["forms"]
-    units = set.intersection(*(set(langdata.load(lang, "units")["units"]) for lang in langdata.languages()))
+    forms = forms_module.load(root)
     for tenant in tenants.values():
-        problems += tenant_problems(tenant, forms, units)
+        problems += tenant_problems(tenant, forms, validators)
     topics = {entry.topic for tenant in tenants.values() for entry in tenant.entries.values()}
-    problems += unknown_functions(tenants, functions)
-    problems += form_problems(forms) + intent_problems(tenants, data) + response_problems(root, data, forms, topics)
+    languages = sorted({lang for tenant in tenants.values() for lang in tenant.languages} & set(langdata.languages()))
+    problems += unknown_functions(tenants, functions) + form_problems(forms, validators)
+    problems += intent_problems(tenants, data, forms.action_intents) + response_problems(data, forms, topics, languages)
     return list(dict.fromkeys(problems))  # common phrases are checked with each tenant: report once

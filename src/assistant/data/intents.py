@@ -14,9 +14,9 @@ COMMON = "common"  # the scope of intents every tenant shares
 OUT_OF_SCOPE = "out_of_scope"
 SMALLTALK = ("greeting", "thanks", "goodbye", "help")
 HUMAN = "human"
-ACTIONS = ("request_quote", "request_demo", "request_grace_call")
 FORM_CONTROL = ("affirm", "deny", "cancel")
-COMMON_INTENTS = (*SMALLTALK, HUMAN, *ACTIONS, *FORM_CONTROL, OUT_OF_SCOPE)
+# Every project has these; the intents that start a form are the forms' own (``intent`` in forms.yml).
+COMMON_INTENTS = (*SMALLTALK, HUMAN, *FORM_CONTROL, OUT_OF_SCOPE)
 _FORMATTER = Formatter()
 
 

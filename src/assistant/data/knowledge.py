@@ -5,6 +5,7 @@ from pathlib import Path
 from . import citations as citations_module
 from . import yamlfile
 from .citations import Citations
+from .forms import Check, checks
 
 SOURCES = "sources.yml"  # a tenant's translations of what its entries cite (citations.py)
 
@@ -54,6 +55,7 @@ class Tenant:
     document_title: dict[str, str] = field(default_factory=dict)
     document_url: str | None = None
     citations: Citations = field(default_factory=Citations)
+    form_checks: dict[str, tuple[Check, ...]] = field(default_factory=dict)  # form -> this tenant's validators
     facts: dict[str, Fact] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
 
@@ -80,7 +82,8 @@ def read_tenant(folder: Path, root: Path) -> Tenant:
     tenant = Tenant(id=meta["id"], name=meta["name"], document=meta["document"],
                     languages=meta["languages"], actions=meta.get("actions") or {},
                     catalogue=meta.get("catalogue") or [], notify=meta.get("notify") or {},
-                    document_title=meta.get("document_title") or {}, document_url=meta.get("document_url"))
+                    document_title=meta.get("document_title") or {}, document_url=meta.get("document_url"),
+                    form_checks={form: checks(spec.get("validate")) for form, spec in (meta.get("forms") or {}).items()})
     sources = folder / SOURCES
     if sources.exists():
         tenant.citations = citations_module.read(yamlfile.plain(yamlfile.read(sources, root)))

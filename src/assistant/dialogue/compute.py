@@ -11,7 +11,8 @@ from ..data.knowledge import Tenant
 from ..text.dates import add, is_past, read_date, written
 from ..text.numbers import Number, extract, format_quantity
 from .answers import render_fact
-from .slots import ACCOUNT
+from .slots import read_account
+from .validators import standing_values
 
 Values = dict[str, str] | None
 
@@ -113,14 +114,13 @@ def rental_runtime(message, numbers, tenant, spec, lang, **context) -> Values:
 
 def grace_calls_left(message, numbers, tenant, spec, lang, **context) -> Values:
     """An account's balance, from the ledger: "how many grace calls are left on SX-1002?", for an
-    account proven in this conversation only."""
-    found = ACCOUNT.search(message)
-    account = f"SX-{found.group(1)}" if found else None
+    account proven in this conversation only. ``account``: how an account number is written (the
+    slot the entry's proving form verifies)."""
+    account = read_account(message, context["account"]) if context.get("account") else None
     ledger = context.get("ledger")
     standing = ledger.standing(account) if account in context.get("proven", ()) and ledger else None
     if standing is None:
         return None
-    from .forms import standing_values
     values = standing_values(standing, tenant, lang)
     if standing.eligible and standing.remaining:
         return values
@@ -158,7 +158,7 @@ def compute(spec: dict, message: str, tenant: Tenant, lang: str, **context) -> V
     response to use instead of the entry's template (``{"response": key, …}``) or another of the
     block's templates (``{"reply": "reply_past", …}``). ``context``: what the conversation knows —
     ``ledger``; ``proven``, the accounts this conversation has proven it belongs to, the only ones a
-    function may describe; ``today``."""
+    function may describe; ``account``, the slot that proves them (its type's spec); ``today``."""
     function = FUNCTIONS.get(spec.get("function", ""))
     if function is None:
         return None

@@ -1,27 +1,29 @@
 """Forms: collecting a request in a short conversation, then handing it to the backend.
 
-A form is declared in data (``intents/forms.yml``): its required and optional slots. Each turn
-reads every slot value the message gives, explains an invalid one and asks again, answers a FAQ
-question asked on the way and then asks its pending question again, lets the visitor correct a
-value or cancel, and when every required slot is filled, summarises and asks for confirmation.
+A form is declared in data (``intents/forms.yml``, read by ``data/forms.py``): its required and
+optional slots, what it verifies, and its named validators (``validators.py``), to which a tenant
+adds its own. Each turn reads every slot value the message gives, explains an invalid one and asks
+again, answers a FAQ question asked on the way and then asks its pending question again, lets the
+visitor correct a value or cancel, and when every required slot is filled and the validators find
+nothing wrong, summarises and asks for confirmation. Nothing here names a form or a tenant.
 """
 from dataclasses import dataclass
+from functools import cache
 
 from .. import patterns
 from ..backoffice.backends import Request
+from ..data.forms import Check, FormSet
 from ..data.intents import FORM_CONTROL, SMALLTALK
 from ..reply import Action, Reply
-from ..text.clean import fold, fold_term
-from ..text.numbers import format_date, format_quantity
-from .answers import render_fact
+from ..text import langdata
+from ..text.clean import fold
 from .policy import THRESHOLD, is_entry
 from .proof import Proofs
 from .sessions import Session
 from .slots import Value, read_slots
+from .validators import VALIDATORS, Context, Outcome
 
 FREE_TEXT = ("text", "person")  # slot types that take a whole message as their value when asked
-QUESTION_WORDS = ("combien", "comment", "pourquoi", "quand", "quel", "quelle", "est-ce", "est ce", "puis-je",
-                  "how", "what", "why", "when", "which", "can i", "can we", "do you", "is there", "are there")
 
 
 @dataclass
@@ -36,9 +38,9 @@ class Turn:
 
 
 class Forms:
-    def __init__(self, definitions: dict, intents, backoffice, say, answer):
-        self.forms = definitions["forms"]
-        self.slots = definitions["slots"]
+    def __init__(self, definitions: FormSet, intents, backoffice, say, answer):
+        self.forms = definitions
+        self.slots = definitions.slots
         self.intents = intents
         self.backoffice = backoffice
         self.say = say          # (key, lang, tenant, **values) -> text
@@ -65,7 +67,7 @@ class Forms:
     def unproven_value(self, turn: Turn, name: str) -> str | None:
         """The value the message gives for the slot form ``name`` verifies, if it is not proven in
         this conversation yet."""
-        slot = self.forms[name].get("verify")
+        slot = self.forms[name].verify
         if not slot:
             return None
         value = read_slots(turn.text, turn.lang, [slot], self.slots, turn.tenant.catalogue,
@@ -102,8 +104,7 @@ class Forms:
     # -- collecting -------------------------------------------------------------------------------
 
     def _read(self, turn: Turn, pending: str | None) -> dict[str, Value]:
-        form = self.forms[turn.session.form["name"]]
-        slots = form["required_slots"] + form.get("optional_slots", [])
+        slots = list(self.forms[turn.session.form["name"]].slots)
         return read_slots(turn.text, turn.lang, slots, self.slots, turn.tenant.catalogue,
                           self.intents.lookup_values, pending)
 
@@ -115,7 +116,7 @@ class Forms:
         # A message that answers something else is not a wrong answer to the pending question.
         if any(v.valid for v in values.values()):
             values = {k: v for k, v in values.items() if v.valid or k != form["pending"]}
-        invalid = next((v for v in values.values() if not v.valid), None) or self._check_currency(turn)
+        invalid = next((v for v in values.values() if not v.valid), None)
         if invalid:
             form["status"], form["pending"] = "collecting", invalid.slot
             return self._form_reply(turn, self._invalid(turn, invalid), "collecting")
@@ -128,13 +129,13 @@ class Forms:
         return reply
 
     def _proceed(self, turn: Turn) -> Reply:
-        """What comes once nothing the form verifies is left unproven: a refusal, the next
-        question, the answer the form was started for, or the summary to confirm."""
+        """What comes once nothing the form verifies is left unproven: what a validator finds
+        wrong, the next question, the answer the form was started for, or the summary to confirm."""
         form = turn.session.form
-        refusal = self._check_account(turn)
-        if refusal:
-            return refusal
-        missing = [s for s in self.forms[form["name"]]["required_slots"] if s not in form["slots"]]
+        outcome = self._validate(turn)
+        if outcome:
+            return self._outcome(turn, outcome)
+        missing = [s for s in self.forms[form["name"]].required if s not in form["slots"]]
         if missing:
             form["status"], form["pending"] = "collecting", missing[0]
             return self._form_reply(turn, self._question(turn, missing[0]), "collecting")
@@ -146,7 +147,7 @@ class Forms:
 
     def _prove(self, turn: Turn):
         """The step of proving the value of the slot the form verifies, if it has one that is known."""
-        slot = self.forms[turn.session.form["name"]].get("verify")
+        slot = self.forms[turn.session.form["name"]].verify
         value = turn.session.form["slots"].get(slot) if slot else None
         if value is None:
             return None
@@ -171,7 +172,7 @@ class Forms:
 
     def _question(self, turn: Turn, slot: str) -> str:
         name = turn.session.form["name"]
-        first = not turn.session.form["slots"] and slot == self.forms[name]["required_slots"][0]
+        first = not turn.session.form["slots"] and slot == self.forms[name].required[0]
         key = f"utter_ask_{name}_{slot}" if first else f"utter_ask_{slot}"
         return self.say(key, turn.lang, turn.tenant, choices=", ".join(turn.tenant.catalogue))
 
@@ -179,50 +180,44 @@ class Forms:
         return self.say(f"utter_invalid_{value.slot}", turn.lang, turn.tenant, value=value.raw,
                         choices=", ".join(turn.tenant.catalogue))
 
-    def _check_currency(self, turn: Turn) -> Value | None:
-        """Quotes in Algerian dinars are for customers in Algeria, as Conex's FAQ says."""
-        slots = turn.session.form["slots"]
-        if slots.get("currency") != "DZD" or "email" not in slots:  # the email may say .dz: wait for it
-            return None
-        said = " ".join([turn.text, slots.get("company", ""), slots.get("email", "")])
-        if slots.get("email", "").endswith(".dz") or self._mentions_algeria(said):
-            return None
-        del slots["currency"]
-        return Value("currency", None, False, "DZD")
+    # -- validators named by the data -------------------------------------------------------------
 
-    def _mentions_algeria(self, text: str) -> bool:
-        words = self.intents.lookup_values("country").get("algeria", [])
-        folded = fold(text)
-        return any(fold_term(w) in folded for w in words)
+    def _checks(self, turn: Turn) -> list[tuple[Check, object]]:
+        """The form's validators, then the tenant's, each with its registered code."""
+        name = turn.session.form["name"]
+        named = self.forms[name].validate + turn.tenant.form_checks.get(name, ())
+        return [(check, VALIDATORS[check.name]) for check in named]
 
-    def _check_account(self, turn: Turn) -> Reply | None:
-        """A grace call: eligibility is checked as soon as the account number is known."""
+    def _context(self, turn: Turn, check: Check) -> Context:
+        return Context(turn.tenant, turn.lang, turn.text, dict(turn.session.form["slots"]), check.params,
+                       self.intents.lookup_values, self.backoffice.ledger(turn.tenant.id))
+
+    def _validate(self, turn: Turn) -> Outcome | None:
+        """The first thing a validator finds wrong with the form's values, if any."""
+        return next((found for check, code in self._checks(turn)
+                     if (found := code.check(self._context(turn, check)))), None)
+
+    def _outcome(self, turn: Turn, outcome: Outcome) -> Reply:
+        """A refusal ends the form; otherwise the slot is asked again, its value dropped."""
+        text = self.say(outcome.key or f"utter_invalid_{outcome.slot}", turn.lang, turn.tenant,
+                        **{"choices": ", ".join(turn.tenant.catalogue), **outcome.values})
+        if outcome.refused:
+            extra = turn.tenant.entries.get(outcome.then_entry) if outcome.then_entry else None
+            if extra is not None:
+                text += " " + self.answer(turn.tenant, turn.session, turn.text, turn.lang, extra, 1.0).reply
+            return self._end(turn, "refused", text)
         form = turn.session.form
-        account = form["slots"].get("account")
-        ledger = self.backoffice.ledger(turn.tenant.id)
-        if form["name"] != "grace_call" or not account or ledger is None:
-            return None
-        standing = ledger.standing(account)
-        if standing is None:
-            del form["slots"]["account"]
-            form["pending"] = "account"
-            text = self.say("utter_unknown_account", turn.lang, turn.tenant, value=account)
-            return self._form_reply(turn, text, "collecting")
-        if standing.eligible and standing.remaining:
-            return None
-        return self._refuse(turn, standing)
+        form["slots"].pop(outcome.slot, None)
+        form["status"], form["pending"] = "collecting", outcome.slot
+        return self._form_reply(turn, text, "collecting")
 
-    def _refuse(self, turn: Turn, standing) -> Reply:
-        tenant, lang = turn.tenant, turn.lang
-        values = standing_values(standing, tenant, lang)
-        if not standing.eligible:
-            text = self.say(f"utter_grace_not_eligible_{standing.reason}", lang, tenant, **values)
-        else:
-            text = self.say("utter_grace_none_left", lang, tenant, **values)
-        extra = tenant.entries.get("no_grace_calls_left")
-        if extra is not None and standing.eligible:
-            text += " " + self.answer(tenant, turn.session, turn.text, lang, extra, 1.0).reply
-        return self._end(turn, "refused", text)
+    def _values(self, turn: Turn) -> dict:
+        """What the form's validators add to its last reply's placeholders."""
+        values = {}
+        for check, code in self._checks(turn):
+            if code.values:
+                values.update(code.values(self._context(turn, check)))
+        return values
 
     # -- confirming and submitting ---------------------------------------------------------------
 
@@ -237,8 +232,7 @@ class Forms:
 
     def _summary(self, turn: Turn) -> str:
         form, lines = turn.session.form, []
-        order = self.forms[form["name"]]["required_slots"] + self.forms[form["name"]].get("optional_slots", [])
-        for slot in [s for s in order if s in form["slots"]]:
+        for slot in [s for s in self.forms[form["name"]].slots if s in form["slots"]]:
             lines.append(self.intents.summary_line(slot, form["slots"][slot], turn.lang))
         return "\n".join(lines)
 
@@ -249,12 +243,12 @@ class Forms:
             return self._proving(turn, step)
         request = Request(turn.tenant.id, form["name"], dict(form["slots"]), session.id, turn.lang, form["key"])
         receipt = self.backoffice.submit(request)
-        if receipt.status == "refused":  # the last call was booked by another conversation meanwhile
-            return self._refuse(turn, self.backoffice.ledger(turn.tenant.id).standing(form["slots"]["account"]))
-        values = {"reference": receipt.reference}
-        if form["name"] == "grace_call":
-            standing = self.backoffice.ledger(turn.tenant.id).standing(form["slots"]["account"])
-            values.update(standing_values(standing, turn.tenant, turn.lang))
+        if receipt.status == "refused":  # e.g. the last call was booked by another conversation meanwhile
+            outcome = self._validate(turn)
+            if outcome and outcome.refused:
+                return self._outcome(turn, outcome)
+            return self._end(turn, "refused", self.say("utter_form_cancelled", turn.lang, turn.tenant))
+        values = {**self._values(turn), "reference": receipt.reference}
         text = self.say(f"utter_done_{form['name']}", turn.lang, turn.tenant, **values)
         return self._end(turn, "submitted", text, receipt.reference)
 
@@ -273,14 +267,14 @@ class Forms:
         free-text slot would take from any text. Details it gives for other slots are kept
         (``_digress``): "can you quote in dollars?" between two details is answered, and the
         currency noted."""
-        if not turn.intent or not is_entry(turn.intent) or turn.confidence < THRESHOLD:
+        if not turn.intent or not is_entry(turn.intent, self.forms.action_intents) or turn.confidence < THRESHOLD:
             return False
         pending = turn.session.form["pending"]
         answered = values.get(pending)
         if answered is not None and answered.valid and not self._takes_any_text(pending):
             return False
         folded = fold(turn.text)
-        return "?" in turn.text or folded.startswith(QUESTION_WORDS)
+        return "?" in turn.text or folded.startswith(question_words(tuple(turn.tenant.languages)))
 
     def _takes_any_text(self, slot: str | None) -> bool:
         return self.slots.get(slot, {}).get("type") in FREE_TEXT
@@ -305,9 +299,8 @@ class Forms:
     def _form_reply(self, turn: Turn, text: str, status: str) -> Reply:
         return self._reply(turn, "form", text, Action(turn.session.form["name"], status))
 
-    @staticmethod
-    def _reply(turn: Turn, kind: str, text: str, action: Action) -> Reply:
-        intent = f"request_{action.name}"
+    def _reply(self, turn: Turn, kind: str, text: str, action: Action) -> Reply:
+        intent = self.forms[action.name].intent or f"request_{action.name}"
         return Reply(session_id=turn.session.id, reply=text, lang=turn.lang, type=kind, intent=intent,
                      confidence=turn.confidence, action=action)
 
@@ -316,10 +309,8 @@ def _key(text: str) -> str:
     return " ".join(patterns.compile(r"\w+").findall(fold(text)))
 
 
-def standing_values(standing, tenant, lang: str) -> dict:
-    """An account's grace-call standing, written for the reply's placeholders."""
-    rental = tenant.facts.get("short_term_rental_duration")
-    return {"account": standing.account, "allowance": format_quantity(standing.allowance, "call", lang),
-            "used": str(standing.used), "remaining": format_quantity(standing.remaining, "call", lang),
-            "renewal": format_date(standing.renewal, lang),
-            "rental": render_fact(rental, lang) if rental else ""}
+@cache
+def question_words(languages: tuple[str, ...]) -> tuple[str, ...]:
+    """The words a question starts with in the tenant's languages (``question_words`` in
+    lang/<code>/language.yml, written folded: lower case, no accents)."""
+    return tuple(w for lang in languages for w in langdata.load(lang, "language").get("question_words", []))

@@ -18,13 +18,7 @@ from ..text.numbers import extract
 # A word boundary is written as the character it stands on, consumed (``(?:^|\W)``, ``(?:\W|\Z)``),
 # and what is read is a group (see patterns.py).
 EMAIL = patterns.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Something like an email at word boundaries; the leftmost such match starts at a word's first
-# character, so the address starts with a word character.
-BROKEN_EMAIL = patterns.compile(
-    r"(?:^|\W)(\w[\w.+-]*(?:@|\s+at\s+)?[\w-]*\.(?:com|fr|dz|net|org|io|eu|be|ch|ca))(?:\W|\Z)", IGNORECASE)
 PHONE = patterns.compile(r"(?:^|[^\w-])(\+?\d[\d .()-]{6,}\d)(?:\W|\Z)")
-ACCOUNT = patterns.compile(r"(?:^|\W)sx\s?-?\s?(\d{4})(?:\W|\Z)", IGNORECASE)
-LOOSE_ACCOUNT = patterns.compile(r"(?:^|\W)(sx[\w-]*)", IGNORECASE)
 # "po" and "bc" are whole words: what follows them starts with a space, "#" or ":".
 _PO_CUES = r"(?:n°|no\.?|number|num[ée]ro|#|:)"
 PO = patterns.compile(rf"(?:(?:^|\W)(?:po|bc)(?:\s+{_PO_CUES}*|[#:]{_PO_CUES}*)"
@@ -39,6 +33,31 @@ PERSON = patterns.compile(r"[A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+(?:[A-ZÀ-Ý][\w'À-ÿ-
 WORDS_ONLY = patterns.compile(r"[A-Za-zÀ-ÿ' .-]+")
 SEGMENTS = patterns.compile(r"[,;:\n]|[.?!]\s")
 MAX_CUED_TEXT = 600  # characters of a message searched for a cued free-text value
+
+
+@lru_cache(maxsize=16)
+def broken_email(domains: tuple[str, ...]):
+    """Something like an email ending in one of the slot's top-level ``domains`` (forms.yml), at word
+    boundaries: "karim.exemple.dz", "karim at exemple.dz". The leftmost such match starts at a word's
+    first character, so the address starts with a word character."""
+    ends = "|".join(patterns.escape(d) for d in domains)
+    return patterns.compile(rf"(?:^|\W)(\w[\w.+-]*(?:@|\s+at\s+)?[\w-]*\.(?:{ends}))(?:\W|\Z)", IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def account_patterns(prefix: str, digits: int):
+    """How an account number is written (``prefix`` and ``digits`` of the slot in forms.yml):
+    "SX-1234", "sx 1234", "SX1234"; and, loosely, what starts like one ("SX-12", "sx-abcd"), to be
+    explained as invalid."""
+    start = patterns.escape(prefix.lower())
+    return (patterns.compile(rf"(?:^|\W){start}\s?-?\s?(\d{{{digits}}})(?:\W|\Z)", IGNORECASE),
+            patterns.compile(rf"(?:^|\W)({start}[\w-]*)", IGNORECASE))
+
+
+def read_account(text: str, spec: dict) -> str | None:
+    """The account number the text gives, written as the slot's ``spec`` writes it (SX-1234)."""
+    match = account_patterns(spec["prefix"], spec["digits"])[0].search(text)
+    return f"{spec['prefix']}-{match.group(1)}" if match else None
 
 
 @dataclass(frozen=True)
@@ -65,7 +84,7 @@ def _email(text, lang, slot, spec, catalogue, lookups, asked):
     match = EMAIL.search(text)
     if match:
         return Value(slot, match.group(0).lower())
-    broken = BROKEN_EMAIL.search(text)
+    broken = broken_email(tuple(spec.get("domains", ()))).search(text) if spec.get("domains") else None
     if broken or (asked and len(text.split()) == 1 and "." in text):
         return Value(slot, None, False, (broken.group(1) if broken else text).strip())
     return None
@@ -83,10 +102,10 @@ def _phone(text, lang, slot, spec, catalogue, lookups, asked):
 
 
 def _account(text, lang, slot, spec, catalogue, lookups, asked):
-    match = ACCOUNT.search(text)
-    if match:
-        return Value(slot, f"SX-{match.group(1)}")
-    loose = LOOSE_ACCOUNT.search(text)
+    account = read_account(text, spec)
+    if account:
+        return Value(slot, account)
+    loose = account_patterns(spec["prefix"], spec["digits"])[1].search(text)
     if loose or asked:
         return Value(slot, None, False, (loose.group(1) if loose else text).strip())
     return None

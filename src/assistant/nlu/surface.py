@@ -31,7 +31,7 @@ def surface(text: str) -> str:
 def text_features(text: str) -> tuple[Counter, Counter]:
     """(words and word pairs, character n-grams) of a message as written, each with its count:
     "t:" and each word, "u:" and each two consecutive words, "k:" and each stretch of 2 to 5
-    characters, spaces included (nlu.constants)."""
+    characters, spaces included (kernels/constants.py)."""
     words, chars = kernels.text_keys(surface(text))
     return Counter(words), Counter(chars)
 

@@ -38,7 +38,7 @@ def matches(assistant, query: str, tenant: str | list[str] | None = None, lang: 
     tokens = assistant.models.normaliser.tokens(text, lang)
     found = [Match(t.id, t.entries[c.intent], c.confidence)
              for t in scope for c in assistant.models.matchers[t.id].rank(tokens, top + 10, text)
-             if is_entry(c.intent) and c.confidence >= MATCH_FLOOR]
+             if is_entry(c.intent, assistant.bundle.forms.action_intents) and c.confidence >= MATCH_FLOOR]
     return sorted(found, key=lambda m: -m.score)[:top]
 
 

@@ -6,7 +6,7 @@ Every list is filtered by tenant in SQL, then ordered and cut to a page (``limit
 have stored. ``tenant`` is one tenant, a collection of them (a staff token's scope), or None for all.
 """
 from ..backoffice.transcripts import transcript
-from ..dialogue.forms import standing_values
+from ..dialogue.validators import standing_values
 from ..jsoncodec import loads
 
 SUMMARY_FIELDS = ("name", "email", "company", "account")  # what a request's line in a list shows

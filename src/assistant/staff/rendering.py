@@ -12,8 +12,7 @@ from ..data import intents as intents_module
 from ..data import knowledge
 from ..dialogue.answers import answer_text, fill
 from ..dialogue.compute import compute
-from ..dialogue.forms import standing_values
-from ..text import langdata
+from ..dialogue.validators import standing_values
 from ..text.numbers import format_date, format_number, format_quantity
 
 # The concrete cases each computed answer is rendered with, as a visitor would type them.
@@ -47,7 +46,7 @@ def sample_values(tenant: knowledge.Tenant, data: intents_module.IntentData, lan
             "summary": "\n".join(summary), "reference": "QUO-XXK2NP7S", "question": say("utter_ask_company"),
             "minutes": format_quantity(10, "minute", lang), "attempts": format_quantity(4, "attempt", lang),
             "code": "390716", "used": "1", "renewal": format_date(date(2027, 9, 1), lang),
-            "label": say("utter_label_email")}
+            "label": say("utter_label_email"), "command": "/faq"}
 
 
 def answers(tenant: knowledge.Tenant, lang: str) -> Iterator[tuple[str, str]]:
@@ -78,13 +77,15 @@ def responses(tenants: dict[str, knowledge.Tenant], data: intents_module.IntentD
 
 
 def rendered(root: Path, tenant: str | None = None, lang: str | None = None) -> Iterator[tuple[str, str, str]]:
-    """(lang, where, text) for every answer of every tenant (or one) and every response."""
+    """(lang, where, text) for every answer of every tenant (or one) and every response, in each
+    language the tenants speak (or one)."""
     tenants = knowledge.load(root)
     data = intents_module.load(root)
     chosen = {tenant: tenants[tenant]} if tenant else tenants
-    for code in [lang] if lang else langdata.languages():
-        for t in chosen.values():
+    for code in [lang] if lang else sorted({code for t in chosen.values() for code in t.languages}):
+        speaking = {tid: t for tid, t in chosen.items() if code in t.languages}
+        for t in speaking.values():
             for where, text in answers(t, code):
                 yield code, f"{t.id}.{where}", text
-        for where, text in responses(chosen, data, code):
+        for where, text in responses(speaking, data, code):
             yield code, where, text

@@ -7,13 +7,15 @@ four kinds of evidence are added up, as log-likelihoods per language:
 - the words of the knowledge base and training phrases, which know this domain's vocabulary;
 - the language of the conversation so far;
 - the page language or Accept-Language header when a channel provides it.
-An explicit language always wins.
+An explicit language always wins. Only the tenant's own languages are candidates (``languages``):
+a tenant that speaks French and English is never answered in a third language another tenant
+speaks, and the first of its languages wins a perfect tie.
 """
 import json
 import math
 import os
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -27,8 +29,8 @@ WORD_WEIGHT = 1.0
 DECISIVE = 3.0          # a word-evidence margin (log-likelihood) beyond which characters are not read
 CONVERSATION_PRIOR = 2.5
 HINT_PRIOR = 1.5
-DEFAULT_PRIOR = 0.3     # the vendors' pages are French: on a perfect tie, French
-DEFAULT_LANGUAGE = "fr"
+DEFAULT_PRIOR = 0.3     # on a perfect tie, the tenant's first language (its pages' language)
+DEFAULT_LANGUAGE = "fr"  # the same without a tenant (a staff look-up): the vendors' pages are French
 
 
 def _profile(lang: str) -> dict:
@@ -105,16 +107,18 @@ class LanguageDetector:
         return scores
 
     def detect(self, text: str, explicit: str | None = None, conversation: str | None = None,
-               hint: str | None = None, settled: bool = False) -> str:
+               hint: str | None = None, settled: bool = False, languages: Sequence[str] | None = None) -> str:
         """``settled``: the visitor is answering a form, where names and products are language-neutral,
-        so the conversation's language holds more firmly."""
-        if explicit in self.models:
+        so the conversation's language holds more firmly. ``languages``: the tenant's, the first
+        its default; every language of the knowledge when None."""
+        candidates = [lang for lang in self.models if not languages or lang in languages] or list(self.models)
+        if explicit in candidates:
             return explicit
-        scores = self.evidence(text)
+        evidence = self.evidence(text)
+        default = next((lang for lang in languages if lang in candidates), None) if languages else DEFAULT_LANGUAGE
         prior = CONVERSATION_PRIOR * (3 if settled else 1)
-        for lang in scores:
-            scores[lang] += (prior * (lang == conversation) + HINT_PRIOR * (lang == hint)
-                             + DEFAULT_PRIOR * (lang == DEFAULT_LANGUAGE))
+        scores = {lang: evidence[lang] + prior * (lang == conversation) + HINT_PRIOR * (lang == hint)
+                  + DEFAULT_PRIOR * (lang == default) for lang in candidates}
         return max(scores, key=scores.get)
 
 
