@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run chat test install system check eval bench clean
+.PHONY: run chat test install system lint check eval bench clean
 
 run: $(STAMP)
 	$(BIN)/assistant serve --host 127.0.0.1 --port 8000
@@ -12,7 +12,7 @@ run: $(STAMP)
 chat: $(STAMP)
 	$(BIN)/assistant chat --tenant exo
 
-test: $(STAMP) system
+test: $(STAMP) system lint
 	$(BIN)/assistant check
 	$(BIN)/python -m pytest
 
@@ -32,6 +32,11 @@ $(STAMP): pyproject.toml $(wildcard src/assistant/kernels/*.c)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
+
+# The code as ruff reads it: its lint rules, and formatted as its formatter writes it (pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 check: $(STAMP)
 	$(BIN)/assistant check

@@ -13,6 +13,7 @@ reaches 55 % on val reaches it on another sample only half the time. Results are
 play no part in any choice. It also prints accuracy and out-of-scope recall at thresholds 0 to 0.7,
 so that a vendor can choose.
 """
+
 import argparse
 import json
 import math
@@ -32,7 +33,7 @@ from assistant.text.normalise import Normaliser
 SPLITS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "clinc150" / "train_val.json"
 GOAL_ACCURACY = 93.5
 GOAL_OOS_RECALL = 55.0
-SWEEP = [round(0.05 * i, 2) for i in range(15)]   # thresholds 0.00 .. 0.70, printed
+SWEEP = [round(0.05 * i, 2) for i in range(15)]  # thresholds 0.00 .. 0.70, printed
 CHOICES = [round(0.01 * i, 2) for i in range(71)]  # thresholds 0.00 .. 0.70, tried on val
 
 
@@ -43,8 +44,12 @@ def label(intent: str) -> str:
 def load(args) -> dict:
     data = json.loads(Path(args.data or SPLITS).read_text())
     scored = ("test", "oos_test") if args.data else ("val", "oos_val")
-    return {"train": data["train"] + data["oos_train"], "val": (data["val"], data["oos_val"]),
-            "scored": (data[scored[0]], data[scored[1]]), "split": scored[0]}
+    return {
+        "train": data["train"] + data["oos_train"],
+        "val": (data["val"], data["oos_val"]),
+        "scored": (data[scored[0]], data[scored[1]]),
+        "split": scored[0],
+    }
 
 
 def predict(candidates, threshold: float) -> str:
@@ -56,7 +61,7 @@ def score(ranked: list, in_scope: list, oos: list, threshold: float) -> tuple[fl
     """In-scope accuracy and out-of-scope recall, in %, of ranked queries at one threshold."""
     guesses = [predict(candidates, threshold) for candidates in ranked]
     right = sum(g == intent for g, (_, intent) in zip(guesses, in_scope))
-    caught = sum(g == OUT_OF_SCOPE for g in guesses[len(in_scope):])
+    caught = sum(g == OUT_OF_SCOPE for g in guesses[len(in_scope) :])
     return round(100 * right / len(in_scope), 2), round(100 * caught / len(oos), 2)
 
 
@@ -69,9 +74,11 @@ def choose_threshold(ranked: list, in_scope: list, oos: list) -> float:
     """The threshold whose smaller margin over the goals, in standard errors, is largest (ties: the
     more accurate one)."""
     accuracy_se, recall_se = standard_error(GOAL_ACCURACY, len(in_scope)), standard_error(GOAL_OOS_RECALL, len(oos))
+
     def margin(t: float) -> tuple[float, float]:
         accuracy, recall = score(ranked, in_scope, oos, t)
         return min((accuracy - GOAL_ACCURACY) / accuracy_se, (recall - GOAL_OOS_RECALL) / recall_se), accuracy
+
     return max(CHOICES, key=margin)
 
 
@@ -108,15 +115,25 @@ def main() -> None:
     if args.data:
         ranked, timings = rank_all(matcher, normaliser, in_scope + oos, "CLINC150 test queries")
     accuracy, recall = score(ranked, in_scope, oos, threshold)
-    result = {"in_scope_accuracy": accuracy, "oos_recall": recall,
-              "p50_ms": round(statistics.median(timings), 3), "p99_ms": round(timings[int(0.99 * len(timings))], 3),
-              "training_s": round(training, 1), "threshold": threshold, "split": data["split"],
-              "sweep": [[t, *score(ranked, in_scope, oos, t)] for t in SWEEP]}
-    print(f"trained on {len(train)} utterances in {training:.1f} s; scored {len(in_scope)} in-scope and "
-          f"{len(oos)} out-of-scope queries of {data['split']}")
+    result = {
+        "in_scope_accuracy": accuracy,
+        "oos_recall": recall,
+        "p50_ms": round(statistics.median(timings), 3),
+        "p99_ms": round(timings[int(0.99 * len(timings))], 3),
+        "training_s": round(training, 1),
+        "threshold": threshold,
+        "split": data["split"],
+        "sweep": [[t, *score(ranked, in_scope, oos, t)] for t in SWEEP],
+    }
+    print(
+        f"trained on {len(train)} utterances in {training:.1f} s; scored {len(in_scope)} in-scope and "
+        f"{len(oos)} out-of-scope queries of {data['split']}"
+    )
     how = "given" if args.threshold is not None else "chosen on val, the widest margin over both goals"
-    print(f"at threshold {threshold} ({how}): in-scope accuracy {accuracy} %, out-of-scope recall {recall} %, "
-          f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms per query")
+    print(
+        f"at threshold {threshold} ({how}): in-scope accuracy {accuracy} %, out-of-scope recall {recall} %, "
+        f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms per query"
+    )
     print("threshold  in-scope %  out-of-scope recall %")
     for t, a, r in result["sweep"]:
         print(f"{t:>9.2f}{a:>12.2f}{r:>23.2f}")

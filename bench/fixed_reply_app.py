@@ -3,6 +3,7 @@ reply, without reading the message or saving the conversation. `http_load.py` se
 assistant, to show what the chat endpoint costs around `Assistant.reply` (reading and checking the
 request, the rate limit, writing the JSON), and so how much of the chat/floor ratio is left to the
 reply itself. For the benchmark only."""
+
 from assistant.channels import create_app
 
 app = create_app()

@@ -20,6 +20,7 @@ the server about fifty times, so a run takes a few minutes.
 
     python bench/http_instructions.py [--requests 300] [--json]
 """
+
 import argparse
 import json
 import shutil
@@ -52,8 +53,9 @@ def counted(app: str, requests: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "callgrind"
         wrapper = ("valgrind", "-q", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}.%p")
-        server, _ = start_server(1, folder, app=app, ready=get_health, wrapper=wrapper,
-                                 options=("--timeout", "900"), patience_s=900)
+        server, _ = start_server(
+            1, folder, app=app, ready=get_health, wrapper=wrapper, options=("--timeout", "900"), patience_s=900
+        )
         try:
             worker = workers(server)[0]
             phases = [("warm", chat, items), ("floor", floor, chosen), ("chat", chat, chosen), ("floor", floor, chosen)]
@@ -63,8 +65,9 @@ def counted(app: str, requests: int) -> dict:
                 subprocess.run(["callgrind_control", "--dump", worker], capture_output=True, timeout=600, check=True)
         finally:
             stop_server(server)
-        totals = [total(path) for path in sorted(Path(folder).glob(f"callgrind.{worker}.*"),
-                                                 key=lambda p: int(p.suffix[1:]))]
+        totals = [
+            total(path) for path in sorted(Path(folder).glob(f"callgrind.{worker}.*"), key=lambda p: int(p.suffix[1:]))
+        ]
     if len(totals) < len(phases):
         raise SystemExit(f"callgrind wrote {len(totals)} dumps, {len(phases)} expected")
     per_request = [t / requests for t in totals[-3:]]
@@ -86,17 +89,25 @@ def main() -> None:
     if not shutil.which("callgrind_control"):
         raise SystemExit("valgrind is not installed (Debian package valgrind)")
     from assistant import Assistant
+
     Assistant.load()  # builds the model cache if the data changed, outside valgrind
     with ThreadPoolExecutor(2) as pool:
         main_app, fixed = pool.map(lambda app: counted(app, args.requests), APPS.values())
-    result = {"requests": args.requests, "floor": main_app["floor"], "chat": main_app["chat"],
-              "fixed": fixed["chat"], "fixed_floor": fixed["floor"],
-              "ratio": round(main_app["floor"] / main_app["chat"], 3)}
+    result = {
+        "requests": args.requests,
+        "floor": main_app["floor"],
+        "chat": main_app["chat"],
+        "fixed": fixed["chat"],
+        "fixed_floor": fixed["floor"],
+        "ratio": round(main_app["floor"] / main_app["chat"], 3),
+    }
     result["endpoint"] = result["fixed"] - result["fixed_floor"]
     result["reply"] = result["chat"] - result["fixed"]
-    print(f"instructions per request of a gunicorn worker: floor {result['floor']:,}, chat {result['chat']:,} "
-          f"(the endpoint around the reply {result['endpoint']:,}, the reply {result['reply']:,}); "
-          f"chat/floor {result['ratio']:.3f}")
+    print(
+        f"instructions per request of a gunicorn worker: floor {result['floor']:,}, chat {result['chat']:,} "
+        f"(the endpoint around the reply {result['endpoint']:,}, the reply {result['reply']:,}); "
+        f"chat/floor {result['ratio']:.3f}"
+    )
     if args.json:
         print(json.dumps(result))
 

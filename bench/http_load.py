@@ -15,6 +15,7 @@ request costs the application.
 
     python bench/http_load.py [--seconds 10] [--rounds 3] [--workers 2] [--json]
 """
+
 import argparse
 import json
 import re
@@ -26,13 +27,7 @@ import tempfile
 from pathlib import Path
 
 from reply_latency import messages
-from server import (
-    get_health,
-    start_server,
-    stop_server,
-    worker_cpu_seconds,
-    worker_memory,
-)
+from server import get_health, start_server, stop_server, worker_cpu_seconds, worker_memory
 from tqdm import tqdm
 
 from assistant import Assistant
@@ -59,15 +54,22 @@ def wrk(url: str, connections: int, seconds: int, script: str | None) -> dict:
     if script:
         command[1:1] = ["-s", script]
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30).stdout
+
     def latency(pct):
         found = re.search(rf"\s{pct}%\s+([\d.]+)(us|ms|s)", out)
         value, unit = float(found.group(1)), found.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": latency(50),
-            "p99": latency(99), "errors": errors, "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "errors": errors,
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+    }
 
 
 def timed_wrk(server, url: str, connections: int, seconds: int, script: str | None) -> dict:
@@ -98,14 +100,17 @@ def main() -> None:
         try:
             bare, _ = start_server(args.workers, folder, app="bench.bare_app:app", ready=get_health)
             fixed, _ = start_server(args.workers, own_folder(folder, "fixed"), app="bench.fixed_reply_app:app")
-            prematched, _ = start_server(args.workers, own_folder(folder, "prematched"),
-                                         app="bench.prematched_app:app")
+            prematched, _ = start_server(args.workers, own_folder(folder, "prematched"), app="bench.prematched_app:app")
             # Workers learn each word's features once (features.py, vectors.py): a few seconds of
             # chat first, unrecorded, so that the runs measure a server in its steady state.
             wrk(f"{server.url}/api/v1/chat", 16, args.warmup, str(script))
-            urls = {"floor": (server, "/api/v1/health", None), "chat": (server, "/api/v1/chat", str(script)),
-                    "bare": (bare, "/api/v1/health", None), "fixed": (fixed, "/api/v1/chat", str(script)),
-                    "prematched": (prematched, "/api/v1/chat", str(script))}
+            urls = {
+                "floor": (server, "/api/v1/health", None),
+                "chat": (server, "/api/v1/chat", str(script)),
+                "bare": (bare, "/api/v1/health", None),
+                "fixed": (fixed, "/api/v1/chat", str(script)),
+                "prematched": (prematched, "/api/v1/chat", str(script)),
+            }
             results = measure(urls, args.seconds, args.rounds)
             memory = worker_memory(server)
         finally:
@@ -135,19 +140,27 @@ def measure(urls: dict, seconds: int, rounds: int) -> dict:
         for endpoint, connections in PLAN:
             server, path, lua = urls[endpoint]
             samples[f"{endpoint}_{connections}"].append(timed_wrk(server, server.url + path, connections, length, lua))
-    return {name: {**{key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p99", "worker_ms")},
-                   "errors": sum(r["errors"] for r in runs)}
-            for name, runs in samples.items()}
+    return {
+        name: {
+            **{key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p99", "worker_ms")},
+            "errors": sum(r["errors"] for r in runs),
+        }
+        for name, runs in samples.items()
+    }
 
 
 def report(args, results: dict, started: float, memory: list[float]) -> None:
-    print(f"gunicorn, {args.workers} sync workers, wrk {args.seconds} s per run in {args.rounds} rounds (medians), "
-          f"after {args.warmup} s of warm-up")
+    print(
+        f"gunicorn, {args.workers} sync workers, wrk {args.seconds} s per run in {args.rounds} rounds (medians), "
+        f"after {args.warmup} s of warm-up"
+    )
     print(f"{'endpoint':<12}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'workers ms/req':>16}")
     for name, r in results.items():
         endpoint, connections = name.split("_")
-        print(f"{endpoint:<12}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}"
-              f"{r['worker_ms']:>16.3f}")
+        print(
+            f"{endpoint:<12}{connections:>6}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['errors']:>8}"
+            f"{r['worker_ms']:>16.3f}"
+        )
     ratios = {c: round(results[f"chat_{c}"]["rps"] / results[f"floor_{c}"]["rps"], 2) for c in (16, 64)}
     for connections, ratio in ratios.items():
         print(f"chat/floor at {connections} connections: {ratio:.2f}")
@@ -157,13 +170,26 @@ def report(args, results: dict, started: float, memory: list[float]) -> None:
     print(f"the chat with its reply computed in advance (fixed_reply_app.py) against the floor: {fixed:.2f}")
     prematched = results["prematched_16"]["rps"] / results["floor_16"]["rps"]
     print(f"the chat with its matching done in advance (prematched_app.py) against the floor: {prematched:.2f}")
-    print(f"server start to first chat reply: {started:.2f} s; memory per worker, resident (proportional share): "
-          + ", ".join(f"{m['rss']:.0f} MB ({m['pss']:.0f} MB)" for m in memory))
+    print(
+        f"server start to first chat reply: {started:.2f} s; memory per worker, resident (proportional share): "
+        + ", ".join(f"{m['rss']:.0f} MB ({m['pss']:.0f} MB)" for m in memory)
+    )
     if args.json:
-        print(json.dumps({"workers": args.workers, "seconds": args.seconds, "rounds": args.rounds,
-                          "warmup_s": args.warmup, "runs": results, "ratios": ratios,
-                          "start_s": round(started, 2), "worker_mb": [round(m["rss"]) for m in memory],
-                          "worker_pss_mb": [round(m["pss"]) for m in memory]}))
+        print(
+            json.dumps(
+                {
+                    "workers": args.workers,
+                    "seconds": args.seconds,
+                    "rounds": args.rounds,
+                    "warmup_s": args.warmup,
+                    "runs": results,
+                    "ratios": ratios,
+                    "start_s": round(started, 2),
+                    "worker_mb": [round(m["rss"]) for m in memory],
+                    "worker_pss_mb": [round(m["pss"]) for m in memory],
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

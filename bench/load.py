@@ -10,6 +10,7 @@ would, with the same session id. The audit: PRAGMA integrity_check is ok, every 
 clients were given is in the database exactly once, no two requests share an idempotency key,
 there was no 5xx, and — with --crash — every conversation open at the crash went on where it was.
 """
+
 import argparse
 import http.client
 import json
@@ -32,13 +33,13 @@ DETAILS = "Jane Doe, jane{n}@acme.example, {users} users, company Acme {n}, Ente
 
 @dataclass
 class Tally:
-    confirmed: list[str] = field(default_factory=list)   # references the clients received
+    confirmed: list[str] = field(default_factory=list)  # references the clients received
     latencies: list[float] = field(default_factory=list)
     server_errors: int = 0
-    retries: int = 0          # turns sent again because no answer came
-    broken: int = 0           # conversations whose reply was not the next step of the request
-    spanning: int = 0         # conversations that had to send a turn again (open across a crash)
-    spanning_done: int = 0    # ... and that still ended with a reference
+    retries: int = 0  # turns sent again because no answer came
+    broken: int = 0  # conversations whose reply was not the next step of the request
+    spanning: int = 0  # conversations that had to send a turn again (open across a crash)
+    spanning_done: int = 0  # ... and that still ended with a reference
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -54,7 +55,9 @@ class Client:
         a turn of this conversation had to be sent again."""
         while time.monotonic() < self.deadline + 30:
             try:
-                self.connection = self.connection or http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+                self.connection = self.connection or http.client.HTTPConnection(
+                    "127.0.0.1", self.server.port, timeout=10
+                )
                 start = time.perf_counter()
                 self.connection.request("POST", "/api/v1/chat", json.dumps(body), {"Content-Type": "application/json"})
                 response = self.connection.getresponse()
@@ -82,8 +85,9 @@ class Client:
         self.resent = False
         first = self.post({"tenant": "exo", "message": OPENING})
         session = (first or {}).get("session_id")
-        details = session and self.post({"tenant": "exo", "session_id": session,
-                                         "message": DETAILS.format(n=n, users=5 + len(n))})
+        details = session and self.post(
+            {"tenant": "exo", "session_id": session, "message": DETAILS.format(n=n, users=5 + len(n))}
+        )
         confirming = details and (details.get("action") or {}).get("status") == "confirming"
         done = confirming and self.post({"tenant": "exo", "session_id": session, "message": "yes"})
         action = (done or {}).get("action") or {}
@@ -103,10 +107,14 @@ def audit(path: str, confirmed: list[str]) -> dict:
     keys = db.execute("select count(*) - count(distinct key) from requests").fetchone()[0]
     stored = db.execute("select count(*) from requests").fetchone()[0]
     db.close()
-    return {"integrity": integrity, "requests_stored": stored, "confirmed": len(confirmed),
-            "confirmed_missing": sum(counts.get(r, 0) == 0 for r in set(confirmed)),
-            "confirmed_twice_to_clients": len(confirmed) - len(set(confirmed)),
-            "duplicate_keys": keys}
+    return {
+        "integrity": integrity,
+        "requests_stored": stored,
+        "confirmed": len(confirmed),
+        "confirmed_missing": sum(counts.get(r, 0) == 0 for r in set(confirmed)),
+        "confirmed_twice_to_clients": len(confirmed) - len(set(confirmed)),
+        "duplicate_keys": keys,
+    }
 
 
 def main() -> None:
@@ -150,25 +158,47 @@ def restart(server, args, folder: str, clients: list[Client]) -> dict:
 
 def report(args, tally: Tally, result: dict, crash: dict | None) -> None:
     latencies = sorted(tally.latencies)
-    summary = {**result, "seconds": args.seconds, "workers": args.workers, "clients": args.clients,
-               "turns": len(latencies), "server_errors": tally.server_errors, "retries": tally.retries,
-               "broken": tally.broken, "spanning": tally.spanning, "spanning_done": tally.spanning_done,
-               "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-               "p99_ms": round(latencies[int(0.99 * len(latencies))], 1) if latencies else None,
-               "crash": crash}
-    print(f"{args.clients} clients, {args.workers} gunicorn workers, {args.seconds} s"
-          + (f", kill -9 at {args.crash} s (down {crash['down_s']} s)" if crash else ""))
+    summary = {
+        **result,
+        "seconds": args.seconds,
+        "workers": args.workers,
+        "clients": args.clients,
+        "turns": len(latencies),
+        "server_errors": tally.server_errors,
+        "retries": tally.retries,
+        "broken": tally.broken,
+        "spanning": tally.spanning,
+        "spanning_done": tally.spanning_done,
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p99_ms": round(latencies[int(0.99 * len(latencies))], 1) if latencies else None,
+        "crash": crash,
+    }
+    print(
+        f"{args.clients} clients, {args.workers} gunicorn workers, {args.seconds} s"
+        + (f", kill -9 at {args.crash} s (down {crash['down_s']} s)" if crash else "")
+    )
     print(f"quote requests confirmed to clients: {result['confirmed']}; in the database: {result['requests_stored']}")
-    print(f"confirmed but missing: {result['confirmed_missing']}; duplicate keys: {result['duplicate_keys']}; "
-          f"integrity_check: {result['integrity']}")
-    print(f"chat turns: {summary['turns']}, 5xx: {tally.server_errors}, turns sent again: {tally.retries}, "
-          f"p50 {summary['p50_ms']} ms, p99 {summary['p99_ms']} ms")
-    print(f"conversations that went wrong: {tally.broken}; open across a failure: {tally.spanning}, "
-          f"of which ended with a reference: {tally.spanning_done}")
+    print(
+        f"confirmed but missing: {result['confirmed_missing']}; duplicate keys: {result['duplicate_keys']}; "
+        f"integrity_check: {result['integrity']}"
+    )
+    print(
+        f"chat turns: {summary['turns']}, 5xx: {tally.server_errors}, turns sent again: {tally.retries}, "
+        f"p50 {summary['p50_ms']} ms, p99 {summary['p99_ms']} ms"
+    )
+    print(
+        f"conversations that went wrong: {tally.broken}; open across a failure: {tally.spanning}, "
+        f"of which ended with a reference: {tally.spanning_done}"
+    )
     if args.json:
         print(json.dumps(summary))
-    healthy = (result["integrity"] == "ok" and not result["confirmed_missing"] and not result["duplicate_keys"]
-               and not tally.server_errors and not tally.broken)
+    healthy = (
+        result["integrity"] == "ok"
+        and not result["confirmed_missing"]
+        and not result["duplicate_keys"]
+        and not tally.server_errors
+        and not tally.broken
+    )
     sys.exit(0 if healthy else 1)
 
 

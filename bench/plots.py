@@ -1,4 +1,5 @@
 """The two plots of bench/RESULTS.md, drawn with matplotlib (no display needed)."""
+
 from pathlib import Path
 
 import matplotlib
@@ -31,8 +32,9 @@ def threshold(clinc: dict, path: Path) -> None:
     axes.plot(thresholds, accuracy, "o-", label="in-scope accuracy")
     axes.plot(thresholds, recall, "s-", label="out-of-scope recall")
     axes.axvline(clinc["threshold"], color="grey", linestyle=":", label=f"chosen on val ({clinc['threshold']})")
-    axes.set(xlabel="confidence threshold", ylabel="%", ylim=(0, 100),
-             title="CLINC150 validation: choosing the threshold")
+    axes.set(
+        xlabel="confidence threshold", ylabel="%", ylim=(0, 100), title="CLINC150 validation: choosing the threshold"
+    )
     axes.grid(True, alpha=0.3)
     axes.legend(loc="lower left")
     save(figure, path)

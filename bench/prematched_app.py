@@ -3,6 +3,7 @@ request runs the whole reply (language, dialogue, answer, the conversation saved
 which it reads from a table that each worker fills on start by answering every evaluation message
 once. `http_load.py` serves it to show how far the chat/floor ratio goes when matching costs
 nothing, and so how much of the gap to the goal is matching's. For the benchmark only."""
+
 from assistant.channels import create_app
 from bench.reply_latency import messages
 

@@ -11,6 +11,7 @@ is the count per reply. Nothing is asserted; valgrind makes each run about fifty
 
     python bench/reply_instructions.py [--every 8] [--json]
 """
+
 import argparse
 import json
 import os
@@ -42,8 +43,16 @@ def counted(every: int, again: bool) -> int:
     """Instructions executed by one run of ``answer`` under callgrind."""
     env = {**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     with tempfile.TemporaryDirectory() as folder:
-        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/out",
-                   sys.executable, str(HERE), "--child", str(every), *(["--again"] if again else [])]
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={folder}/out",
+            sys.executable,
+            str(HERE),
+            "--child",
+            str(every),
+            *(["--again"] if again else []),
+        ]
         done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)
     found = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode or not found:
@@ -63,16 +72,28 @@ def main() -> None:
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed (Debian package valgrind)")
     from assistant import Assistant
+
     Assistant.load()  # builds the model cache if the data changed, outside valgrind
     with ThreadPoolExecutor(2) as pool:
         measured, baseline = pool.map(lambda again: counted(args.every, again), (True, False))
-    replies = len(messages()[::args.every])
+    replies = len(messages()[:: args.every])
     per_reply = (measured - baseline) / replies
-    print(f"callgrind: {measured:,} instructions with {replies} replies more than the {baseline:,} of loading "
-          f"and warming up: {per_reply / 1e6:.3f} million instructions per reply")
+    print(
+        f"callgrind: {measured:,} instructions with {replies} replies more than the {baseline:,} of loading "
+        f"and warming up: {per_reply / 1e6:.3f} million instructions per reply"
+    )
     if args.json:
-        print(json.dumps({"replies": replies, "every": args.every, "measured": measured, "baseline": baseline,
-                          "per_reply": round(per_reply)}))
+        print(
+            json.dumps(
+                {
+                    "replies": replies,
+                    "every": args.every,
+                    "measured": measured,
+                    "baseline": baseline,
+                    "per_reply": round(per_reply),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

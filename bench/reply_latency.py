@@ -5,6 +5,7 @@
 Goals (issue 2): reply p50 <= 1 ms and p99 <= 5 ms with all tenants loaded; `assistant ask` from a
 cold start <= 1.5 s; resident memory <= 200 MB.
 """
+
 import argparse
 import cProfile
 import json
@@ -31,8 +32,12 @@ def percentile(values, q):
 def messages():
     items = []
     for path in sorted((ROOT / "tests" / "eval").glob("*.jsonl")):
-        items += [item for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-                  if "message" in (item := json.loads(line))]
+        items += [
+            item
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+            if "message" in (item := json.loads(line))
+        ]
     return items
 
 
@@ -55,8 +60,10 @@ STAGES = {
     "normalisation": [("normalise.py", "tokens")],
     "spelling": [("matching.py", "correct")],
     "sentence vector": [("vectors.py", "vector")],
-    "features, classifier and nearest example (kernels.rank)": [("~", "<built-in method assistant.kernels._native.rank>"),
-                                                               ("pure.py", "rank")],
+    "features, classifier and nearest example (kernels.rank)": [
+        ("~", "<built-in method assistant.kernels._native.rank>"),
+        ("pure.py", "rank"),
+    ],
     "conversation saved": [("sessions.py", "open"), ("sessions.py", "save")],
 }
 
@@ -73,20 +80,26 @@ def stage_shares(assistant, items) -> dict[str, float]:
     profile = cProfile.Profile()
     profile.runcall(lambda: [assistant.reply(item["tenant"], None, item["message"]) for item in items])
     timings = pstats.Stats(profile).stats  # (file, line, function) -> (calls, ..., own time, cumulative time, ...)
+
     def cumulative(file: str, function: str) -> float:
         return sum(v[3] for (path, _, name), v in timings.items() if is_function(path, name, file, function))
+
     total = cumulative("assistant.py", "reply")
-    return {stage: round(100 * sum(cumulative(f, n) for f, n in functions) / total, 1)
-            for stage, functions in STAGES.items()}
+    return {
+        stage: round(100 * sum(cumulative(f, n) for f, n in functions) / total, 1)
+        for stage, functions in STAGES.items()
+    }
 
 
 # The child reports its own peak memory, from its memory map's high-water mark (VmHWM): getrusage's
 # maxrss survives exec, so a child of a process that has just trained the models would report that.
-ASK = ("import atexit, re, sys\n"
-       "atexit.register(lambda: sys.stderr.write('peak %s\\n' % re.search(r'VmHWM:\\s+(\\d+)', "
-       "open('/proc/self/status').read()).group(1)))\n"
-       "from assistant.channels.cli import cli\n"
-       "cli(['ask', '--tenant', 'exo', 'combien coûte le renouvellement ?'])\n")
+ASK = (
+    "import atexit, re, sys\n"
+    "atexit.register(lambda: sys.stderr.write('peak %s\\n' % re.search(r'VmHWM:\\s+(\\d+)', "
+    "open('/proc/self/status').read()).group(1)))\n"
+    "from assistant.channels.cli import cli\n"
+    "cli(['ask', '--tenant', 'exo', 'combien coûte le renouvellement ?'])\n"
+)
 
 
 def cold_start(runs=5):
@@ -112,9 +125,13 @@ def main():
     assistant.reply("exo", None, "warm up")
     by_tenant = reply_latencies(assistant, items)
     every = [v for values in by_tenant.values() for v in values]
-    rows = {tenant: {"n": len(v), "p50_ms": round(percentile(v, .5), 3), "p99_ms": round(percentile(v, .99), 3)}
-            for tenant, v in sorted(by_tenant.items()) + [("all", every)]}
-    print(f"Assistant.reply over {len(items)} evaluation messages x {REPEAT}, all {len(assistant.tenants)} tenants loaded")
+    rows = {
+        tenant: {"n": len(v), "p50_ms": round(percentile(v, 0.5), 3), "p99_ms": round(percentile(v, 0.99), 3)}
+        for tenant, v in sorted(by_tenant.items()) + [("all", every)]
+    }
+    print(
+        f"Assistant.reply over {len(items)} evaluation messages x {REPEAT}, all {len(assistant.tenants)} tenants loaded"
+    )
     print(f"{'tenant':<14}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}")
     for tenant, r in rows.items():
         print(f"{tenant:<14}{r['n']:>6}{r['p50_ms']:>9.3f}{r['p99_ms']:>9.3f}")
@@ -126,8 +143,17 @@ def main():
     wall, peak = cold_start()
     print(f"`assistant ask` cold start: median {wall:.2f} s, peak resident memory {peak:.0f} MB")
     if args.json:
-        print(json.dumps({"reply": rows, "stages": shares, "load_s": round(load, 2), "ask_cold_start_s": round(wall, 2),
-                          "ask_peak_mb": round(peak)}))
+        print(
+            json.dumps(
+                {
+                    "reply": rows,
+                    "stages": shares,
+                    "load_s": round(load, 2),
+                    "ask_cold_start_s": round(wall, 2),
+                    "ask_peak_mb": round(peak),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ terminal as it comes, its progress bars too, and its last line (the JSON) into t
 the machine, the versions and the date. --quick runs shorter loads and smaller sizes, to try the
 report itself; its numbers are not the ones to publish.
 """
+
 import argparse
 import json
 import os
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import sysconfig
 import timeit
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -40,19 +41,33 @@ def run(script: str, *options: str) -> dict | list:
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = next(int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        int(line.split()[1]) // 1024
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
     compiler = sysconfig.get_config_var("CC") or "cc"  # what pip compiled the C loops with
     gcc = subprocess.run([compiler.split()[0], "--version"], capture_output=True, text=True)
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "system": platform.platform(),
-            "python": platform.python_version(),
-            "wrk": (wrk.stdout or wrk.stderr).split("[")[0].strip(),
-            "compiler": (gcc.stdout.splitlines() or ["unknown"])[0],
-            "packages": {p: metadata.version(p) for p in PACKAGES},
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mb": memory,
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "wrk": (wrk.stdout or wrk.stderr).split("[")[0].strip(),
+        "compiler": (gcc.stdout.splitlines() or ["unknown"])[0],
+        "packages": {p: metadata.version(p) for p in PACKAGES},
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
 
 
 def probe_ms() -> float:
@@ -69,15 +84,17 @@ def main() -> None:
     args = parser.parse_args()
     sizes = ["--sizes", "1000", "3000"] if args.quick else []
     probe = probe_ms()
-    results = {"machine": machine(),
-               "reply": run("reply_latency.py"),
-               "instructions": run("reply_instructions.py", *(["--every", "32"] if args.quick else [])),
-               "clinc150": run("clinc150.py"),
-               "scaling": run("scaling.py", *sizes),
-               "http": run("http_load.py", "--seconds", str(2 if args.quick else args.seconds)),
-               "http_instructions": run("http_instructions.py", *(["--requests", "60"] if args.quick else [])),
-               "load": run("load.py", "--seconds", "10" if args.quick else "60"),
-               "crash": run("load.py", "--seconds", "10" if args.quick else "30", "--crash", "4" if args.quick else "10")}
+    results = {
+        "machine": machine(),
+        "reply": run("reply_latency.py"),
+        "instructions": run("reply_instructions.py", *(["--every", "32"] if args.quick else [])),
+        "clinc150": run("clinc150.py"),
+        "scaling": run("scaling.py", *sizes),
+        "http": run("http_load.py", "--seconds", str(2 if args.quick else args.seconds)),
+        "http_instructions": run("http_instructions.py", *(["--requests", "60"] if args.quick else [])),
+        "load": run("load.py", "--seconds", "10" if args.quick else "60"),
+        "crash": run("load.py", "--seconds", "10" if args.quick else "30", "--crash", "4" if args.quick else "10"),
+    }
     results["machine"]["probe_ms"] = [probe, probe_ms()]
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     plots.scaling(results["scaling"], HERE / "plots" / "scaling.png")

@@ -1,7 +1,12 @@
 """bench/RESULTS.md from the benchmarks' JSON results: tables, goals met or not, the plots."""
 
-PEERS = [("Rasa", 91.5, 45.3), ("DialogFlow", 91.7, 14.0), ("MLP on USE embeddings", 93.5, 47.4),
-         ("BERT", 96.9, 40.3), ("BERT with a threshold (best published OOS recall)", None, 52.3)]
+PEERS = [
+    ("Rasa", 91.5, 45.3),
+    ("DialogFlow", 91.7, 14.0),
+    ("MLP on USE embeddings", 93.5, 47.4),
+    ("BERT", 96.9, 40.3),
+    ("BERT with a threshold (best published OOS recall)", None, 52.3),
+]
 
 
 def met(value: float, goal: float, higher: bool = True) -> str:
@@ -16,9 +21,11 @@ def table(header: list[str], rows: list[list]) -> str:
 
 def machine_section(m: dict) -> str:
     packages = ", ".join(f"{name} {version}" for name, version in m["packages"].items())
-    return (f"Measured on {m['date']}: {m['cpu']}, {m['cores']} cores, {m['memory_mb']} MB of memory, "
-            f"{m['system']}, Python {m['python']}, {m['wrk']}, C loops compiled by {m.get('compiler', 'unknown')}."
-            f"\n\nPackages: {packages}.\n{probe_line(m)}")
+    return (
+        f"Measured on {m['date']}: {m['cpu']}, {m['cores']} cores, {m['memory_mb']} MB of memory, "
+        f"{m['system']}, Python {m['python']}, {m['wrk']}, C loops compiled by {m.get('compiler', 'unknown')}."
+        f"\n\nPackages: {packages}.\n{probe_line(m)}"
+    )
 
 
 def probe_line(m: dict) -> str:
@@ -26,14 +33,19 @@ def probe_line(m: dict) -> str:
     if "probe_ms" not in m:
         return ""
     before, after = m["probe_ms"]
-    return (f"\nMachine speed: a fixed loop of plain Python (`bench/report.py`, `probe_ms`) took {before} ms before "
-            f"the benchmarks and {after} ms after. The same code's times drift by 15-30 % on this machine from "
-            f"one hour to the next: compare this probe before comparing two reports' times.\n")
+    return (
+        f"\nMachine speed: a fixed loop of plain Python (`bench/report.py`, `probe_ms`) took {before} ms before "
+        f"the benchmarks and {after} ms after. The same code's times drift by 15-30 % on this machine from "
+        f"one hour to the next: compare this probe before comparing two reports' times.\n"
+    )
 
 
 def clinc_section(c: dict) -> str:
-    ours = [f"**assistant** (threshold {c['threshold']}, chosen on val; scored on {c.get('split', 'val')})",
-            c["in_scope_accuracy"], c["oos_recall"]]
+    ours = [
+        f"**assistant** (threshold {c['threshold']}, chosen on val; scored on {c.get('split', 'val')})",
+        c["in_scope_accuracy"],
+        c["oos_recall"],
+    ]
     rows = [ours] + [[name, a, r] for name, a, r in PEERS]
     sweep = table(["threshold", "in-scope accuracy %", "out-of-scope recall %"], c["sweep"])
     return f"""## 1. CLINC150
@@ -52,11 +64,11 @@ scores the test split, untouched.
 
 | goal | measured | met |
 |---|---|---|
-| in-scope accuracy ≥ 93.5 % | {c['in_scope_accuracy']} % | {met(c['in_scope_accuracy'], 93.5)} |
-| out-of-scope recall ≥ 55 % | {c['oos_recall']} % | {met(c['oos_recall'], 55)} |
-| p99 ≤ 5 ms per query | {c['p99_ms']} ms (p50 {c['p50_ms']} ms) | {met(c['p99_ms'], 5, higher=False)} |
+| in-scope accuracy ≥ 93.5 % | {c["in_scope_accuracy"]} % | {met(c["in_scope_accuracy"], 93.5)} |
+| out-of-scope recall ≥ 55 % | {c["oos_recall"]} % | {met(c["oos_recall"], 55)} |
+| p99 ≤ 5 ms per query | {c["p99_ms"]} ms (p50 {c["p50_ms"]} ms) | {met(c["p99_ms"], 5, higher=False)} |
 
-Training: {c['training_s']} s.
+Training: {c["training_s"]} s.
 
 ![accuracy and out-of-scope recall against the threshold](plots/threshold.png)
 
@@ -68,10 +80,12 @@ def instructions_line(counted: dict | None) -> str:
     """The count that compares two versions of the code, where seconds drift."""
     if not counted:
         return ""
-    return (f"\nInstructions per reply, counted by valgrind over {counted['replies']} replies "
-            f"(`bench/reply_instructions.py`): {counted['per_reply'] / 1e6:.2f} million. Unlike the times above, "
-            f"which drift by 15-30 % between runs on this machine, the count repeats within half a percent: "
-            f"it is the measure to compare two versions of the code.\n")
+    return (
+        f"\nInstructions per reply, counted by valgrind over {counted['replies']} replies "
+        f"(`bench/reply_instructions.py`): {counted['per_reply'] / 1e6:.2f} million. Unlike the times above, "
+        f"which drift by 15-30 % between runs on this machine, the count repeats within half a percent: "
+        f"it is the measure to compare two versions of the code.\n"
+    )
 
 
 def latency_section(reply: dict, scaling: list, counted: dict | None = None) -> str:
@@ -85,15 +99,21 @@ def latency_section(reply: dict, scaling: list, counted: dict | None = None) -> 
 
 {table(["tenant", "replies", "p50 ms", "p99 ms"], rows)}
 
-Goals: p50 ≤ 1 ms: {met(every['p50_ms'], 1, higher=False)} ({every['p50_ms']} ms); p99 ≤ 5 ms:
-{met(every['p99_ms'], 5, higher=False)} ({every['p99_ms']} ms).
+Goals: p50 ≤ 1 ms: {met(every["p50_ms"], 1, higher=False)} ({every["p50_ms"]} ms); p99 ≤ 5 ms:
+{met(every["p99_ms"], 5, higher=False)} ({every["p99_ms"]} ms).
 {instructions_line(counted)}{stages_table(reply)}
 Synthetic knowledge bases built from CLINC150's utterances, 150 intents (`bench/scaling.py`):
 
-{table(["example phrases", "training s", "model MB", "p50 ms", "p99 ms"],
-       [[r["phrases"], r["training_s"], r["model_mb"], r["p50_ms"], r["p99_ms"]] for r in scaling])}
+{
+        table(
+            ["example phrases", "training s", "model MB", "p50 ms", "p99 ms"],
+            [[r["phrases"], r["training_s"], r["model_mb"], r["p50_ms"], r["p99_ms"]] for r in scaling],
+        )
+    }
 
-Goal p50 ≤ 10 ms at 100k phrases: {met(largest['p50_ms'], 10, higher=False) if largest['phrases'] >= 100000 else "not measured (quick run)"}.
+Goal p50 ≤ 10 ms at 100k phrases: {
+        met(largest["p50_ms"], 10, higher=False) if largest["phrases"] >= 100000 else "not measured (quick run)"
+    }.
 
 ![cost against knowledge size](plots/scaling.png)
 """
@@ -113,14 +133,24 @@ call alike, so its absolute times are not shown):
 
 
 def http_section(h: dict, reply: dict, machine: dict, counted: dict | None = None) -> str:
-    rows = [[name.split("_")[0], name.split("_")[1], round(r["rps"]), r["p50"], r["p99"], r["errors"],
-             round(r["worker_ms"], 3) if "worker_ms" in r else None] for name, r in h["runs"].items()]
+    rows = [
+        [
+            name.split("_")[0],
+            name.split("_")[1],
+            round(r["rps"]),
+            r["p50"],
+            r["p99"],
+            r["errors"],
+            round(r["worker_ms"], 3) if "worker_ms" in r else None,
+        ]
+        for name, r in h["runs"].items()
+    ]
     ratios = ", ".join(f"{ratio} at {c} connections ({met(ratio, 0.5)})" for c, ratio in h["ratios"].items())
     return f"""## 3. HTTP
 
-gunicorn with {h['workers']} sync workers on 127.0.0.1, wrk for {h['seconds']} s per run after
-{h.get('warmup_s', 0)} s of chat to warm the workers' per-word caches (`bench/http_load.py`). Each run is
-{h.get('rounds', 1)} shorter runs, the endpoints taking turns so that the machine's drift falls on all of
+gunicorn with {h["workers"]} sync workers on 127.0.0.1, wrk for {h["seconds"]} s per run after
+{h.get("warmup_s", 0)} s of chat to warm the workers' per-word caches (`bench/http_load.py`). Each run is
+{h.get("rounds", 1)} shorter runs, the endpoints taking turns so that the machine's drift falls on all of
 them alike; the table shows their medians. The chat requests cycle through the evaluation messages of
 every tenant; the floor is `GET /api/v1/health` of the same application. wrk runs on the same cores as
 the server.
@@ -137,25 +167,28 @@ def instructions_section(c: dict | None) -> str:
         return ""
     return f"""
 The same ratio counted in instructions, which repeat within a fraction of a percent from one run to
-the next (`bench/http_instructions.py`: one gunicorn worker under callgrind, {c['requests']} requests of each
+the next (`bench/http_instructions.py`: one gunicorn worker under callgrind, {c["requests"]} requests of each
 kind, one after the other):
 
 | request | instructions per request |
 |---|---|
-| floor | {c['floor']:,} |
-| chat | {c['chat']:,} |
-| of which the endpoint around the reply (`fixed_reply_app.py`) | {c['endpoint']:,} |
-| of which the reply | {c['reply']:,} |
+| floor | {c["floor"]:,} |
+| chat | {c["chat"]:,} |
+| of which the endpoint around the reply (`fixed_reply_app.py`) | {c["endpoint"]:,} |
+| of which the reply | {c["reply"]:,} |
 
 Chat/floor in instructions (the floor's count over the chat's, as requests per second would be if
-instructions alone set them): **{c['ratio']}** (goal ≥ 0.5: {met(c['ratio'], 0.5)}).{budget(c)}
+instructions alone set them): **{c["ratio"]}** (goal ≥ 0.5: {met(c["ratio"], 0.5)}).{budget(c)}
 """
 
 
 def budget(c: dict) -> str:
     over = c["chat"] - 2 * c["floor"]
-    return (f" For 0.5, a chat request could execute {2 * c['floor']:,} instructions: {over:,} fewer than now."
-            if over > 0 else "")
+    return (
+        f" For 0.5, a chat request could execute {2 * c['floor']:,} instructions: {over:,} fewer than now."
+        if over > 0
+        else ""
+    )
 
 
 def budget_line(h: dict, reply: dict, machine: dict) -> str:
@@ -163,23 +196,27 @@ def budget_line(h: dict, reply: dict, machine: dict) -> str:
     request costs the server's workers, from the variant servers' rows."""
     runs = {e: h["runs"][f"{e}_16"] for e in ("floor", "chat", "fixed", "prematched") if f"{e}_16" in h["runs"]}
     cores = {e: machine["cores"] * 1000 / r["rps"] for e, r in runs.items()}
-    line = (f"\n\nAt 16 connections a floor request takes {cores['floor']:.2f} ms of the {machine['cores']} cores "
-            f"(server, wrk and the kernel together) and a chat request {cores['chat']:.2f} ms. A ratio of 0.5 leaves "
-            f"the chat {cores['floor']:.2f} ms of its own work per request; `Assistant.reply` alone takes "
-            f"{reply['reply']['all']['p50_ms']} ms at p50 in a loop (section 2).")
+    line = (
+        f"\n\nAt 16 connections a floor request takes {cores['floor']:.2f} ms of the {machine['cores']} cores "
+        f"(server, wrk and the kernel together) and a chat request {cores['chat']:.2f} ms. A ratio of 0.5 leaves "
+        f"the chat {cores['floor']:.2f} ms of its own work per request; `Assistant.reply` alone takes "
+        f"{reply['reply']['all']['p50_ms']} ms at p50 in a loop (section 2)."
+    )
     if not all("worker_ms" in r for r in runs.values()) or len(runs) < 4:
         return line
     cost = {e: r["worker_ms"] for e, r in runs.items()}
-    return line + (f"\n\nThe last column is the CPU time the server's workers spend per request (from /proc), "
-                   f"apart from wrk's and the kernel's. A floor request costs them {cost['floor']:.2f} ms and a chat "
-                   f"request {cost['chat']:.2f} ms. The `fixed` row is the same chat endpoint with its reply computed "
-                   f"in advance (`bench/fixed_reply_app.py`): reading and checking the request, the rate limit and "
-                   f"writing the JSON cost {cost['fixed'] - cost['floor']:.2f} ms more than the floor, and the reply "
-                   f"{cost['chat'] - cost['fixed']:.2f} ms. The `prematched` row is the chat with each message's "
-                   f"intents ranked in advance (`bench/prematched_app.py`): the whole reply but matching, the "
-                   f"conversation saved included. Of the reply's {cost['chat'] - cost['fixed']:.2f} ms, matching takes "
-                   f"{cost['chat'] - cost['prematched']:.2f} ms and the rest {cost['prematched'] - cost['fixed']:.2f} ms. "
-                   f"The prematched chat serves {runs['prematched']['rps'] / runs['floor']['rps']:.2f} of the floor.")
+    return line + (
+        f"\n\nThe last column is the CPU time the server's workers spend per request (from /proc), "
+        f"apart from wrk's and the kernel's. A floor request costs them {cost['floor']:.2f} ms and a chat "
+        f"request {cost['chat']:.2f} ms. The `fixed` row is the same chat endpoint with its reply computed "
+        f"in advance (`bench/fixed_reply_app.py`): reading and checking the request, the rate limit and "
+        f"writing the JSON cost {cost['fixed'] - cost['floor']:.2f} ms more than the floor, and the reply "
+        f"{cost['chat'] - cost['fixed']:.2f} ms. The `prematched` row is the chat with each message's "
+        f"intents ranked in advance (`bench/prematched_app.py`): the whole reply but matching, the "
+        f"conversation saved included. Of the reply's {cost['chat'] - cost['fixed']:.2f} ms, matching takes "
+        f"{cost['chat'] - cost['prematched']:.2f} ms and the rest {cost['prematched'] - cost['fixed']:.2f} ms. "
+        f"The prematched chat serves {runs['prematched']['rps'] / runs['floor']['rps']:.2f} of the floor."
+    )
 
 
 def bare_line(h: dict) -> str:
@@ -187,10 +224,12 @@ def bare_line(h: dict) -> str:
     if "bare_16" not in h["runs"]:
         return ""
     bare = h["runs"]["bare_16"]["rps"]
-    return (f"\n\nThe `bare` row is a Flask application with nothing but that endpoint (`bench/bare_app.py`), served "
-            f"the same way: the assistant's floor is {h['runs']['floor_16']['rps'] / bare:.2f} of it, and the chat "
-            f"{h['runs']['chat_16']['rps'] / bare:.2f} of it at 16 connections. A floor that the application slowed "
-            f"would flatter the ratio; runs vary by about 15 % on this machine.")
+    return (
+        f"\n\nThe `bare` row is a Flask application with nothing but that endpoint (`bench/bare_app.py`), served "
+        f"the same way: the assistant's floor is {h['runs']['floor_16']['rps'] / bare:.2f} of it, and the chat "
+        f"{h['runs']['chat_16']['rps'] / bare:.2f} of it at 16 connections. A floor that the application slowed "
+        f"would flatter the ratio; runs vary by about 15 % on this machine."
+    )
 
 
 def start_section(reply: dict, h: dict) -> str:
@@ -198,10 +237,10 @@ def start_section(reply: dict, h: dict) -> str:
 
 | what | measured | goal |
 |---|---|---|
-| `assistant ask` from a cold start (model cache built) | {reply['ask_cold_start_s']} s | ≤ 1.5 s: {met(reply['ask_cold_start_s'], 1.5, higher=False)} |
-| `assistant ask` peak resident memory | {reply['ask_peak_mb']} MB | ≤ 200 MB: {met(reply['ask_peak_mb'], 200, higher=False)} |
-| server, start to its first chat reply ({h['workers']} workers) | {h['start_s']} s | |
-| resident memory per worker | {', '.join(f'{m} MB' for m in h['worker_mb'])} | |
+| `assistant ask` from a cold start (model cache built) | {reply["ask_cold_start_s"]} s | ≤ 1.5 s: {met(reply["ask_cold_start_s"], 1.5, higher=False)} |
+| `assistant ask` peak resident memory | {reply["ask_peak_mb"]} MB | ≤ 200 MB: {met(reply["ask_peak_mb"], 200, higher=False)} |
+| server, start to its first chat reply ({h["workers"]} workers) | {h["start_s"]} s | |
+| resident memory per worker | {", ".join(f"{m} MB" for m in h["worker_mb"])} | |
 {pss_row(h)}
 The server's master loads the models before it starts its workers, which share its copy
 (`src/assistant/channels/preload.py`): a worker's proportional share counts each page it shares
@@ -216,33 +255,66 @@ def pss_row(h: dict) -> str:
 
 
 def load_section(load: dict, crash: dict) -> str:
-    rows = [[name, r["seconds"], r["clients"], r["confirmed"], r["requests_stored"], r["confirmed_missing"],
-             r["duplicate_keys"], r["integrity"], r["server_errors"], r["p50_ms"], r["p99_ms"]]
-            for name, r in (("steady", load), (f"kill -9 at {crash['crash']['after_s']} s", crash))]
+    rows = [
+        [
+            name,
+            r["seconds"],
+            r["clients"],
+            r["confirmed"],
+            r["requests_stored"],
+            r["confirmed_missing"],
+            r["duplicate_keys"],
+            r["integrity"],
+            r["server_errors"],
+            r["p50_ms"],
+            r["p99_ms"],
+        ]
+        for name, r in (("steady", load), (f"kill -9 at {crash['crash']['after_s']} s", crash))
+    ]
     return f"""## 5. Load with persistence, and a crash
 
-`bench/load.py`: {load['clients']} clients run quote conversations (three turns each, on keep-alive
-connections) against gunicorn with {load['workers']} workers on SQLite in WAL mode; then the database is
+`bench/load.py`: {load["clients"]} clients run quote conversations (three turns each, on keep-alive
+connections) against gunicorn with {load["workers"]} workers on SQLite in WAL mode; then the database is
 audited. In the second run the server is killed with SIGKILL and started again on the same database
-(down {crash['crash']['down_s']} s); turns that got no answer are sent again with the same session id.
+(down {crash["crash"]["down_s"]} s); turns that got no answer are sent again with the same session id.
 
-{table(["run", "seconds", "clients", "confirmed to clients", "stored", "confirmed but missing",
-        "duplicate keys", "integrity_check", "5xx", "p50 ms", "p99 ms"], rows)}
+{
+        table(
+            [
+                "run",
+                "seconds",
+                "clients",
+                "confirmed to clients",
+                "stored",
+                "confirmed but missing",
+                "duplicate keys",
+                "integrity_check",
+                "5xx",
+                "p50 ms",
+                "p99 ms",
+            ],
+            rows,
+        )
+    }
 
-Goal ≥ 2,000 quote requests in 60 s: {met(load['confirmed'], 2000) if load['seconds'] >= 60 else "not measured (quick run)"}.
-Conversations open across the crash: {crash['spanning']}, of which ended with their reference:
-{crash['spanning_done']}; conversations that went wrong: {crash['broken']}.
+Goal ≥ 2,000 quote requests in 60 s: {
+        met(load["confirmed"], 2000) if load["seconds"] >= 60 else "not measured (quick run)"
+    }.
+Conversations open across the crash: {crash["spanning"]}, of which ended with their reference:
+{crash["spanning_done"]}; conversations that went wrong: {crash["broken"]}.
 """
 
 
 def render(results: dict) -> str:
-    return "\n".join([
-        "# Benchmark results\n",
-        "Written by `make bench` (`python bench/report.py`); every number below comes from that run.\n",
-        machine_section(results["machine"]),
-        clinc_section(results["clinc150"]),
-        latency_section(results["reply"], results["scaling"], results.get("instructions")),
-        http_section(results["http"], results["reply"], results["machine"], results.get("http_instructions")),
-        start_section(results["reply"], results["http"]),
-        load_section(results["load"], results["crash"]),
-    ])
+    return "\n".join(
+        [
+            "# Benchmark results\n",
+            "Written by `make bench` (`python bench/report.py`); every number below comes from that run.\n",
+            machine_section(results["machine"]),
+            clinc_section(results["clinc150"]),
+            latency_section(results["reply"], results["scaling"], results.get("instructions")),
+            http_section(results["http"], results["reply"], results["machine"], results.get("http_instructions")),
+            start_section(results["reply"], results["http"]),
+            load_section(results["load"], results["crash"]),
+        ]
+    )

@@ -5,6 +5,7 @@ and the size of what is trained.
 
     python bench/scaling.py [--sizes 1000 10000 100000] [--json]
 """
+
 import argparse
 import json
 import pickle
@@ -45,9 +46,13 @@ def measure(phrases: list, queries: list, normaliser: Normaliser) -> dict:
         matcher.rank(normaliser.tokens(text, "en"), text=text)
         timings.append((time.perf_counter() - begin) * 1000)
     timings.sort()
-    return {"phrases": len(phrases), "training_s": round(training, 1),
-            "model_mb": round(len(pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL)) / 1e6, 1),
-            "p50_ms": round(statistics.median(timings), 3), "p99_ms": round(timings[int(0.99 * len(timings))], 3)}
+    return {
+        "phrases": len(phrases),
+        "training_s": round(training, 1),
+        "model_mb": round(len(pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL)) / 1e6, 1),
+        "p50_ms": round(statistics.median(timings), 3),
+        "p99_ms": round(timings[int(0.99 * len(timings))], 3),
+    }
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 """A gunicorn server of the application for the benchmarks: started on a free port of 127.0.0.1
 with its own database, measured, killed or stopped. Shared by http_load.py and load.py."""
+
 import json
 import os
 import signal
@@ -29,21 +30,52 @@ def get_health(url: str) -> None:
     urllib.request.urlopen(f"{url}/api/v1/health", timeout=5).read()
 
 
-def start_server(workers: int, folder: str, port: int | None = None, app: str = "assistant.channels:create_app()",
-                 ready=post_chat, wrapper: tuple[str, ...] = (), options: tuple[str, ...] = (),
-                 patience_s: float = 30, settings: dict[str, str] | None = None) -> tuple[subprocess.Popen, float]:
+def start_server(
+    workers: int,
+    folder: str,
+    port: int | None = None,
+    app: str = "assistant.channels:create_app()",
+    ready=post_chat,
+    wrapper: tuple[str, ...] = (),
+    options: tuple[str, ...] = (),
+    patience_s: float = 30,
+    settings: dict[str, str] | None = None,
+) -> tuple[subprocess.Popen, float]:
     """The server (its address in ``.url``) on the database ``folder``/bench.db, and the seconds from
     its start to its first answer to ``ready`` (a chat reply; the model cache already built).
     ``wrapper`` runs gunicorn under another command (valgrind), ``options`` are more of gunicorn's,
     ``settings`` more ASSISTANT_* variables (or other values of these)."""
     port = port or free_port()
-    env = {**os.environ, "ASSISTANT_DB": f"{folder}/bench.db", "ASSISTANT_RATE_LIMIT": "100000000 per minute",
-           "ASSISTANT_STAFF_TOKEN": "bench", **(settings or {})}
+    env = {
+        **os.environ,
+        "ASSISTANT_DB": f"{folder}/bench.db",
+        "ASSISTANT_RATE_LIMIT": "100000000 per minute",
+        "ASSISTANT_STAFF_TOKEN": "bench",
+        **(settings or {}),
+    }
     start = time.perf_counter()
     # As `assistant serve` runs: the master loads the knowledge and its workers share it (preload.py).
-    server = subprocess.Popen([*wrapper, sys.executable, "-m", "gunicorn", "-c", "python:assistant.channels.preload",
-                               "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", *options, app],
-                              cwd=ROOT, env=env, start_new_session=True)
+    server = subprocess.Popen(
+        [
+            *wrapper,
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:assistant.channels.preload",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            *options,
+            app,
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     server.url, server.port = f"http://127.0.0.1:{port}", port
     for _ in range(round(patience_s / 0.05)):
         try:

@@ -11,6 +11,7 @@ Needs Debian's nginx (`.ci/apt nginx`). Each run starts gunicorn and nginx on fr
 from their own loopback addresses (127.0.0.2, 127.0.0.3, …), as visitors would: nginx limits the
 connections of one address.
 """
+
 import argparse
 import grp
 import http.client
@@ -51,23 +52,31 @@ http {{
 }}
 """
 BODY = json.dumps({"tenant": "exo", "message": "how long are backups kept?"}).encode()
-HEADERS = ("POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-           f"Content-Length: {len(BODY)}\r\n\r\n")
+HEADERS = (
+    "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    f"Content-Length: {len(BODY)}\r\n\r\n"
+)
 
 
 def nginx_config(folder: Path, port: int, upstream_port: int) -> Path:
     """The shipped configuration, listening on 127.0.0.1:``port`` in front of gunicorn on
     ``upstream_port``, in a main configuration under ``folder``; the main file's path."""
     site = SITE_CONFIG.read_text(encoding="utf-8")
-    for shipped, here in ((SHIPPED_LISTEN, f"listen 127.0.0.1:{port};"),
-                          (SHIPPED_UPSTREAM, f"server 127.0.0.1:{upstream_port};")):
+    for shipped, here in (
+        (SHIPPED_LISTEN, f"listen 127.0.0.1:{port};"),
+        (SHIPPED_UPSTREAM, f"server 127.0.0.1:{upstream_port};"),
+    ):
         if site.count(shipped) != 1:
             raise ValueError(f"{SITE_CONFIG} should hold '{shipped}' once")
         site = site.replace(shipped, here)
     (folder / "assistant.conf").write_text(site, encoding="utf-8")
     main = folder / "nginx.conf"
-    main.write_text(MAIN_CONFIG.format(folder=folder, user=pwd.getpwuid(os.getuid()).pw_name,
-                                       group=grp.getgrgid(os.getgid()).gr_name), encoding="utf-8")
+    main.write_text(
+        MAIN_CONFIG.format(
+            folder=folder, user=pwd.getpwuid(os.getuid()).pw_name, group=grp.getgrgid(os.getgid()).gr_name
+        ),
+        encoding="utf-8",
+    )
     return main
 
 
@@ -75,8 +84,11 @@ def start_nginx(folder: Path, upstream_port: int, patience_s: float = 10) -> sub
     """nginx (its address in ``.url``, its port in ``.port``) in front of gunicorn, once it answers."""
     port = free_port()
     config = nginx_config(folder, port, upstream_port)
-    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(config), "-e", str(folder / "error.log")],
-                               start_new_session=True, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [NGINX, "-p", str(folder), "-c", str(config), "-e", str(folder / "error.log")],
+        start_new_session=True,
+        stderr=subprocess.DEVNULL,
+    )
     process.url, process.port = f"http://127.0.0.1:{port}", port
     deadline = time.monotonic() + patience_s
     while time.monotonic() < deadline and process.poll() is None:
@@ -112,23 +124,31 @@ class SlowClients:
     (``slow_headers=False``: all of them the latter). While they run, no request is complete. A
     context manager: every connection is closed on leaving."""
 
-    def __init__(self, port: int, count: int, interval: float = 1.0, source: str | None = None,
-                 slow_headers: bool = True, path: str = "/api/v1/chat"):
+    def __init__(
+        self,
+        port: int,
+        count: int,
+        interval: float = 1.0,
+        source: str | None = None,
+        slow_headers: bool = True,
+        path: str = "/api/v1/chat",
+    ):
         self.port, self.count, self.interval, self.source = port, count, interval, source
         self.slow_headers = slow_headers
         self.headers = HEADERS.format(path=path).encode()
         self.sockets: list[socket.socket] = []
         self.sent: list[int] = []
-        self.cut = 0   # connections the server closed while their request was being sent
+        self.cut = 0  # connections the server closed while their request was being sent
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._dribble, daemon=True)
 
     def __enter__(self) -> "SlowClients":
         for n in range(self.count):
-            connection = socket.create_connection(("127.0.0.1", self.port), timeout=5,
-                                                  source_address=(self.source or loopback(n), 0))
+            connection = socket.create_connection(
+                ("127.0.0.1", self.port), timeout=5, source_address=(self.source or loopback(n), 0)
+            )
             at_once = len(self.headers) if n % 2 or not self.slow_headers else 0
-            connection.sendall(self.headers[:at_once + 1])
+            connection.sendall(self.headers[: at_once + 1])
             self.sockets.append(connection)
             self.sent.append(at_once + 1)
         self.thread.start()
@@ -147,7 +167,7 @@ class SlowClients:
                 if self.sent[n] is None or self.sent[n] >= len(whole) - 1:  # cut, or its last byte kept back
                     continue
                 try:
-                    connection.send(whole[self.sent[n]:self.sent[n] + 1])
+                    connection.send(whole[self.sent[n] : self.sent[n] + 1])
                     self.sent[n] += 1
                 except OSError:
                     self.sent[n], self.cut = None, self.cut + 1
@@ -160,7 +180,7 @@ class SlowClients:
             connection.setblocking(False)
             try:
                 received = connection.recv(4096)
-            except OSError:   # nothing yet (BlockingIOError), or reset
+            except OSError:  # nothing yet (BlockingIOError), or reset
                 received = b""
             finally:
                 connection.setblocking(True)
@@ -207,8 +227,13 @@ def main() -> None:
                 for count in args.counts:
                     straight = measure(gunicorn.port, count, args.timeout)
                     health_latency(gunicorn.port, 60)  # the workers free again once the clients left
-                    rows.append({"slow_clients": count, "straight_s": straight,
-                                 "through_nginx_s": measure(nginx.port, count, args.timeout)})
+                    rows.append(
+                        {
+                            "slow_clients": count,
+                            "straight_s": straight,
+                            "through_nginx_s": measure(nginx.port, count, args.timeout),
+                        }
+                    )
             finally:
                 stop_nginx(nginx)
         finally:
@@ -216,6 +241,7 @@ def main() -> None:
 
     def shown(seconds):
         return f"no answer in {args.timeout:g} s" if seconds is None else f"{seconds * 1000:.1f} ms"
+
     print(f"{'slow clients':>12}  {'straight to gunicorn':>22}  {'through nginx':>16}")
     for row in rows:
         print(f"{row['slow_clients']:>12}  {shown(row['straight_s']):>22}  {shown(row['through_nginx_s']):>16}")

@@ -2,6 +2,7 @@
 of its own here), screenshots, and a record of what a page reports as wrong — Content-Security-Policy
 violations, console errors, uncaught exceptions. A missing browser is a failure, never a skip: `make
 test` installs Chromium (.ci/apt) and Playwright (pip) first."""
+
 import importlib.util
 import shutil
 import threading
@@ -13,8 +14,16 @@ from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 OUTPUT = Path(__file__).parent / "output"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Reports each violation of the page's policy to the test: a listener added before the page's own
 # scripts run (Playwright's init scripts are not subject to the page's policy).
 REPORT_VIOLATIONS = """
@@ -28,11 +37,16 @@ document.addEventListener("securitypolicyviolation", function (e) {
 def require_chromium() -> None:
     """Fail the calling test module, saying what to install, when Chromium or Playwright is missing."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"the browser tests need Chromium at {CHROMIUM}: run make test (it installs Debian's "
-                    "chromium), or apt-get install chromium", pytrace=False)
+        pytest.fail(
+            f"the browser tests need Chromium at {CHROMIUM}: run make test (it installs Debian's "
+            "chromium), or apt-get install chromium",
+            pytrace=False,
+        )
     if importlib.util.find_spec("playwright") is None:
-        pytest.fail("the browser tests need Playwright: run make test (it installs it), or pip install -e '.[test]'",
-                    pytrace=False)
+        pytest.fail(
+            "the browser tests need Playwright: run make test (it installs it), or pip install -e '.[test]'",
+            pytrace=False,
+        )
 
 
 def launch(playwright):
@@ -71,6 +85,7 @@ def shot(page, name: str) -> None:
 
 def open_widget(page, url):
     from playwright.sync_api import expect
+
     page.goto(url)
     page.locator(".asst-launcher").click()
     expect(page.locator(".asst-panel")).to_be_visible()
@@ -80,6 +95,7 @@ def open_widget(page, url):
 def ask(page, text):
     """Send ``text`` from the widget; returns its reply's message."""
     from playwright.sync_api import expect
+
     count = page.locator(".asst-msg.asst-bot").count()
     page.locator(".asst-input").fill(text)
     page.locator(".asst-send").click()
@@ -89,6 +105,7 @@ def ask(page, text):
 
 def sign_in(page, site):
     from playwright.sync_api import expect
+
     page.goto(f"{site}/staff")
     page.locator(".staff-token").fill("browser-token")
     page.locator(".staff-login").click()
@@ -102,6 +119,7 @@ def fill_the_back_office(served):
     import string
 
     from assistant.backoffice.backends import Request
+
     if served.store.rows("requests", "key = ?", ["browser-0"]):  # filled by the test before
         return
     rng = random.Random(3)
@@ -110,7 +128,15 @@ def fill_the_back_office(served):
         served.backoffice.log_unanswered("exo" if n % 3 else "conex", "fr", f"{words} ?", [], "s" * 16)
     for n in range(55):
         name = "<img src=x onerror=alert(1)>" if n == 54 else f"Visiteur {n}"
-        served.backoffice.submit(Request("exo", "demo", {"name": name, "email": f"v{n}@exemple.dz", "company": "Sonatrach"},
-                                         "s" * 16, "fr", f"browser-{n}"))
+        served.backoffice.submit(
+            Request(
+                "exo",
+                "demo",
+                {"name": name, "email": f"v{n}@exemple.dz", "company": "Sonatrach"},
+                "s" * 16,
+                "fr",
+                f"browser-{n}",
+            )
+        )
     sid = served.reply("exo", None, "combien de temps dure l'essai ?").session_id
     served.reply("exo", sid, "je veux parler à quelqu'un")

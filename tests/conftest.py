@@ -19,8 +19,10 @@ def assistant():
 @pytest.fixture
 def ask(assistant):
     """One message in a fresh conversation, as a dict of the reply contract."""
+
     def ask(tenant, message, lang=None, session=None):
         return assistant.reply(tenant, session, message, lang=lang).to_dict()
+
     return ask
 
 
@@ -29,11 +31,13 @@ def bundle(assistant):
     """The knowledge, intents and trained models, shared by assistants with their own databases."""
     from assistant import bundle as models
     from assistant.paths import data_dir, project_root
+
     return models.load_bundle(project_root(), data_dir(project_root()) / "cache")
 
 
 class Clock:
     """A clock tests move by hand."""
+
     def __init__(self, day):
         self.now = day
 
@@ -44,6 +48,7 @@ class Clock:
 @pytest.fixture
 def clock():
     from datetime import date
+
     return Clock(date(2026, 11, 22))
 
 
@@ -51,6 +56,7 @@ def clock():
 def fresh(bundle, tmp_path, clock):
     """An assistant with an empty database of its own and a clock the test controls."""
     from assistant.backoffice.store import Store
+
     return Assistant(bundle, Store(tmp_path / "assistant.db"), clock)
 
 
@@ -59,6 +65,7 @@ def browser():
     """Debian's Chromium, headless, for the browser tests (which check first that it is installed)."""
     from browsing import launch
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = launch(p)
         yield browser
@@ -78,6 +85,7 @@ def converse(fresh):
             session = reply["session_id"]
             replies.append(reply)
         return replies
+
     return converse
 
 
@@ -85,6 +93,7 @@ def converse(fresh):
 def served(bundle, tmp_path_factory):
     """The assistant behind the browser tests' site, with a database of its own (per test module)."""
     from assistant.backoffice.store import Store
+
     return Assistant(bundle, Store(tmp_path_factory.mktemp("browser") / "assistant.db"))
 
 
@@ -95,6 +104,7 @@ def site(served):
 
     from assistant.channels import create_app
     from assistant.settings import Settings
+
     app = create_app(Settings(staff_token="browser-token", rate_limit="1000 per minute"), assistant=served)
     with serving(app) as url:
         yield url
@@ -104,6 +114,7 @@ def site(served):
 def page(browser):
     """A watched page (see browsing.watched_page) of a desktop-sized browser window."""
     from browsing import watched_page
+
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     yield watched_page(context)
     context.close()

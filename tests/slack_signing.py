@@ -1,4 +1,5 @@
 """Requests signed as Slack signs them, for the Slack adapter's tests and the hostile-input tests."""
+
 import hashlib
 import hmac
 import time

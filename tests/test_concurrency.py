@@ -1,6 +1,7 @@
 """Messages at once: two messages of one conversation never lose an update, whether two threads or
 two server processes receive them, and an account with one grace call left books exactly one
 however many conversations confirm at the same moment."""
+
 import multiprocessing
 import threading
 
@@ -38,8 +39,12 @@ def test_two_messages_at_once_in_one_process_lose_no_field(bundle, tmp_path):
     first, second = Assistant(bundle, Store(path)), Assistant(bundle, Store(path))
     for _ in range(TRIALS):
         session = started_quote(first)
-        at_once([lambda: first.reply("exo", session, DETAILS["email"]),
-                 lambda: second.reply("exo", session, DETAILS["users"])])
+        at_once(
+            [
+                lambda: first.reply("exo", session, DETAILS["email"]),
+                lambda: second.reply("exo", session, DETAILS["users"]),
+            ]
+        )
         slots = form_slots(first, session)
         assert slots.get("email") == "karim@exemple.dz" and slots.get("users") == 40, slots
 
@@ -59,8 +64,9 @@ def test_two_messages_at_once_in_two_processes_lose_no_field(bundle, tmp_path):
     for _ in range(TRIALS // 2):
         session = started_quote(assistant)
         gate = fork.Barrier(2)
-        workers = [fork.Process(target=_send, args=(bundle, path, session, message, gate))
-                   for message in DETAILS.values()]
+        workers = [
+            fork.Process(target=_send, args=(bundle, path, session, message, gate)) for message in DETAILS.values()
+        ]
         for worker in workers:
             worker.start()
         for worker in workers:
@@ -73,9 +79,18 @@ def test_two_messages_at_once_in_two_processes_lose_no_field(bundle, tmp_path):
 def test_conversations_confirming_at_once_book_the_last_call_once(fresh, converse):
     """SX-1001 has one grace call a year: of four proven conversations confirming together, one
     books it, and the others are told none is left."""
-    sessions = [converse("solidxperts", "je veux utiliser un appel de grâce", "SX-1001", "{code}", "Marie Curie",
-                         f"marie{i}@client.fr", "aide pour une mise en plan dans SolidWorks")[-1]["session_id"]
-                for i in range(4)]
+    sessions = [
+        converse(
+            "solidxperts",
+            "je veux utiliser un appel de grâce",
+            "SX-1001",
+            "{code}",
+            "Marie Curie",
+            f"marie{i}@client.fr",
+            "aide pour une mise en plan dans SolidWorks",
+        )[-1]["session_id"]
+        for i in range(4)
+    ]
     replies = []
     at_once([lambda s=s: replies.append(fresh.reply("solidxperts", s, "oui").to_dict()) for s in sessions])
     statuses = sorted(r["action"]["status"] for r in replies)

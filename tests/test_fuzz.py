@@ -9,6 +9,7 @@ parameters), plus schemathesis' deterministic coverage cases (boundaries, missin
 typed fields, …). ``CALLS`` counts every request actually sent, and
 ``test_the_fuzzing_sent_enough_requests`` checks afterwards that they add up to ``MIN_REQUESTS``.
 """
+
 import collections
 import json
 import uuid
@@ -39,17 +40,34 @@ DOC = openapi_document()
 DAY = date(2026, 11, 22)
 
 settings.register_profile(
-    "fuzz", derandomize=True, database=None, deadline=None, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large,
-                           HealthCheck.large_base_example])
+    "fuzz",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 FUZZ = settings.get_profile("fuzz")
 
 
 # == The HTTP API, from its OpenAPI document ==========================================================
 
 EXAMPLES = {  # fuzzed cases per operation (operationId), 1,020 in all; the chat, which matters most, gets more
-    "chat": 350, "feedback": 120, "tenants": 10, "health": 10, "lookup": 190, "requests": 80,
-    "request": 80, "unanswered": 60, "outbox": 60, "ledger": 60,
+    "chat": 350,
+    "feedback": 120,
+    "tenants": 10,
+    "health": 10,
+    "lookup": 190,
+    "requests": 80,
+    "request": 80,
+    "unanswered": 60,
+    "outbox": 60,
+    "ledger": 60,
 }
 MIN_REQUESTS = 1000
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -87,23 +105,43 @@ def api_app(bundle, tmp_path_factory):
     SEEDED["references"] = [row["reference"] for row in assistant.store.rows("requests")]
     SEEDED["tenants"] = sorted(assistant.tenants)
     assert SEEDED["references"], "the seeded conversations should have left requests for the staff views"
-    return create_app(Settings(staff_token=TOKEN, rate_limit="1000000 per minute",
-                               allowed_origins={"exo": ["https://www.exo.example"]}), assistant=assistant)
+    return create_app(
+        Settings(
+            staff_token=TOKEN, rate_limit="1000000 per minute", allowed_origins={"exo": ["https://www.exo.example"]}
+        ),
+        assistant=assistant,
+    )
 
 
-schema = schemathesis.openapi.from_dict(openapi_document(), config=schemathesis.Config.from_dict({
-    "seed": 20261122,
-    "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large", "large_base_example"],
-    "generation": {"deterministic": True, "database": "none", "mode": "all"},
-    "phases": {"stateful": {"enabled": False}},
-    "auth": {"openapi": {"bearer": {"bearer": TOKEN}}},
-    "operations": [{"include-operation-id": name, "generation": {"max-examples": count}}
-                   for name, count in EXAMPLES.items()],
-}))
+schema = schemathesis.openapi.from_dict(
+    openapi_document(),
+    config=schemathesis.Config.from_dict(
+        {
+            "seed": 20261122,
+            "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large", "large_base_example"],
+            "generation": {"deterministic": True, "database": "none", "mode": "all"},
+            "phases": {"stateful": {"enabled": False}},
+            "auth": {"openapi": {"bearer": {"bearer": TOKEN}}},
+            "operations": [
+                {"include-operation-id": name, "generation": {"max-examples": count}}
+                for name, count in EXAMPLES.items()
+            ],
+        }
+    ),
+)
 
 
-CHAT_MESSAGES = ["quelle est votre politique de remboursement ?", "SSO", "I'd like a quote", "je voudrais une démo",
-                 "oui", "no", "combien dure l'essai ?", "I want to talk to a human", "Jane Doe, jane@acme.com"]
+CHAT_MESSAGES = [
+    "quelle est votre politique de remboursement ?",
+    "SSO",
+    "I'd like a quote",
+    "je voudrais une démo",
+    "oui",
+    "no",
+    "combien dure l'essai ?",
+    "I want to talk to a human",
+    "Jane Doe, jane@acme.com",
+]
 
 
 @schema.hook
@@ -131,9 +169,13 @@ def flatmap_case(context, case):
             case.query["tenant"] = tenant
         return case
 
-    return st.tuples(st.booleans(), st.sampled_from(SEEDED["tenants"]), st.sampled_from(SEEDED["sessions"]),
-                     st.sampled_from(SEEDED["references"]), st.one_of(st.none(), st.sampled_from(CHAT_MESSAGES))
-                     ).map(steer)
+    return st.tuples(
+        st.booleans(),
+        st.sampled_from(SEEDED["tenants"]),
+        st.sampled_from(SEEDED["sessions"]),
+        st.sampled_from(SEEDED["references"]),
+        st.one_of(st.none(), st.sampled_from(CHAT_MESSAGES)),
+    ).map(steer)
 
 
 @schema.parametrize()
@@ -164,21 +206,78 @@ def test_the_served_document_is_the_one_fuzzed(api_app):
 REPLY = {"$ref": "#/components/schemas/Reply", "components": DOC["components"]}
 REPLY_VALIDATOR = jsonschema.Draft202012Validator(REPLY)
 
-NASTY = ["\x00", "\x07", "\x1b[31m", "\x7f", "\r\n", "\t", "\u200f", "\u202e", "\u200b", "\u2066", "\ufeff",
-         "\ud800", "\udfff", "\udbff\udfff", "🙂", "👨‍👩‍👧", "🇫🇷", "é", "e\u0301", "ß", "İ", "ﬁ", "’", "…",
-         "\u00a0", "\u2028", "\uffff", "\U0010ffff", "%s", "{tenant_name}", "{0}", "<script>", "' OR 1=1 --"]
-MEANINGFUL = ["I'd like a quote", "Jane Doe, jane@acme.com, 12 users, company Acme", "yes", "no", "cancel",
-              "je veux un devis", "oui", "non", "annuler", "je voudrais une démo", "Karim Benali, karim@exemple.dz",
-              "Sonatrach", "Professional", "Enterprise", "Conex Cloud", "12", "my email is jane@acme.com",
-              "I want to talk to a human", "merci", "bonjour", "quelle est votre politique de remboursement ?", "SSO",
-              "how long is the trial?", ""]
+NASTY = [
+    "\x00",
+    "\x07",
+    "\x1b[31m",
+    "\x7f",
+    "\r\n",
+    "\t",
+    "\u200f",
+    "\u202e",
+    "\u200b",
+    "\u2066",
+    "\ufeff",
+    "\ud800",
+    "\udfff",
+    "\udbff\udfff",
+    "🙂",
+    "👨‍👩‍👧",
+    "🇫🇷",
+    "é",
+    "e\u0301",
+    "ß",
+    "İ",
+    "ﬁ",
+    "’",
+    "…",
+    "\u00a0",
+    "\u2028",
+    "\uffff",
+    "\U0010ffff",
+    "%s",
+    "{tenant_name}",
+    "{0}",
+    "<script>",
+    "' OR 1=1 --",
+]
+MEANINGFUL = [
+    "I'd like a quote",
+    "Jane Doe, jane@acme.com, 12 users, company Acme",
+    "yes",
+    "no",
+    "cancel",
+    "je veux un devis",
+    "oui",
+    "non",
+    "annuler",
+    "je voudrais une démo",
+    "Karim Benali, karim@exemple.dz",
+    "Sonatrach",
+    "Professional",
+    "Enterprise",
+    "Conex Cloud",
+    "12",
+    "my email is jane@acme.com",
+    "I want to talk to a human",
+    "merci",
+    "bonjour",
+    "quelle est votre politique de remboursement ?",
+    "SSO",
+    "how long is the trial?",
+    "",
+]
 
 # Any code point, lone surrogates included, with a bias towards the troublesome ones.
-characters = st.one_of(st.characters(), st.sampled_from(NASTY), st.characters(min_codepoint=0xD800,
-                                                                                 max_codepoint=0xDFFF))
+characters = st.one_of(
+    st.characters(), st.sampled_from(NASTY), st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+)
 short_text = st.lists(characters, max_size=40).map("".join)
-long_text = st.builds(lambda unit, n: (unit * n)[:MAX_MESSAGE], st.lists(characters, min_size=1, max_size=12)
-                      .map("".join), st.integers(1, MAX_MESSAGE))
+long_text = st.builds(
+    lambda unit, n: (unit * n)[:MAX_MESSAGE],
+    st.lists(characters, min_size=1, max_size=12).map("".join),
+    st.integers(1, MAX_MESSAGE),
+)
 mixed = st.builds(lambda a, m, b: (a + m + b)[:MAX_MESSAGE], short_text, st.sampled_from(MEANINGFUL), short_text)
 messages = st.one_of(short_text, long_text, mixed, st.sampled_from(MEANINGFUL))
 languages = st.sampled_from([None, "fr", "en"])
@@ -192,7 +291,7 @@ def fresh_assistant(bundle, tmp_path_factory) -> Assistant:
 def check_reply(reply, session_id=None, lang=None) -> dict:
     data = reply.to_dict()
     REPLY_VALIDATOR.validate(data)
-    json.dumps(data, ensure_ascii=False).encode("utf-8")   # what the API will send must encode
+    json.dumps(data, ensure_ascii=False).encode("utf-8")  # what the API will send must encode
     assert data["lang"] in ("fr", "en")
     if lang:
         assert data["lang"] == lang
@@ -212,8 +311,9 @@ def check_stored(assistant: Assistant, tenant: str, session_id: str, replies: li
     turns = assistant.store.rows("turns", "session_id = ?", [session_id], order_by="id")
     assert len(turns) == len(replies)
     assert {t["tenant"] for t in turns} == {tenant}
-    assert [(t["assistant"], t["type"], t["lang"]) for t in turns] == \
-           [(r["reply"], r["type"], r["lang"]) for r in replies]
+    assert [(t["assistant"], t["type"], t["lang"]) for t in turns] == [
+        (r["reply"], r["type"], r["lang"]) for r in replies
+    ]
     reopened = assistant.sessions.open(tenant, session_id)
     assert reopened.id == session_id and reopened.tenant == tenant
 
@@ -231,9 +331,18 @@ def test_any_message_gets_a_reply(bundle, tmp_path_factory, data, message, lang,
 
 
 @settings(FUZZ, max_examples=40)
-@given(data=st.data(), message=st.builds(lambda text, extra: text + extra, st.text(
-    st.characters(exclude_categories=("Zs", "Zl", "Zp", "Cc", "Cf", "Cs")), min_size=MAX_MESSAGE + 1,
-    max_size=MAX_MESSAGE + 1), short_text))
+@given(
+    data=st.data(),
+    message=st.builds(
+        lambda text, extra: text + extra,
+        st.text(
+            st.characters(exclude_categories=("Zs", "Zl", "Zp", "Cc", "Cf", "Cs")),
+            min_size=MAX_MESSAGE + 1,
+            max_size=MAX_MESSAGE + 1,
+        ),
+        short_text,
+    ),
+)
 def test_an_over_long_message_is_refused_and_leaves_the_session_as_it_was(bundle, tmp_path_factory, data, message):
     assistant = fresh_assistant(bundle, tmp_path_factory)
     tenant = data.draw(st.sampled_from(sorted(assistant.tenants)), label="tenant")

@@ -1,6 +1,7 @@
 """Hostile and malformed input, one table across the API, Slack, Mattermost, the widget's assets, the
 demo site and the staff page: each request gets its expected status — a JSON error for every 4xx of
 the API and the webhooks — and nothing is stored that should not be."""
+
 import json
 import time
 from urllib.parse import urlencode
@@ -34,12 +35,18 @@ def get(path, **headers):
 def slack(path, fields: dict | None = None, raw: bytes | None = None, headers=None, content_type=None):
     body = raw if raw is not None else urlencode(fields or {}).encode()
     kind = content_type or "application/x-www-form-urlencoded"
-    return lambda c: c.post(path, data=body, content_type=kind,
-                            headers=signed(body) if headers is None else headers(body))
+    return lambda c: c.post(
+        path, data=body, content_type=kind, headers=signed(body) if headers is None else headers(body)
+    )
 
 
-COMMAND = {"command": "/faq", "text": "what is a subscription?", "team_id": "TEXO", "user_id": "U1",
-           "response_url": "http://127.0.0.1:9/unused"}
+COMMAND = {
+    "command": "/faq",
+    "text": "what is a subscription?",
+    "team_id": "TEXO",
+    "user_id": "U1",
+    "response_url": "http://127.0.0.1:9/unused",
+}
 
 
 def mattermost(fields: dict, path="/mattermost/command"):
@@ -54,11 +61,19 @@ CASES = [
     ("a JSON string", post_json("/api/v1/chat", '"hi"'), 400, "invalid_json"),
     ("JSON null", post_json("/api/v1/chat", "null"), 400, "invalid_json"),
     ("an empty body", post_json("/api/v1/chat", ""), 400, "invalid_json"),
-    ("not JSON at all", post_json("/api/v1/chat", "tenant=exo&message=hi", "application/x-www-form-urlencoded"),
-     400, "invalid_json"),
+    (
+        "not JSON at all",
+        post_json("/api/v1/chat", "tenant=exo&message=hi", "application/x-www-form-urlencoded"),
+        400,
+        "invalid_json",
+    ),
     ("invalid UTF-8", post_json("/api/v1/chat", b'{"tenant": "exo", "message": "\xff\xfe\xfd"}'), 400, "invalid_json"),
-    ("a 1 MB body", post_json("/api/v1/chat", json.dumps({"tenant": "exo", "message": "a" * 1_000_000})),
-     413, "request_entity_too_large"),
+    (
+        "a 1 MB body",
+        post_json("/api/v1/chat", json.dumps({"tenant": "exo", "message": "a" * 1_000_000})),
+        413,
+        "request_entity_too_large",
+    ),
     ("deeply nested JSON", post_json("/api/v1/chat", '{"tenant": "exo", "message": ' + NESTED + "}"), 400, None),
     ("no tenant", chat(message="hi"), 400, "invalid_tenant"),
     ("a numeric tenant", chat(tenant=7, message="hi"), 400, "invalid_tenant"),
@@ -76,44 +91,88 @@ CASES = [
     ("a message over 2,000 characters", chat(tenant="exo", message="devis " * 500), 413, "message_too_long"),
     ("an oversized session id", chat(tenant="exo", message="hi", session_id="s" * 65), 400, "invalid_session_id"),
     ("a huge session id", chat(tenant="exo", message="hi", session_id="s" * 10_000), 400, "invalid_session_id"),
-    ("SQL in the session id", chat(tenant="exo", message="hi", session_id="x'; drop table sessions; --"),
-     400, "invalid_session_id"),
+    (
+        "SQL in the session id",
+        chat(tenant="exo", message="hi", session_id="x'; drop table sessions; --"),
+        400,
+        "invalid_session_id",
+    ),
     ("a numeric session id", chat(tenant="exo", message="hi", session_id=12345678), 400, "invalid_session_id"),
-    ("a message over the limit before it is cleaned", chat(tenant="exo", message="devis" + " " * 2500), 413,
-     "message_too_long"),
-    ("a chat platform's conversation id", chat(tenant="exo", message="hi", session_id="slack." + "a" * 40),
-     400, "invalid_session_id"),
+    (
+        "a message over the limit before it is cleaned",
+        chat(tenant="exo", message="devis" + " " * 2500),
+        413,
+        "message_too_long",
+    ),
+    (
+        "a chat platform's conversation id",
+        chat(tenant="exo", message="hi", session_id="slack." + "a" * 40),
+        400,
+        "invalid_session_id",
+    ),
     ("an unknown language", chat(tenant="exo", message="hi", lang="de"), 400, "invalid_lang"),
     ("a numeric language", chat(tenant="exo", message="hi", lang=1), 400, "invalid_lang"),
     ("GET on the chat", get("/api/v1/chat"), 405, "method_not_allowed"),
     ("an unknown API path", get("/api/v1/../../etc/passwd"), 404, "not_found"),
     # -- feedback -------------------------------------------------------------------------------------
     ("feedback: invalid JSON", post_json("/api/v1/feedback", "{"), 400, "invalid_json"),
-    ("feedback: helpful as text", post_json("/api/v1/feedback", json.dumps({"session_id": "a" * 32, "helpful": "yes"})),
-     400, "invalid_helpful"),
-    ("feedback: unknown session", post_json("/api/v1/feedback", json.dumps({"session_id": "a" * 32, "helpful": True})),
-     404, "unknown_session"),
-    ("feedback: SQL in the session id",
-     post_json("/api/v1/feedback", json.dumps({"session_id": "1' or '1'='1", "helpful": True})), 400, "invalid_session_id"),
-    ("feedback: a chat platform's conversation id",
-     post_json("/api/v1/feedback", json.dumps({"session_id": "mattermost." + "a" * 40, "helpful": True})),
-     400, "invalid_session_id"),
-    ("feedback: an oversized comment",
-     post_json("/api/v1/feedback", json.dumps({"session_id": "a" * 32, "helpful": False, "comment": "x" * 3000})),
-     400, "invalid_comment"),
+    (
+        "feedback: helpful as text",
+        post_json("/api/v1/feedback", json.dumps({"session_id": "a" * 32, "helpful": "yes"})),
+        400,
+        "invalid_helpful",
+    ),
+    (
+        "feedback: unknown session",
+        post_json("/api/v1/feedback", json.dumps({"session_id": "a" * 32, "helpful": True})),
+        404,
+        "unknown_session",
+    ),
+    (
+        "feedback: SQL in the session id",
+        post_json("/api/v1/feedback", json.dumps({"session_id": "1' or '1'='1", "helpful": True})),
+        400,
+        "invalid_session_id",
+    ),
+    (
+        "feedback: a chat platform's conversation id",
+        post_json("/api/v1/feedback", json.dumps({"session_id": "mattermost." + "a" * 40, "helpful": True})),
+        400,
+        "invalid_session_id",
+    ),
+    (
+        "feedback: an oversized comment",
+        post_json("/api/v1/feedback", json.dumps({"session_id": "a" * 32, "helpful": False, "comment": "x" * 3000})),
+        400,
+        "invalid_comment",
+    ),
     # -- staff ----------------------------------------------------------------------------------------
     ("staff: no token", get("/api/v1/requests"), 401, "unauthorized"),
     ("staff: a wrong token", get("/api/v1/requests", Authorization="Bearer not-the-token"), 401, "unauthorized"),
     ("staff: an empty bearer", get("/api/v1/outbox", Authorization="Bearer "), 401, "unauthorized"),
     ("staff: the token in the query", get(f"/api/v1/unanswered?token={STAFF}"), 401, "unauthorized"),
     ("staff: a token prefix", get("/api/v1/ledger", Authorization=f"Bearer {STAFF[:-1]}"), 401, "unauthorized"),
-    ("staff: basic authentication", get("/api/v1/lookup?q=refund", Authorization="Basic c3RhZmY6c3RhZmY="),
-     401, "unauthorized"),
+    (
+        "staff: basic authentication",
+        get("/api/v1/lookup?q=refund", Authorization="Basic c3RhZmY6c3RhZmY="),
+        401,
+        "unauthorized",
+    ),
     # Only "Bearer", in any case (RFC 6750), one space, then the token exactly: nothing is trimmed or guessed.
     ("staff: a bare token", get("/api/v1/requests", Authorization=STAFF), 401, "unauthorized"),
     ("staff: another scheme", get("/api/v1/requests", Authorization=f"Token {STAFF}"), 401, "unauthorized"),
-    ("staff: the scheme glued to the token", get("/api/v1/requests", Authorization=f"Bearer{STAFF}"), 401, "unauthorized"),
-    ("staff: two spaces before the token", get("/api/v1/requests", Authorization=f"Bearer  {STAFF}"), 401, "unauthorized"),
+    (
+        "staff: the scheme glued to the token",
+        get("/api/v1/requests", Authorization=f"Bearer{STAFF}"),
+        401,
+        "unauthorized",
+    ),
+    (
+        "staff: two spaces before the token",
+        get("/api/v1/requests", Authorization=f"Bearer  {STAFF}"),
+        401,
+        "unauthorized",
+    ),
     ("staff: a tab before the token", get("/api/v1/requests", Authorization=f"Bearer\t{STAFF}"), 401, "unauthorized"),
     ("staff: the scheme in lower case", get("/api/v1/requests", Authorization=f"bearer {STAFF}"), 200, None),
     ("staff: the scheme in capitals", get("/api/v1/outbox", Authorization=f"BEARER {STAFF}"), 200, None),
@@ -127,26 +186,48 @@ CASES = [
     ("staff: traversal in a reference", get("/api/v1/requests/..%2f..%2fetc%2fpasswd", **AUTH), 404, None),
     # -- Slack ----------------------------------------------------------------------------------------
     ("slack: no signature", slack("/slack/commands", COMMAND, headers=lambda body: {}), 401, "invalid_signature"),
-    ("slack: a forged signature", slack("/slack/commands", COMMAND, headers=lambda body: signed(body, secret="guess")),
-     401, "invalid_signature"),
-    ("slack: a stale signature",
-     slack("/slack/commands", COMMAND, headers=lambda body: signed(body, timestamp=int(time.time()) - 600)),
-     401, "invalid_signature"),
-    ("slack: a timestamp that is not a number",
-     slack("/slack/commands", COMMAND, headers=lambda body: {**signed(body), "X-Slack-Request-Timestamp": "soon"}),
-     401, "invalid_signature"),
-    ("slack: a signature of another body",
-     slack("/slack/commands", COMMAND, headers=lambda body: signed(body + b"&text=other")), 401, "invalid_signature"),
+    (
+        "slack: a forged signature",
+        slack("/slack/commands", COMMAND, headers=lambda body: signed(body, secret="guess")),
+        401,
+        "invalid_signature",
+    ),
+    (
+        "slack: a stale signature",
+        slack("/slack/commands", COMMAND, headers=lambda body: signed(body, timestamp=int(time.time()) - 600)),
+        401,
+        "invalid_signature",
+    ),
+    (
+        "slack: a timestamp that is not a number",
+        slack("/slack/commands", COMMAND, headers=lambda body: {**signed(body), "X-Slack-Request-Timestamp": "soon"}),
+        401,
+        "invalid_signature",
+    ),
+    (
+        "slack: a signature of another body",
+        slack("/slack/commands", COMMAND, headers=lambda body: signed(body + b"&text=other")),
+        401,
+        "invalid_signature",
+    ),
     ("slack: a body over 16 KB", slack("/slack/commands", {**COMMAND, "text": "a" * 20_000}), 413, None),
-    ("slack: a signed event that is not JSON", slack("/slack/events", raw=b"{not json", content_type="application/json"),
-     400, None),
+    (
+        "slack: a signed event that is not JSON",
+        slack("/slack/events", raw=b"{not json", content_type="application/json"),
+        400,
+        None,
+    ),
     ("slack: a signed interaction without payload", slack("/slack/interactions", {"payload": "{"}), 400, None),
     # -- Mattermost -----------------------------------------------------------------------------------
     ("mattermost: no token", mattermost({"text": "hi", "team_domain": "exo-team"}), 401, None),
     ("mattermost: a wrong token", mattermost({"token": "guess", "text": "hi"}), 401, None),
     ("mattermost: a body over 16 KB", mattermost({"token": MATTERMOST, "text": "a" * 20_000}), 413, None),
-    ("mattermost: a wrong webhook token", mattermost({"token": "x" * 26, "text": "faq hi", "trigger_word": "faq"},
-                                                     "/mattermost/webhook"), 401, None),
+    (
+        "mattermost: a wrong webhook token",
+        mattermost({"token": "x" * 26, "text": "faq hi", "trigger_word": "faq"}, "/mattermost/webhook"),
+        401,
+        None,
+    ),
     # -- the widget's assets, the demo site and the staff page -----------------------------------------
     ("site: traversal to the project", get("/..%2fpyproject.toml"), 404, None),
     ("site: traversal through the demo", get("/demo/..%2f..%2fetc%2fpasswd"), 404, None),
@@ -160,9 +241,15 @@ CASES = [
 def app_client(bundle, tmp_path_factory):
     from assistant import Assistant
     from assistant.backoffice.store import Store
+
     core = Assistant(bundle, Store(tmp_path_factory.mktemp("hostile") / "assistant.db"))
-    settings = Settings(staff_token=STAFF, slack_signing_secret=SECRET, mattermost_token=MATTERMOST,
-                        rate_limit="100000 per minute", default_tenant="exo")
+    settings = Settings(
+        staff_token=STAFF,
+        slack_signing_secret=SECRET,
+        mattermost_token=MATTERMOST,
+        rate_limit="100000 per minute",
+        default_tenant="exo",
+    )
     return core, create_app(settings, assistant=core).test_client()
 
 

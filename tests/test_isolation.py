@@ -1,5 +1,6 @@
 """Tenants never see each other: answers come only from the asking tenant's document, a session id
 does not carry a conversation across tenants, and a staff token scoped to tenants sees only theirs."""
+
 import pytest
 
 from assistant.channels import create_app
@@ -45,11 +46,19 @@ def test_staff_tokens_are_read_from_the_environment_form():
 @pytest.fixture
 def staff(fresh):
     """Requests, unanswered questions and notices in two tenants, and a client with scoped tokens."""
-    app = create_app(Settings(staff_token=ALL, staff_tokens={EXO_ONLY: ["exo"], CONEX_ONLY: ["conex"], SOLID_ONLY: ["solidxperts"]},
-                              rate_limit="1000 per minute"), assistant=fresh)
+    app = create_app(
+        Settings(
+            staff_token=ALL,
+            staff_tokens={EXO_ONLY: ["exo"], CONEX_ONLY: ["conex"], SOLID_ONLY: ["solidxperts"]},
+            rate_limit="1000 per minute",
+        ),
+        assistant=fresh,
+    )
     client = app.test_client()
-    for tenant, messages in (("exo", ["je voudrais une démo", "Karim Benali, karim@exemple.dz", "Sonatrach", "oui"]),
-                             ("conex", ["I'd like a demo", "Jane Doe, jane@acme.com", "Acme", "yes"])):
+    for tenant, messages in (
+        ("exo", ["je voudrais une démo", "Karim Benali, karim@exemple.dz", "Sonatrach", "oui"]),
+        ("conex", ["I'd like a demo", "Jane Doe, jane@acme.com", "Acme", "yes"]),
+    ):
         session = None
         for message in messages:
             body = {"tenant": tenant, "message": message, **({"session_id": session} if session else {})}
@@ -73,8 +82,10 @@ def test_a_scoped_token_sees_only_its_tenants(staff, path):
         assert get(staff, path, token).get_json()["items"] == [row for row in everything if row["tenant"] == tenant]
 
 
-@pytest.mark.parametrize("path, token, tenant", [(path, EXO_ONLY, "exo") for path in LISTS[:3]]
-                         + [("/api/v1/ledger", SOLID_ONLY, "solidxperts")])
+@pytest.mark.parametrize(
+    "path, token, tenant",
+    [(path, EXO_ONLY, "exo") for path in LISTS[:3]] + [("/api/v1/ledger", SOLID_ONLY, "solidxperts")],
+)
 def test_a_scoped_tokens_pages_hold_its_tenants_rows_however_many_others_have(staff, fresh, path, token, tenant):
     """The scope is applied before the page is cut: another tenant's newer or more frequent rows
     neither fill a scoped token's pages nor hide its own rows."""

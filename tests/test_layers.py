@@ -1,5 +1,6 @@
 """The package's folders are the stages of a message, in layers: a module imports only from its own
 layer or the layers below it, so each folder can be read without the ones above."""
+
 import ast
 from pathlib import Path
 

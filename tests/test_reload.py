@@ -1,5 +1,6 @@
 """Reloading knowledge: `assistant reload` (or SIGHUP) puts changed data in service without dropping
 a request; a broken file is reported with its file and line, and the last good knowledge stays."""
+
 import json
 import logging
 import os
@@ -101,14 +102,26 @@ def workers(pid: int) -> set[str]:
 def server(home, tmp_path):
     """`assistant serve` on the copy, with its own database and pid file."""
     import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "ASSISTANT_HOME": str(home), "ASSISTANT_DATA": str(data_dir(project_root())),
-           "ASSISTANT_DB": str(tmp_path / "served.db"), "ASSISTANT_PIDFILE": str(tmp_path / "served.pid"),
-           "ASSISTANT_STAFF_TOKEN": "reload-test", "ASSISTANT_RATE_LIMIT": "100000 per minute"}
-    process = subprocess.Popen([ASSISTANT, "serve", "--port", str(port), "--workers", "2"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    env = {
+        **os.environ,
+        "ASSISTANT_HOME": str(home),
+        "ASSISTANT_DATA": str(data_dir(project_root())),
+        "ASSISTANT_DB": str(tmp_path / "served.db"),
+        "ASSISTANT_PIDFILE": str(tmp_path / "served.pid"),
+        "ASSISTANT_STAFF_TOKEN": "reload-test",
+        "ASSISTANT_RATE_LIMIT": "100000 per minute",
+    }
+    process = subprocess.Popen(
+        [ASSISTANT, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:

@@ -33,6 +33,7 @@ def test_a_new_session_id_is_given_and_then_kept(ask):
 
 def test_new_session_ids_follow_time_and_stay_unguessable():
     from assistant.dialogue.sessions import new_id, valid_id
+
     ids = [new_id() for _ in range(200)]
     assert all(valid_id(i) for i in ids)
     assert [i[:14] for i in ids] == sorted(i[:14] for i in ids)  # their time part grows
@@ -69,6 +70,7 @@ def test_an_overlong_message_is_refused_before_any_work_is_spent_on_it(fresh, mo
     """The raw message's length is checked first: cleaning it, detecting its language or opening its
     conversation never sees more than the first few hundred characters of one that is too long."""
     import assistant.core as core
+
     seen = []
     monkeypatch.setattr(core, "clean", lambda text: seen.append(len(text)) or text)
     monkeypatch.setattr(fresh.sessions, "open", lambda *args: pytest.fail("the conversation was opened"))
@@ -85,8 +87,17 @@ def test_an_unknown_tenant_is_an_error_naming_the_tenants(assistant):
         assert tenant in error.value.message
 
 
-@pytest.mark.parametrize("message", ["\x00\x01\x02 prix ?", "💸💸 refund? 🙏", "\u202eمرحبا\u202c prix",
-                                     "\ud800 lone surrogate", "<script>alert(1)</script>", "\u200b\ufeff"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "\x00\x01\x02 prix ?",
+        "💸💸 refund? 🙏",
+        "\u202eمرحبا\u202c prix",
+        "\ud800 lone surrogate",
+        "<script>alert(1)</script>",
+        "\u200b\ufeff",
+    ],
+)
 def test_odd_characters_never_crash(ask, message):
     reply = ask("exo", message)
     assert set(reply) == CONTRACT

@@ -1,6 +1,7 @@
 """Vendors, forms and languages are data: a project that exists only in this test's fixture
 (tests/fixtures/vendors: a vendor speaking Spanish and English, a `callback` form of its own) runs
 end to end on the same code, and no module of the package names a vendor or a form."""
+
 import ast
 import json
 from pathlib import Path
@@ -47,6 +48,7 @@ def talk(nimbus, tmp_path):
             session = reply["session_id"]
             replies.append(reply)
         return replies
+
     talk.assistant = fresh
     return talk
 
@@ -59,17 +61,30 @@ CALLBACK = ["Can you call me back?", "Ana Garcia", "+34 612 345 678", "Tuesday a
 def test_the_vendors_own_form_is_asked_for_filled_confirmed_and_stored(talk):
     replies = talk(*CALLBACK)
     assert [(r["type"], r["action"]["name"], r["action"]["status"]) for r in replies] == [
-        ("form", "callback", "collecting")] * 3 + [("form", "callback", "confirming"), ("done", "callback", "submitted")]
-    assert [r["reply"] for r in replies[:3]] == ["Happy to have someone call you back. What is your name?",
-                                                 "Which phone number should we call?", "When would suit you best?"]
-    assert replies[3]["reply"] == ("Here is your request:\n- Name: Ana Garcia\n- Phone: +34 612 345 678\n"
-                                   "- Preferred time: Tuesday after 3 pm\nIs everything correct?")
+        ("form", "callback", "collecting")
+    ] * 3 + [("form", "callback", "confirming"), ("done", "callback", "submitted")]
+    assert [r["reply"] for r in replies[:3]] == [
+        "Happy to have someone call you back. What is your name?",
+        "Which phone number should we call?",
+        "When would suit you best?",
+    ]
+    assert replies[3]["reply"] == (
+        "Here is your request:\n- Name: Ana Garcia\n- Phone: +34 612 345 678\n"
+        "- Preferred time: Tuesday after 3 pm\nIs everything correct?"
+    )
     reference = replies[-1]["action"]["reference"]
-    assert reference.startswith("CLB-") and reference in replies[-1]["reply"] and replies[-1]["intent"] == "request_callback"
+    assert (
+        reference.startswith("CLB-")
+        and reference in replies[-1]["reply"]
+        and replies[-1]["intent"] == "request_callback"
+    )
     [row] = talk.assistant.store.rows("requests")
     assert (row["tenant"], row["kind"], row["reference"]) == ("nimbus", "callback", reference)
-    assert json.loads(row["payload"]) == {"name": "Ana Garcia", "phone": "+34 612 345 678",
-                                          "preferred_time": "Tuesday after 3 pm"}
+    assert json.loads(row["payload"]) == {
+        "name": "Ana Garcia",
+        "phone": "+34 612 345 678",
+        "preferred_time": "Tuesday after 3 pm",
+    }
     assert {n["recipient"] for n in talk.assistant.store.rows("outbox")} == {"ventas@nimbus.example"}
 
 
@@ -105,6 +120,7 @@ def test_the_form_speaks_spanish_too(talk):
 
 # -- a third language ---------------------------------------------------------------------------------
 
+
 def test_a_spanish_question_is_answered_in_spanish(talk):
     [reply] = talk("¿cuánto dura la prueba gratis?")
     assert (reply["type"], reply["intent"], reply["lang"]) == ("answer", "nimbus.trial_length", "es")
@@ -116,7 +132,10 @@ def test_a_spanish_question_is_answered_in_spanish(talk):
 def test_the_same_vendor_answers_english_in_english(talk):
     [reply] = talk("which payment methods do you accept?")
     assert (reply["intent"], reply["lang"]) == ("nimbus.payment_methods", "en")
-    assert reply["reply"].startswith("We accept credit cards") and reply["sources"][0]["title"] == "Nimbus FAQ — Payment — Q3"
+    assert (
+        reply["reply"].startswith("We accept credit cards")
+        and reply["sources"][0]["title"] == "Nimbus FAQ — Payment — Q3"
+    )
 
 
 def test_spanish_small_talk_and_fallback_are_spanish_responses(talk):
@@ -144,6 +163,7 @@ def test_a_tenant_is_never_answered_in_a_language_it_does_not_speak(nimbus):
 
 # -- nothing in the code names a vendor or a form ---------------------------------------------------------
 
+
 def vendor_names() -> set[str]:
     """Every tenant id and form name of the project and of the fixture."""
     names = set()
@@ -164,6 +184,10 @@ def literals(path: Path):
 def test_no_module_names_a_vendor_or_a_form():
     names = vendor_names()
     assert {"exo", "conex", "quote", "demo", "grace_call", "callback", "nimbus"} <= names
-    found = [f"{path.relative_to(PACKAGE)}:{line}: {text!r}" for path in sorted(PACKAGE.rglob("*.py"))
-             for line, text in literals(path) if text.strip(":/._- ").lower() in names]
+    found = [
+        f"{path.relative_to(PACKAGE)}:{line}: {text!r}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for line, text in literals(path)
+        if text.strip(":/._- ").lower() in names
+    ]
     assert found == []

@@ -1,9 +1,10 @@
 """assistant: a bilingual (French/English) FAQ and procurement assistant for software vendors.
 
-    from assistant import Assistant
-    assistant = Assistant.load()
-    assistant.reply("exo", None, "combien coûte le renouvellement ?").to_dict()
+from assistant import Assistant
+assistant = Assistant.load()
+assistant.reply("exo", None, "combien coûte le renouvellement ?").to_dict()
 """
+
 from .core import Assistant
 from .errors import AssistantError, MessageTooLong, UnknownTenant
 from .reply import Action, Reply, Source

@@ -3,6 +3,7 @@
 Building needs spaCy (lemma and stop-word tables), langdetect's profiles and scikit-learn;
 loading the cache needs none of them, which keeps a cold start well under a second.
 """
+
 import hashlib
 import logging
 import os
@@ -29,6 +30,7 @@ FORMAT = 1
 @dataclass
 class Bundle:
     """What a running assistant needs, read and trained from the data folders."""
+
     tenants: dict[str, Tenant]
     intents: IntentData
     forms: FormSet
@@ -47,8 +49,9 @@ def fingerprint(root: Path) -> str:
 def code_fingerprint() -> str:
     """A hash of the package's code and language data: a bundle pickled by other code may not read."""
     package = Path(__file__).parent
-    return _digest([*sorted(package.rglob("*.yml")), *sorted(package.rglob("*.py")), *sorted(package.rglob("*.[ch]"))],
-                   str(FORMAT))
+    return _digest(
+        [*sorted(package.rglob("*.yml")), *sorted(package.rglob("*.py")), *sorted(package.rglob("*.[ch]"))], str(FORMAT)
+    )
 
 
 def _digest(paths: list[Path], salt: str = "") -> str:
@@ -149,6 +152,7 @@ def build_checked(root: Path) -> Bundle:
     from .data.check import check_project  # build time only
     from .dialogue.compute import FUNCTIONS
     from .dialogue.validators import VALIDATORS
+
     try:
         problems = check_project(root, FUNCTIONS, VALIDATORS)
     except Exception as error:  # what the checks themselves could not read

@@ -1,7 +1,8 @@
 """The one core every channel calls: ``Assistant.load()`` then ``assistant.reply(...)``."""
+
 import logging
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import bundle as models
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Assistant:
@@ -53,8 +54,9 @@ class Assistant:
         self.concepts = Concepts(bundle.concepts, bundle.concept_owners)
 
     @classmethod
-    def load(cls, root: Path | str | None = None, data: Path | str | None = None, db: Path | str | None = None,
-             clock=utc_now) -> "Assistant":
+    def load(
+        cls, root: Path | str | None = None, data: Path | str | None = None, db: Path | str | None = None, clock=utc_now
+    ) -> "Assistant":
         """Read knowledge/ and intents/ (from the cache when unchanged) and open the database:
         ``db``, else ASSISTANT_DB, else ``assistant.db`` in the data folder."""
         root = Path(root) if root else config.project_root()
@@ -64,8 +66,15 @@ class Assistant:
 
     # -- the core --------------------------------------------------------------------------------
 
-    def reply(self, tenant: str, session_id: str | None, message: str, lang: str | None = None,
-              hint: str | None = None, keyed: bool = False) -> Reply:
+    def reply(
+        self,
+        tenant: str,
+        session_id: str | None,
+        message: str,
+        lang: str | None = None,
+        hint: str | None = None,
+        keyed: bool = False,
+    ) -> Reply:
         """Answer one message of a conversation. ``session_id``: one this server issued (an unknown
         one starts a new conversation), or with ``keyed`` a chat platform's (``sessions.keyed_id``).
         ``lang`` forces the language; ``hint`` is the page's. Two messages of one conversation are
@@ -81,19 +90,27 @@ class Assistant:
 
     def _too_long(self, tenant: Tenant, message: str, lang: str | None, hint: str | None) -> MessageTooLong:
         """The error in the visitor's language, read from the message's first words only."""
-        lang = self.models.detector.detect(clean(message[:TOO_LONG_PREVIEW]), explicit=lang, hint=hint,
-                                           languages=tenant.languages)
+        lang = self.models.detector.detect(
+            clean(message[:TOO_LONG_PREVIEW]), explicit=lang, hint=hint, languages=tenant.languages
+        )
         return MessageTooLong("message_too_long", self.response("utter_too_long", lang, tenant, limit=MAX_MESSAGE))
 
     def _reply_in(self, session: Session, t: Tenant, message: str, lang: str | None, hint: str | None) -> Reply:
         text = clean(message)
         plain = without_contacts(text)  # what the message says, for its language and its meaning
-        lang = self.models.detector.detect(plain, explicit=lang, conversation=session.lang,
-                                           hint=hint, settled=session.form is not None, languages=t.languages)
+        lang = self.models.detector.detect(
+            plain,
+            explicit=lang,
+            conversation=session.lang,
+            hint=hint,
+            settled=session.form is not None,
+            languages=t.languages,
+        )
         result = self._respond(t, session, text, plain, lang)
         session.lang, session.last_type = lang, result.type
-        session.turns.append({"user": text, "assistant": result.reply, "type": result.type,
-                              "intent": result.intent, "lang": lang})
+        session.turns.append(
+            {"user": text, "assistant": result.reply, "type": result.type, "intent": result.intent, "lang": lang}
+        )
         self.sessions.save(session)
         return result
 
@@ -148,8 +165,9 @@ class Assistant:
         if intent in SMALLTALK or intent in FORM_CONTROL:
             topics = self.intents.topic_names({e.topic for e in tenant.entries.values()}, lang)
             key = f"utter_{intent}" if intent in SMALLTALK else "utter_anything_else"
-            return self._reply(session, lang, "smalltalk", self.response(key, lang, tenant, topics=topics),
-                               intent, turn.confidence)
+            return self._reply(
+                session, lang, "smalltalk", self.response(key, lang, tenant, topics=topics), intent, turn.confidence
+            )
         if intent in self.bundle.forms.action_intents:
             return self._action(turn)
         return self._fallback(tenant, session, text, lang, [])
@@ -163,8 +181,16 @@ class Assistant:
             return self._answer(turn.tenant, turn.session, turn.text, turn.lang, entry, turn.confidence, turn.intent)
         return self.forms.start(turn, action["form"])
 
-    def _answer(self, tenant: Tenant, session: Session, text: str, lang: str, entry: Entry, confidence: float,
-                intent: str | None = None) -> Reply:
+    def _answer(
+        self,
+        tenant: Tenant,
+        session: Session,
+        text: str,
+        lang: str,
+        entry: Entry,
+        confidence: float,
+        intent: str | None = None,
+    ) -> Reply:
         values = self._computed(entry, text, tenant, lang, session)
         if values and "response" in values:
             reply = self.response(values.pop("response"), lang, tenant, **values)
@@ -172,30 +198,62 @@ class Assistant:
             reply = fill(entry.computed[values.pop("reply", "reply")][lang], tenant, lang, values)
         else:
             reply = answer_text(entry, tenant, lang)
-        return self._reply(session, lang, "answer", reply, intent or entry.qualified_id, confidence,
-                           suggestions=follow_ups(entry, tenant, lang), sources=[source_of(entry, tenant, lang)])
+        return self._reply(
+            session,
+            lang,
+            "answer",
+            reply,
+            intent or entry.qualified_id,
+            confidence,
+            suggestions=follow_ups(entry, tenant, lang),
+            sources=[source_of(entry, tenant, lang)],
+        )
 
     def _computed(self, entry: Entry, text: str, tenant: Tenant, lang: str, session: Session) -> dict | None:
         if not entry.computed:
             return None
         proving = entry.computed.get("form")
         verified = self.bundle.forms[proving].verify if proving in self.bundle.forms else None
-        return compute(entry.computed, text, tenant, lang, ledger=self.backoffice.ledger(tenant.id),
-                       proven=self.forms.proofs.proven(session), today=day_of(self.clock()),
-                       account=self.bundle.forms.slots.get(verified) if verified else None)
+        return compute(
+            entry.computed,
+            text,
+            tenant,
+            lang,
+            ledger=self.backoffice.ledger(tenant.id),
+            proven=self.forms.proofs.proven(session),
+            today=day_of(self.clock()),
+            account=self.bundle.forms.slots.get(verified) if verified else None,
+        )
 
     def _handoff(self, turn: Turn) -> Reply:
         """A contact request that refers to the conversation (transcripts.py) rather than copying it:
         a conversation that asks for a person again and again is stored once."""
         session = turn.session
         conversation = transcripts.reference(self.store, session.id)
-        request = Request(turn.tenant.id, "contact", {"conversation": conversation}, session.id, turn.lang,
-                          f"{session.id}:contact:after:{conversation['last_turn']}")
+        request = Request(
+            turn.tenant.id,
+            "contact",
+            {"conversation": conversation},
+            session.id,
+            turn.lang,
+            f"{session.id}:contact:after:{conversation['last_turn']}",
+        )
         receipt = self.backoffice.submit(request)
-        text = " ".join([self.response("utter_handoff", turn.lang, turn.tenant),
-                         self.response("utter_handoff_reference", turn.lang, turn.tenant, reference=receipt.reference)])
-        return self._reply(session, turn.lang, "handoff", text, HUMAN, turn.confidence,
-                           action=Action("contact", "submitted", receipt.reference))
+        text = " ".join(
+            [
+                self.response("utter_handoff", turn.lang, turn.tenant),
+                self.response("utter_handoff_reference", turn.lang, turn.tenant, reference=receipt.reference),
+            ]
+        )
+        return self._reply(
+            session,
+            turn.lang,
+            "handoff",
+            text,
+            HUMAN,
+            turn.confidence,
+            action=Action("contact", "submitted", receipt.reference),
+        )
 
     def _clarify(self, tenant: Tenant, session: Session, lang: str, decision) -> Reply:
         questions = [tenant.entries[c.intent].question[lang] for c in (decision.best, decision.other)]
@@ -205,22 +263,33 @@ class Assistant:
     def _fallback(self, tenant: Tenant, session: Session, text: str, lang: str, candidates) -> Reply:
         self.backoffice.log_unanswered(tenant.id, lang, text, candidates, session.id)
         confidence = candidates[0].confidence if candidates else 0.0
-        return self._reply(session, lang, "fallback", self.response("utter_fallback", lang, tenant), None, confidence,
-                           suggestions=[self.response("utter_ask_human_label", lang, tenant)])
+        return self._reply(
+            session,
+            lang,
+            "fallback",
+            self.response("utter_fallback", lang, tenant),
+            None,
+            confidence,
+            suggestions=[self.response("utter_ask_human_label", lang, tenant)],
+        )
 
     @staticmethod
-    def _reply(session: Session, lang: str, kind: str, text: str, intent: str | None = None, confidence: float = 0.0,
-               **extra) -> Reply:
-        return Reply(session_id=session.id, reply=text, lang=lang, type=kind, intent=intent,
-                     confidence=confidence, **extra)
+    def _reply(
+        session: Session, lang: str, kind: str, text: str, intent: str | None = None, confidence: float = 0.0, **extra
+    ) -> Reply:
+        return Reply(
+            session_id=session.id, reply=text, lang=lang, type=kind, intent=intent, confidence=confidence, **extra
+        )
 
     # -- helpers shared with the channels -------------------------------------------------------------
 
     def tenant(self, tenant_id: str) -> Tenant:
         if tenant_id not in self.tenants:
             names = ", ".join(sorted(self.tenants))
-            raise UnknownTenant("unknown_tenant", f"Unknown tenant {tenant_id!r}; tenants: {names}. "
-                                                  f"/ Client inconnu {tenant_id!r} ; clients : {names}.")
+            raise UnknownTenant(
+                "unknown_tenant",
+                f"Unknown tenant {tenant_id!r}; tenants: {names}. / Client inconnu {tenant_id!r} ; clients : {names}.",
+            )
         return self.tenants[tenant_id]
 
     def response(self, key: str, lang: str, tenant: Tenant, **values) -> str:
@@ -229,7 +298,8 @@ class Assistant:
     def feedback(self, session_id: str, helpful: bool, comment: str | None = None) -> dict:
         return self.backoffice.feedback(session_id, helpful, comment)
 
-    def lookup(self, query: str, tenant: str | list[str] | None = None, lang: str | None = None,
-               top: int = 5) -> list[Match]:
+    def lookup(
+        self, query: str, tenant: str | list[str] | None = None, lang: str | None = None, top: int = 5
+    ) -> list[Match]:
         """The entries that match a query, over one tenant, several or all, for staff (lookup.py)."""
         return matches(self, query, tenant, lang, top)

@@ -2,13 +2,15 @@
 UTF-8 unescaped. orjson writes it in a sixth of json's time (it runs on every reply: the session's
 state saved, the reply sent); what orjson refuses, json writes, escaped in ASCII: a lone surrogate,
 an integer past 64 bits. Reading is the same: orjson, then json for what orjson refuses."""
+
 import json
 
 import orjson
 
 # Dates and dataclasses are handed to ``default``, as json does, so that a caller decides how they read.
-OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
-           | orjson.OPT_PASSTHROUGH_DATACLASS)
+OPTIONS = (
+    orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
 
 
 def dumps(value, default=None) -> bytes:

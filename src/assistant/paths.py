@@ -1,4 +1,5 @@
 """Where things are: the project's data folders and the database, from the environment or defaults."""
+
 import os
 from pathlib import Path
 

@@ -16,6 +16,7 @@ RE2's ASCII), back-references, and ``$`` (``re``'s also matches before a final n
 ``(?:\\W|\\Z)``, with a group around what the caller reads. google-re2's matches take group
 numbers, not names, in ``start``, ``end`` and ``span`` (``group`` takes either).
 """
+
 import re
 from re import _constants as sre
 from re import _parser
@@ -29,9 +30,12 @@ IGNORECASE = re.IGNORECASE
 _WORD = r"\p{L}\p{N}_"
 _SPACE = r"\t-\r\x1c-\x20\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 _CATEGORIES = {
-    sre.CATEGORY_WORD: (_WORD, False), sre.CATEGORY_NOT_WORD: (_WORD, True),
-    sre.CATEGORY_DIGIT: (r"\p{Nd}", False), sre.CATEGORY_NOT_DIGIT: (r"\p{Nd}", True),
-    sre.CATEGORY_SPACE: (_SPACE, False), sre.CATEGORY_NOT_SPACE: (_SPACE, True),
+    sre.CATEGORY_WORD: (_WORD, False),
+    sre.CATEGORY_NOT_WORD: (_WORD, True),
+    sre.CATEGORY_DIGIT: (r"\p{Nd}", False),
+    sre.CATEGORY_NOT_DIGIT: (r"\p{Nd}", True),
+    sre.CATEGORY_SPACE: (_SPACE, False),
+    sre.CATEGORY_NOT_SPACE: (_SPACE, True),
 }
 _TURKISH_I = "ıİ"  # re folds both with i and I; RE2's case folding does not
 _ANY_I = "iIıİ"

@@ -1,4 +1,5 @@
 """The reply contract: what every channel receives, exactly."""
+
 from dataclasses import dataclass, field
 
 TYPES = ("answer", "clarify", "form", "done", "fallback", "smalltalk", "handoff")
@@ -18,6 +19,7 @@ class Source:
     """Where an answer comes from: ``document`` (the file, for machines), then what people read, in
     the reply's language: the cited ``section`` and ``question``, a ``title`` naming all three
     ("eXo Platform FAQ — Hosting — Q5"), and the document's ``url`` when it is published."""
+
     document: str
     section: str
     question: str
@@ -40,6 +42,10 @@ class Reply:
     def to_dict(self) -> dict:
         """As JSON would have it; a shallow walk, since asdict's generic deep copy costs more than
         a tenth of a millisecond on every reply."""
-        return {**vars(self), "confidence": round(float(self.confidence), 4),
-                "action": dict(vars(self.action)) if self.action else None,
-                "suggestions": list(self.suggestions), "sources": [dict(vars(s)) for s in self.sources]}
+        return {
+            **vars(self),
+            "confidence": round(float(self.confidence), 4),
+            "action": dict(vars(self.action)) if self.action else None,
+            "suggestions": list(self.suggestions),
+            "sources": [dict(vars(s)) for s in self.sources],
+        }

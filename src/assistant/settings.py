@@ -1,5 +1,6 @@
 """Configuration in one place: a YAML file (ASSISTANT_CONFIG), then environment variables prefixed
 ASSISTANT_ (which win). Secrets come from here only, never from the code."""
+
 import hmac
 import os
 import secrets
@@ -37,7 +38,7 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     mattermost_token: str | None = None
     rate_limit: str = "60 per minute"
-    feedback_rate_limit: str = "20 per minute"   # votes, per client address
+    feedback_rate_limit: str = "20 per minute"  # votes, per client address
     # The key of chat platforms' conversation ids (sessions.keyed_id). Without one, a random key is
     # generated once into the data folder (``session_key``): every worker and restart then shares it.
     session_secret: str | None = None
@@ -48,9 +49,9 @@ class Settings:
     # Staff tokens scoped to tenants: {token: [tenant, ...]} in the file, or in the environment
     # "exo,conex:TOKEN1 *:TOKEN2" (tenants, a colon, the token; "*" for all). staff_token sees all.
     staff_tokens: dict[str, list[str]] = field(default_factory=dict)
-    allowed_origins: dict[str, list[str]] = field(default_factory=dict)   # tenant -> origins
-    slack_teams: dict[str, str] = field(default_factory=dict)            # Slack team id -> tenant
-    mattermost_teams: dict[str, str] = field(default_factory=dict)       # Mattermost team -> tenant
+    allowed_origins: dict[str, list[str]] = field(default_factory=dict)  # tenant -> origins
+    slack_teams: dict[str, str] = field(default_factory=dict)  # Slack team id -> tenant
+    mattermost_teams: dict[str, str] = field(default_factory=dict)  # Mattermost team -> tenant
     # The tenant of a Slack or Mattermost team that neither mapping names. None: such a team is told
     # which tenants exist rather than answered from one of them.
     default_tenant: str | None = None

@@ -1,15 +1,23 @@
 """The database: its plain-SQL insert, and how a write waits for another process's."""
+
 import json
 import sqlite3
 import threading
 import time
+from datetime import UTC
 
 import pytest
 
 from assistant.backoffice.store import BUSY_TIMEOUT_S, Store, now, to_json
 
-ROW = {"session_id": "s1", "tenant": "exo", "helpful": 1, "comment": "", "message": "hi",
-       "created": "2026-01-01T00:00:00+00:00"}
+ROW = {
+    "session_id": "s1",
+    "tenant": "exo",
+    "helpful": 1,
+    "comment": "",
+    "message": "hi",
+    "created": "2026-01-01T00:00:00+00:00",
+}
 
 
 def test_insert_writes_the_row_and_refuses_columns_the_schema_lacks(tmp_path):
@@ -47,10 +55,13 @@ def test_a_transaction_waits_for_another_writer_then_commits_after_it(tmp_path):
     assert [r["session_id"] for r in store.rows("feedback", order_by="id")] == ["first", "second"]
 
 
-@pytest.mark.parametrize("write", [
-    lambda store: store.write("insert into feedback (session_id) values (?)", ["second"]),
-    lambda store: store.insert("feedback", {"session_id": "second"}),
-])
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda store: store.write("insert into feedback (session_id) values (?)", ["second"]),
+        lambda store: store.insert("feedback", {"session_id": "second"}),
+    ],
+)
 def test_a_single_write_waits_for_another_writer_too(tmp_path, write):
     store = Store(tmp_path / "assistant.db")
     writer = another_writer_holds_the_lock(tmp_path / "assistant.db")
@@ -72,18 +83,26 @@ def test_a_database_with_a_sessions_table_moves_each_state_onto_its_last_turn(tm
     """Databases from before the state moved onto the turns keep their conversations."""
     path = tmp_path / "assistant.db"
     old = sqlite3.connect(path, isolation_level=None)
-    old.execute("create table sessions (id text primary key, tenant text, lang text, state text, created text, "
-                "updated text)")
-    old.execute("create table turns (id integer primary key, session_id text, tenant text, at text, lang text, "
-                "user text, assistant text, type text, intent text)")
+    old.execute(
+        "create table sessions (id text primary key, tenant text, lang text, state text, created text, updated text)"
+    )
+    old.execute(
+        "create table turns (id integer primary key, session_id text, tenant text, at text, lang text, "
+        "user text, assistant text, type text, intent text)"
+    )
     old.execute("insert into sessions values ('s1', 'exo', 'en', '{\"form\": {\"name\": \"quote\"}}', 'a', 'b')")
     for at in ("2026-01-01T10:00:00+00:00", "2026-01-01T10:05:00+00:00"):
         old.execute("insert into turns (session_id, tenant, at, lang, user) values ('s1', 'exo', ?, 'en', 'hi')", [at])
     old.close()
     store = Store(path)
-    assert store.get("sessions", "s1") == {"id": "s1", "tenant": "exo", "lang": "en",
-                                           "state": '{"form": {"name": "quote"}}',
-                                           "created": "2026-01-01T10:00:00+00:00", "updated": "2026-01-01T10:05:00+00:00"}
+    assert store.get("sessions", "s1") == {
+        "id": "s1",
+        "tenant": "exo",
+        "lang": "en",
+        "state": '{"form": {"name": "quote"}}',
+        "created": "2026-01-01T10:00:00+00:00",
+        "updated": "2026-01-01T10:05:00+00:00",
+    }
     assert [t["state"] for t in store.rows("turns", order_by="id")] == [None, '{"form": {"name": "quote"}}']
     assert "sessions" not in store.db.table_names() and "sessions" in store.db.view_names()
     Store(path)  # and opening it again changes nothing
@@ -127,10 +146,11 @@ def test_an_in_memory_store_writes_in_transactions_too():
 
 
 def test_now_is_utc_to_the_second_in_iso_format():
-    from datetime import datetime, timezone
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    from datetime import datetime
+
+    before = datetime.now(UTC).replace(microsecond=0)
     stamp = datetime.fromisoformat(now())
-    assert stamp.utcoffset().total_seconds() == 0 and before <= stamp <= datetime.now(timezone.utc)
+    assert stamp.utcoffset().total_seconds() == 0 and before <= stamp <= datetime.now(UTC)
 
 
 def test_json_is_stored_sorted_compact_and_readable():

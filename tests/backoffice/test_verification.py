@@ -1,6 +1,7 @@
 """Accounts are proven before they are used or described: a one-time code goes to the account's
 contact email on file (the outbox), the visitor types it back, and until then nothing about the
 account is said and nothing is booked on it."""
+
 import json
 
 import pytest
@@ -18,9 +19,25 @@ from assistant.channels.cli import cli
 START = "je veux utiliser un appel de grâce"
 # How the assistant writes what the ledger knows of an account (its allowance, balance, renewal
 # date, rental or subscription state): none of it may appear before the account is proven.
-DISCLOSED = ["1 call", "2 calls", "3 calls", "1 appel", "2 appels", "3 appels", "0 call", "aucun appel", "QSC",
-             "location courte", "short-term rental", "abonnement actif", "active subscription", "2026", "2027",
-             "seats", "sièges"]
+DISCLOSED = [
+    "1 call",
+    "2 calls",
+    "3 calls",
+    "1 appel",
+    "2 appels",
+    "3 appels",
+    "0 call",
+    "aucun appel",
+    "QSC",
+    "location courte",
+    "short-term rental",
+    "abonnement actif",
+    "active subscription",
+    "2026",
+    "2027",
+    "seats",
+    "sièges",
+]
 ACCOUNTS = ["SX-1001", "SX-1002", "SX-1003", "SX-1004", "SX-1005", "SX-9999"]
 
 
@@ -31,6 +48,7 @@ def codes_sent(store, account=None):
 
 class Moment:
     """The verifier's clock, moved by hand."""
+
     def __init__(self):
         self.now = 1_800_000_000.0
 
@@ -47,8 +65,15 @@ def moment(fresh):
 
 @pytest.mark.parametrize("account", ACCOUNTS)
 def test_nothing_about_an_account_is_said_before_it_is_proven(fresh, converse, account):
-    replies = converse("solidxperts", START, account, "Marie Curie, marie@client.fr",
-                       f"how many grace calls are left on {account}?", "123456", "oui")
+    replies = converse(
+        "solidxperts",
+        START,
+        account,
+        "Marie Curie, marie@client.fr",
+        f"how many grace calls are left on {account}?",
+        "123456",
+        "oui",
+    )
     for reply in replies[1:]:
         assert reply["action"]["status"] == "verifying", reply
         assert not any(fact in reply["reply"] for fact in DISCLOSED), reply["reply"]
@@ -78,6 +103,7 @@ def test_staff_read_the_code_in_the_outbox_of_the_cli(fresh, converse, monkeypat
 def test_staff_read_the_code_in_the_outbox_of_the_api(fresh, converse):
     from assistant.channels import create_app
     from assistant.settings import Settings
+
     converse("solidxperts", "I need a grace call for account SX-1003")
     client = create_app(Settings(staff_token="staff-token"), assistant=fresh).test_client()
     page = client.get("/api/v1/outbox", headers={"Authorization": "Bearer staff-token"}).get_json()
@@ -85,16 +111,21 @@ def test_staff_read_the_code_in_the_outbox_of_the_api(fresh, converse):
 
 
 def test_the_right_code_proves_the_account_and_the_form_goes_on(fresh, converse):
-    replies = converse("solidxperts", "Hi, I'd like a grace call. Account SX-1002, I'm Olivia Grant, "
-                       "olivia.grant@grantdesign.co", "{code}")
+    replies = converse(
+        "solidxperts",
+        "Hi, I'd like a grace call. Account SX-1002, I'm Olivia Grant, olivia.grant@grantdesign.co",
+        "{code}",
+    )
     assert replies[0]["action"]["status"] == "verifying"
     proven = replies[1]
     assert proven["action"]["status"] == "collecting" and "verified" in proven["reply"]
     assert "describe your need" in proven["reply"]  # name and email, given before the code, were kept
 
 
-@pytest.mark.parametrize("lang, start, words", [("fr", START, "Il vous reste 4 essais"),
-                                                ("en", "please book a grace call", "You have 4 attempts left")])
+@pytest.mark.parametrize(
+    "lang, start, words",
+    [("fr", START, "Il vous reste 4 essais"), ("en", "please book a grace call", "You have 4 attempts left")],
+)
 def test_a_wrong_code_is_explained_in_the_visitors_language(converse, lang, start, words):
     reply = converse("solidxperts", start, "SX-1002", "000000")[-1]
     assert reply["lang"] == lang and words in reply["reply"] and reply["action"]["status"] == "verifying"
@@ -104,7 +135,7 @@ def test_wrong_codes_are_limited_then_the_code_is_void_and_a_new_one_is_sent(fre
     first = converse("solidxperts", START, "SX-1002")
     session = first[-1]["session_id"]
     code = verification.sent_code(fresh.store, session)
-    wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
     replies = converse("solidxperts", *[wrong] * MAX_ATTEMPTS, session=session)
     assert [r["action"]["status"] for r in replies] == ["verifying"] * MAX_ATTEMPTS
     assert "Trop de codes" in replies[-1]["reply"] and len(codes_sent(fresh.store)) == 2
@@ -131,8 +162,7 @@ def test_a_new_code_can_be_asked_for(fresh, converse):
 def test_codes_are_bounded_per_account_whoever_asks(fresh, converse):
     """An account's contact is never flooded: past the limit, no email leaves and the form ends."""
     replies = [converse("solidxperts", START, "SX-1001")[-1] for _ in range(MAX_CODES_PER_ACCOUNT + 2)]
-    assert [r["action"]["status"] for r in replies] == \
-        ["verifying"] * MAX_CODES_PER_ACCOUNT + ["refused"] * 2
+    assert [r["action"]["status"] for r in replies] == ["verifying"] * MAX_CODES_PER_ACCOUNT + ["refused"] * 2
     assert "Réessayez dans une heure" in replies[-1]["reply"]
     assert len(codes_sent(fresh.store, "SX-1001")) == MAX_CODES_PER_ACCOUNT
 
@@ -155,8 +185,9 @@ def test_a_code_proves_nothing_in_another_conversation(fresh, converse, monkeypa
 
 
 def test_a_question_on_the_way_resumes_with_the_code(converse):
-    replies = converse("solidxperts", "please book a grace call", "SX-1003",
-                       "do the grace calls start again from zero each year?")
+    replies = converse(
+        "solidxperts", "please book a grace call", "SX-1003", "do the grace calls start again from zero each year?"
+    )
     assert replies[-1]["type"] == "answer" and replies[-1]["action"]["status"] == "verifying"
     assert "anniversary" in replies[-1]["reply"] and "type the 6-digit code" in replies[-1]["reply"]
 
@@ -169,8 +200,9 @@ def test_a_changed_account_must_be_proven_again(fresh, converse):
 
 def test_nothing_is_booked_on_an_account_that_is_not_proven(fresh, converse):
     """Even a form that reached its summary proves the account before it books."""
-    session = converse("solidxperts", START, "SX-1002", "{code}", "Marie Curie", "marie@client.fr",
-                       "aide pour une mise en plan")[-1]["session_id"]
+    session = converse(
+        "solidxperts", START, "SX-1002", "{code}", "Marie Curie", "marie@client.fr", "aide pour une mise en plan"
+    )[-1]["session_id"]
     state = fresh.sessions.open("solidxperts", session)
     state.proven = {}  # as if the proof had lapsed
     state.turns.append({"user": "", "assistant": "", "type": "form", "intent": None, "lang": "fr"})

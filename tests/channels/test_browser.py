@@ -1,18 +1,11 @@
 """The widget in a real browser: Playwright driving Debian's Chromium (headless) against the
 demo site served on 127.0.0.1, under the application's own Content-Security-Policy. A missing
 browser is a failure, never a skip (`make test` installs it)."""
+
 import re
 
 import pytest
-from browsing import (
-    ask,
-    fill_the_back_office,
-    open_widget,
-    require_chromium,
-    shot,
-    sign_in,
-    watched_page,
-)
+from browsing import ask, fill_the_back_office, open_widget, require_chromium, shot, sign_in, watched_page
 
 require_chromium()
 
@@ -21,6 +14,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 def test_a_missing_browser_fails_the_browser_tests_and_says_what_to_install(monkeypatch):
     import browsing
+
     monkeypatch.setattr(browsing, "CHROMIUM", "/nonexistent/chromium")
     with pytest.raises(pytest.fail.Exception, match="apt-get install chromium"):
         browsing.require_chromium()
@@ -126,9 +120,13 @@ def test_the_index_page_runs_under_its_own_policy(page, site):
     assert page.problems == []
 
 
-@pytest.mark.parametrize("lang, question, expected", [
-    ("fr", "vous gardez les sauvegardes combien de temps ?", "7 jours"),
-    ("en", "how long are backups kept?", "7 days")])
+@pytest.mark.parametrize(
+    "lang, question, expected",
+    [
+        ("fr", "vous gardez les sauvegardes combien de temps ?", "7 jours"),
+        ("en", "how long are backups kept?", "7 days"),
+    ],
+)
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_demo_pages_buttons_open_the_widget_under_the_pages_policy(browser, site, lang, question, expected, width):
     context = browser.new_context(viewport={"width": width, "height": 860 if width > 800 else 844})

@@ -60,10 +60,22 @@ def test_check_succeeds_on_the_project():
 
 def test_eval_prints_scores_and_failures(tmp_path):
     items = tmp_path / "items.jsonl"
-    items.write_text(json.dumps({"id": "a", "tenant": "exo", "lang": "en", "message": "what is your refund policy?",
-                                 "expect": "answer", "must": [["30"]]}) + "\n"
-                     + json.dumps({"id": "b", "tenant": "exo", "lang": "en", "message": "hello",
-                                   "expect": "fallback", "must": []}) + "\n", encoding="utf-8")
+    items.write_text(
+        json.dumps(
+            {
+                "id": "a",
+                "tenant": "exo",
+                "lang": "en",
+                "message": "what is your refund policy?",
+                "expect": "answer",
+                "must": [["30"]],
+            }
+        )
+        + "\n"
+        + json.dumps({"id": "b", "tenant": "exo", "lang": "en", "message": "hello", "expect": "fallback", "must": []})
+        + "\n",
+        encoding="utf-8",
+    )
     result = run("eval", str(items))
     assert result.exit_code == 0
     assert "by tenant" in result.output and "b: 'hello'" in result.output
@@ -77,16 +89,20 @@ def test_chat_holds_one_conversation():
 
 
 def test_chat_ends_each_reply_with_its_type_and_the_requests_status():
-    result = CliRunner().invoke(cli, ["chat", "--tenant", "exo"],
-                                input="je voudrais un devis\nannuler\nhow long are backups kept?\nquit\n")
+    result = CliRunner().invoke(
+        cli, ["chat", "--tenant", "exo"], input="je voudrais un devis\nannuler\nhow long are backups kept?\nquit\n"
+    )
     assert result.exit_code == 0
     turns = result.output.split("> ")[1:-1]
     assert [turn.splitlines()[-2] for turn in turns] == ["   [form, collecting]", "   [form, cancelled]", "   [answer]"]
-    assert turns[0] == "Avec plaisir, je prépare votre demande de devis. Quel est votre nom ?\n   [form, collecting]\n\n"
+    assert (
+        turns[0] == "Avec plaisir, je prépare votre demande de devis. Quel est votre nom ?\n   [form, collecting]\n\n"
+    )
 
 
 def test_a_command_says_it_trains_the_models_only_when_the_cache_is_stale(bundle, tmp_path, monkeypatch):
     from assistant import bundle as models
+
     fresh = run("ask", "--tenant", "exo", "refund?")  # the bundle fixture left the cache fresh
     assert fresh.exit_code == 0 and fresh.stderr == ""
     monkeypatch.setenv("ASSISTANT_DATA", str(tmp_path))  # an empty cache, read as the bundle (never trained here)
@@ -99,21 +115,27 @@ def test_answering_does_not_import_what_only_submitting_needs():
     """jsonschema is imported by the first request submitted, not by every `assistant ask`."""
     import subprocess
     import sys
+
     code = "import sys, assistant.channels.cli, assistant.core; print('jsonschema' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+        == "False"
+    )
 
 
 def test_check_prints_warnings_but_succeeds(tmp_path, monkeypatch):
     import shutil
 
     from assistant.paths import project_root
+
     for folder in ("knowledge", "intents"):
         shutil.copytree(project_root() / folder, tmp_path / folder)
     path = tmp_path / "knowledge/innovaphone/entries.yml"
     text = path.read_text(encoding="utf-8")
     assert "        Before the rental expires," in text
-    path.write_text(text.replace("        Before the rental expires,", "        Yes, before the rental expires,"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("        Before the rental expires,", "        Yes, before the rental expires,"), encoding="utf-8"
+    )
     monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path))
     result = run("check")
     assert result.exit_code == 0 and "1 warning" in result.output
@@ -123,6 +145,7 @@ def test_check_prints_warnings_but_succeeds(tmp_path, monkeypatch):
 def test_answers_prints_every_answer_filled_in():
     from assistant.data import knowledge
     from assistant.paths import project_root
+
     result = run("answers", "--tenant", "conex", "--lang", "fr")
     assert result.exit_code == 0
     printed = result.output

@@ -1,6 +1,7 @@
 """docs/cli.md's reference is every command's --help as the command line prints it, written by cog:
 it is checked here, so that a command whose help changes without the reference being written again
 (`cog -r docs/cli.md`) fails the tests instead of leaving the documentation behind."""
+
 import io
 from pathlib import Path
 
@@ -18,7 +19,9 @@ def check() -> tuple[int, str]:
     out = io.StringIO()
     cog = Cog()
     cog.set_output(stdout=out, stderr=out)
-    status = cog.main(["cog", "--check", "--diff", "--check-fail-msg", "run .venv/bin/cog -r docs/cli.md", str(REFERENCE)])
+    status = cog.main(
+        ["cog", "--check", "--diff", "--check-fail-msg", "run .venv/bin/cog -r docs/cli.md", str(REFERENCE)]
+    )
     return status, out.getvalue()
 
 
@@ -37,8 +40,11 @@ def changed_option(monkeypatch):
 
 
 def new_subcommand(monkeypatch):
-    monkeypatch.setitem(cli.commands["requests"].commands, "purge",
-                        click.Command("purge", help="Delete the requests older than a year."))
+    monkeypatch.setitem(
+        cli.commands["requests"].commands,
+        "purge",
+        click.Command("purge", help="Delete the requests older than a year."),
+    )
 
 
 @pytest.mark.parametrize("change", [changed_description, changed_option, new_subcommand])

@@ -1,5 +1,6 @@
 """The browser's security headers: every kind of response carries them, pages run only the
 application's own files (no inline script or style), staff responses are never stored or framed."""
+
 from html.parser import HTMLParser
 
 import pytest
@@ -10,8 +11,14 @@ from assistant.settings import Settings
 TOKEN = "headers-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ORIGIN = "https://www.exo.example"
-STAFF_API = ["/api/v1/lookup?q=refund", "/api/v1/requests", "/api/v1/requests/QUO-NOPE", "/api/v1/unanswered",
-             "/api/v1/outbox", "/api/v1/ledger"]
+STAFF_API = [
+    "/api/v1/lookup?q=refund",
+    "/api/v1/requests",
+    "/api/v1/requests/QUO-NOPE",
+    "/api/v1/unanswered",
+    "/api/v1/outbox",
+    "/api/v1/ledger",
+]
 # Every kind of response: (method, path, request options, expected status).
 RESPONSES = {
     "the index": ("GET", "/", {}, 200),
@@ -22,10 +29,18 @@ RESPONSES = {
     "a staff API response": ("GET", "/api/v1/ledger", {"headers": AUTH}, 200),
     "a staff API refusal": ("GET", "/api/v1/outbox", {}, 401),
     "a public API response": ("POST", "/api/v1/chat", {"json": {"tenant": "exo", "message": "bonjour"}}, 200),
-    "a public API response to another origin": ("POST", "/api/v1/chat", {
-        "json": {"tenant": "exo", "message": "hello"}, "headers": {"Origin": ORIGIN}}, 200),
-    "a CORS preflight": ("OPTIONS", "/api/v1/chat", {
-        "headers": {"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}}, 200),
+    "a public API response to another origin": (
+        "POST",
+        "/api/v1/chat",
+        {"json": {"tenant": "exo", "message": "hello"}, "headers": {"Origin": ORIGIN}},
+        200,
+    ),
+    "a CORS preflight": (
+        "OPTIONS",
+        "/api/v1/chat",
+        {"headers": {"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}},
+        200,
+    ),
     "the tenants": ("GET", "/api/v1/tenants", {}, 200),
     "the OpenAPI document": ("GET", "/api/v1/openapi.json", {}, 200),
     "a 404 JSON error": ("GET", "/api/v1/nowhere", {}, 404),
@@ -39,6 +54,7 @@ RESPONSES = {
 def client(bundle, tmp_path_factory):
     from assistant import Assistant
     from assistant.backoffice.store import Store
+
     assistant = Assistant(bundle, Store(tmp_path_factory.mktemp("headers") / "assistant.db"))
     settings = Settings(staff_token=TOKEN, allowed_origins={"exo": [ORIGIN]}, rate_limit="1000 per minute")
     return create_app(settings, assistant=assistant).test_client()

@@ -1,5 +1,6 @@
 """The Mattermost channel: the slash command and the outgoing webhook, behind the token Mattermost
 was given, form-encoded or JSON, answered in the question's language with the source."""
+
 import pytest
 
 from assistant import Source
@@ -19,14 +20,30 @@ def client(fresh):
 
 
 def slash(text, **fields):
-    return {"token": TOKEN, "team_id": "t1", "team_domain": "exo-team", "channel_id": "c1", "user_id": "u1",
-            "user_name": "alice", "command": "/faq", "text": text, "response_url": "http://127.0.0.1:9/unused",
-            **fields}
+    return {
+        "token": TOKEN,
+        "team_id": "t1",
+        "team_domain": "exo-team",
+        "channel_id": "c1",
+        "user_id": "u1",
+        "user_name": "alice",
+        "command": "/faq",
+        "text": text,
+        "response_url": "http://127.0.0.1:9/unused",
+        **fields,
+    }
 
 
 def outgoing(text, trigger="faq", **fields):
-    return {"token": TOKEN, "team_domain": "exo-team", "channel_name": "town-square", "user_name": "alice",
-            "text": text, "trigger_word": trigger, **fields}
+    return {
+        "token": TOKEN,
+        "team_domain": "exo-team",
+        "channel_name": "town-square",
+        "user_name": "alice",
+        "text": text,
+        "trigger_word": trigger,
+        **fields,
+    }
 
 
 def test_the_command_answers_in_french_with_the_source(client):
@@ -52,8 +69,9 @@ def test_the_token_may_come_in_the_authorization_header(client):
 
 
 def test_the_team_chooses_the_tenant(client):
-    body = client.post("/mattermost/command", data=slash("How does Conex sell its software?",
-                                                         team_domain="conex-team")).get_json()
+    body = client.post(
+        "/mattermost/command", data=slash("How does Conex sell its software?", team_domain="conex-team")
+    ).get_json()
     assert "_Conex FAQ — " in body["text"]
 
 
@@ -103,15 +121,18 @@ def test_a_source_is_its_title_in_italics_with_nothing_read_as_markdown():
 
 def test_a_source_with_an_address_is_a_markdown_link_that_its_title_and_address_cannot_break():
     source = Source("f.txt", "s", "q", ODD_TITLE, "https://docs.example/faq?a=1&b=(2) x")
-    assert mattermost.source_text(source) == (r"_[Q&amp;A &lt;beta&gt; \*new\* \_x\_ \[draft\] &#92; \`y\` \~z]"
-                                              "(https://docs.example/faq?a=1&b=%282%29%20x)_")
+    assert mattermost.source_text(source) == (
+        r"_[Q&amp;A &lt;beta&gt; \*new\* \_x\_ \[draft\] &#92; \`y\` \~z]"
+        "(https://docs.example/faq?a=1&b=%282%29%20x)_"
+    )
 
 
 def test_the_command_links_the_source_when_the_document_has_an_address(client, fresh, monkeypatch):
     monkeypatch.setattr(fresh.tenants["exo"], "document_url", "https://docs.example/exo/faq")
     body = client.post("/mattermost/command", data=slash(EXO_EN)).get_json()
     assert body["text"].endswith(
-        "\n\n_[eXo Platform FAQ — Business model &amp; licences — Q2](https://docs.example/exo/faq)_")
+        "\n\n_[eXo Platform FAQ — Business model &amp; licences — Q2](https://docs.example/exo/faq)_"
+    )
 
 
 def test_the_trigger_word_alone_gets_help(client):

@@ -1,4 +1,5 @@
 """The chat's rate limit: limits' fixed windows over the worker-memory:// storage."""
+
 import threading
 import time
 
@@ -33,7 +34,7 @@ def test_the_scheme_names_this_storage():
 def test_a_window_allows_its_amount_then_refuses_until_it_ends(clock):
     limiter, rule = FixedWindowRateLimiter(WorkerMemoryStorage()), parse("3 per minute")
     assert [limiter.hit(rule, "chat", "1.2.3.4") for _ in range(4)] == [True, True, True, False]
-    assert limiter.hit(rule, "chat", "5.6.7.8")   # another address counts apart
+    assert limiter.hit(rule, "chat", "5.6.7.8")  # another address counts apart
     stats = limiter.get_window_stats(rule, "chat", "1.2.3.4")
     assert (stats.remaining, stats.reset_time) == (0, clock.now + 60)
     clock.now += 60

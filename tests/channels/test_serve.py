@@ -1,4 +1,5 @@
 """`assistant serve`: never a fixed staff token, and the token printed only when it is generated."""
+
 import stat
 
 from assistant.channels.serve import announce, staff_token

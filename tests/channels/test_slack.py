@@ -1,6 +1,7 @@
 """The Slack channel: signed requests only, the slash command's Block Kit answer and its buttons, the
 slow path through response_url, and mentions and direct messages answered once each. Slack's Web
 API and response_url are a local fake server: nothing leaves the machine."""
+
 import hashlib
 import json
 import threading
@@ -64,33 +65,55 @@ def fake_slack():
 def client(fresh, fake_slack, monkeypatch):
     for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
         monkeypatch.delenv(var, raising=False)  # slack_sdk would send even 127.0.0.1 through a proxy
-    settings = Settings(slack_signing_secret=SECRET, slack_bot_token=BOT_TOKEN, slack_api_url=fake_slack.url + "/api/",
-                        slack_teams={"TCONEX": "conex"}, default_tenant="exo")
+    settings = Settings(
+        slack_signing_secret=SECRET,
+        slack_bot_token=BOT_TOKEN,
+        slack_api_url=fake_slack.url + "/api/",
+        slack_teams={"TCONEX": "conex"},
+        default_tenant="exo",
+    )
     yield create_app(settings, assistant=fresh).test_client()
     assert chatops.wait_idle()
 
 
 def form_post(client, path, fields, headers=None):
     body = urlencode(fields).encode()
-    return client.post(path, data=body, content_type="application/x-www-form-urlencoded",
-                       headers=signed(body) if headers is None else headers)
+    return client.post(
+        path,
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        headers=signed(body) if headers is None else headers,
+    )
 
 
 def command(client, fake_slack, text, team="TEXO", user="U1"):
-    fields = {"command": "/faq", "text": text, "team_id": team, "user_id": user, "channel_id": "C1",
-              "response_url": fake_slack.url + "/response/1"}
+    fields = {
+        "command": "/faq",
+        "text": text,
+        "team_id": team,
+        "user_id": user,
+        "channel_id": "C1",
+        "response_url": fake_slack.url + "/response/1",
+    }
     return form_post(client, "/slack/commands", fields)
 
 
 def event(client, payload, retry=0):
     body = json.dumps(payload).encode()
-    headers = {**signed(body), **({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {})}
+    headers = {
+        **signed(body),
+        **({"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}),
+    }
     return client.post("/slack/events", data=body, content_type="application/json", headers=headers)
 
 
 def callback(event_id, **fields):
-    return {"type": "event_callback", "team_id": "TEXO", "event_id": event_id,
-            "event": {"user": "U1", "channel": "C9", "ts": f"1700000000.{event_id[-4:]}", **fields}}
+    return {
+        "type": "event_callback",
+        "team_id": "TEXO",
+        "event_id": event_id,
+        "event": {"user": "U1", "channel": "C9", "ts": f"1700000000.{event_id[-4:]}", **fields},
+    }
 
 
 def blocks_of(message):
@@ -98,6 +121,7 @@ def blocks_of(message):
 
 
 # -- the slash command ----------------------------------------------------------------------------
+
 
 def test_a_command_gets_an_ephemeral_answer_with_its_source_and_vote_buttons(client, fake_slack):
     response = command(client, fake_slack, EXO_FR)
@@ -125,6 +149,7 @@ def test_an_english_question_is_answered_in_english(client, fake_slack):
 def test_a_user_keeps_one_conversation_and_the_team_chooses_the_tenant(client, fake_slack, fresh):
     def session(message):
         return blocks_of(message)["actions"]["elements"][0]["value"]
+
     first = command(client, fake_slack, EXO_FR).get_json()
     again = command(client, fake_slack, "What is included in an eXo subscription?").get_json()
     other = command(client, fake_slack, EXO_FR, user="U2").get_json()
@@ -146,11 +171,15 @@ def test_a_slow_reply_is_acknowledged_at_once_and_posted_to_response_url(client,
     def slow(*args, **kwargs):
         time.sleep(0.3)
         return reply(*args, **kwargs)
+
     monkeypatch.setattr(fresh, "reply", slow)
     monkeypatch.setattr(slack, "REPLY_BUDGET", 0.01)
     response = command(client, fake_slack, EXO_FR)
-    assert response.get_json() == {"response_type": "ephemeral", "text": "…",
-                                   "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "…"}}]}
+    assert response.get_json() == {
+        "response_type": "ephemeral",
+        "text": "…",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "…"}}],
+    }
     assert chatops.wait_idle()
     [late] = fake_slack.at("/response/1")
     assert late["body"]["response_type"] == "ephemeral" and "souscription" in late["body"]["text"]
@@ -176,27 +205,35 @@ def test_a_source_with_an_address_is_a_link_that_its_title_and_address_cannot_br
     """Slack reads a link up to its first "|" then up to ">": the address is percent-encoded where
     it holds either (and escaped), the title escaped; Slack's markup has no escape for * or _."""
     source = Source("f.txt", "s", "q", ODD_TITLE, "https://docs.example/faq?a=1&b=(2) x|y>z")
-    assert slack.source_text(source) == ("<https://docs.example/faq?a=1&amp;b=%282%29%20x%7Cy%3Ez"
-                                         "|Q&amp;A &lt;beta&gt; *new* _x_ [draft] | y>")
+    assert slack.source_text(source) == (
+        "<https://docs.example/faq?a=1&amp;b=%282%29%20x%7Cy%3Ez|Q&amp;A &lt;beta&gt; *new* _x_ [draft] | y>"
+    )
 
 
 def test_a_command_links_the_source_when_the_document_has_an_address(client, fake_slack, fresh, monkeypatch):
     monkeypatch.setattr(fresh.tenants["exo"], "document_url", "https://docs.example/exo/faq")
     message = command(client, fake_slack, "What is included in an eXo subscription?").get_json()
-    assert blocks_of(message)["context"]["elements"][0]["text"] == \
-        "<https://docs.example/exo/faq|eXo Platform FAQ — Business model &amp; licences — Q2>"
+    assert (
+        blocks_of(message)["context"]["elements"][0]["text"]
+        == "<https://docs.example/exo/faq|eXo Platform FAQ — Business model &amp; licences — Q2>"
+    )
 
 
 # -- signatures -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["/slack/commands", "/slack/interactions", "/slack/events"])
-@pytest.mark.parametrize("headers", [
-    {},                                                                      # unsigned
-    signed(b"text=something+else"),                                          # signed, another body
-    signed(b"", secret="not-the-secret"),                                    # forged
-    signed(b"", timestamp=int(time.time()) - 6 * 60),                        # stale: over 5 minutes old
-    {"X-Slack-Request-Timestamp": "yesterday", "X-Slack-Signature": "v0=00"},  # malformed
-], ids=["unsigned", "other-body", "forged", "stale", "malformed"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # unsigned
+        signed(b"text=something+else"),  # signed, another body
+        signed(b"", secret="not-the-secret"),  # forged
+        signed(b"", timestamp=int(time.time()) - 6 * 60),  # stale: over 5 minutes old
+        {"X-Slack-Request-Timestamp": "yesterday", "X-Slack-Signature": "v0=00"},  # malformed
+    ],
+    ids=["unsigned", "other-body", "forged", "stale", "malformed"],
+)
 def test_requests_not_signed_by_slack_are_refused(client, path, headers, caplog):
     response = client.post(path, data=b"", content_type="application/x-www-form-urlencoded", headers=headers)
     assert response.status_code == 401
@@ -206,17 +243,27 @@ def test_requests_not_signed_by_slack_are_refused(client, path, headers, caplog)
 
 def test_a_signature_made_a_minute_ago_is_accepted(client, fake_slack):
     body = urlencode({"command": "/faq", "text": EXO_FR, "team_id": "TEXO", "user_id": "U1"}).encode()
-    response = client.post("/slack/commands", data=body, content_type="application/x-www-form-urlencoded",
-                           headers=signed(body, timestamp=int(time.time()) - 60))
+    response = client.post(
+        "/slack/commands",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        headers=signed(body, timestamp=int(time.time()) - 60),
+    )
     assert response.status_code == 200
 
 
 # -- the vote buttons ------------------------------------------------------------------------------
 
+
 def click(client, fake_slack, action_id, session, **extra):
-    payload = {"type": "block_actions", "user": {"id": "U1"}, "team": {"id": "TEXO"},
-               "response_url": fake_slack.url + "/response/vote",
-               "actions": [{"action_id": action_id, "block_id": "feedback", "value": session}], **extra}
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U1"},
+        "team": {"id": "TEXO"},
+        "response_url": fake_slack.url + "/response/vote",
+        "actions": [{"action_id": action_id, "block_id": "feedback", "value": session}],
+        **extra,
+    }
     return form_post(client, "/slack/interactions", {"payload": json.dumps(payload)})
 
 
@@ -225,8 +272,11 @@ def test_a_vote_is_stored_and_acknowledged(client, fake_slack, fresh, action_id,
     session = blocks_of(command(client, fake_slack, EXO_FR).get_json())["actions"]["elements"][0]["value"]
     response = click(client, fake_slack, action_id, session)
     assert response.status_code == 200
-    assert response.get_json() == {"response_type": "ephemeral", "replace_original": False,
-                                   "text": "Merci pour votre avis !"}
+    assert response.get_json() == {
+        "response_type": "ephemeral",
+        "replace_original": False,
+        "text": "Merci pour votre avis !",
+    }
     [vote] = fresh.store.rows("feedback")
     assert (vote["session_id"], vote["helpful"], vote["message"]) == (session, helpful, EXO_FR)
     assert chatops.wait_idle()
@@ -236,8 +286,9 @@ def test_a_vote_is_stored_and_acknowledged(client, fake_slack, fresh, action_id,
 def test_a_vote_on_a_posted_message_replaces_its_buttons_by_the_thanks(client, fake_slack):
     session = blocks_of(command(client, fake_slack, "What is included in an eXo subscription?").get_json())
     original = [session["section"], session["context"], session["actions"]]
-    response = click(client, fake_slack, "feedback_helpful", session["actions"]["elements"][0]["value"],
-                     message={"blocks": original})
+    response = click(
+        client, fake_slack, "feedback_helpful", session["actions"]["elements"][0]["value"], message={"blocks": original}
+    )
     ack = response.get_json()
     assert ack["replace_original"] is True
     assert [b["type"] for b in ack["blocks"]] == ["section", "context", "context"]
@@ -251,6 +302,7 @@ def test_a_vote_for_an_unknown_conversation_is_not_stored(client, fake_slack, fr
 
 
 # -- the Events API --------------------------------------------------------------------------------
+
 
 def test_the_url_verification_returns_the_challenge(client):
     response = event(client, {"type": "url_verification", "token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV"})
@@ -294,12 +346,16 @@ def test_a_mention_in_a_direct_message_is_answered_once(client, fake_slack):
     assert len(fake_slack.at("/api/chat.postMessage")) == 1
 
 
-@pytest.mark.parametrize("fields", [
-    {"type": "message", "channel_type": "im", "bot_id": "B1", "text": EXO_FR},
-    {"type": "message", "channel_type": "im", "subtype": "bot_message", "text": EXO_FR},
-    {"type": "message", "channel_type": "im", "subtype": "message_changed", "message": {"text": EXO_FR}},
-    {"type": "message", "channel_type": "channel", "text": EXO_FR},   # a channel message, not addressed to us
-], ids=["bot_id", "bot_message", "message_changed", "channel"])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"type": "message", "channel_type": "im", "bot_id": "B1", "text": EXO_FR},
+        {"type": "message", "channel_type": "im", "subtype": "bot_message", "text": EXO_FR},
+        {"type": "message", "channel_type": "im", "subtype": "message_changed", "message": {"text": EXO_FR}},
+        {"type": "message", "channel_type": "channel", "text": EXO_FR},  # a channel message, not addressed to us
+    ],
+    ids=["bot_id", "bot_message", "message_changed", "channel"],
+)
 def test_bot_messages_edits_and_other_channels_are_ignored(client, fake_slack, fields):
     assert event(client, callback("Ev0006", **fields)).status_code == 200
     assert chatops.wait_idle()
@@ -307,6 +363,7 @@ def test_bot_messages_edits_and_other_channels_are_ignored(client, fake_slack, f
 
 
 # -- conversations that belong to their Slack user -------------------------------------------------
+
 
 def test_a_users_conversation_id_is_keyed_by_the_servers_secret(client, fake_slack, fresh):
     """Nobody computes a Slack user's conversation id from the public team and user ids: it is an
@@ -323,9 +380,10 @@ def test_the_public_chat_cannot_reach_a_slack_users_form(client, fake_slack, fre
     command(client, fake_slack, "je voudrais un devis")
     assert chatops.wait_idle()
     [session] = [row["id"] for row in fresh.store.rows("sessions")]
-    for path, body in (("/api/v1/chat", {"tenant": "exo", "message": "my email is actually evil@example.com",
-                                         "session_id": session}),
-                       ("/api/v1/feedback", {"session_id": session, "helpful": False})):
+    for path, body in (
+        ("/api/v1/chat", {"tenant": "exo", "message": "my email is actually evil@example.com", "session_id": session}),
+        ("/api/v1/feedback", {"session_id": session, "helpful": False}),
+    ):
         response = client.post(path, json=body)
         assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_session_id"
     assert fresh.sessions.open("exo", session, keyed=True).form["slots"] == {}
@@ -333,27 +391,38 @@ def test_the_public_chat_cannot_reach_a_slack_users_form(client, fake_slack, fre
 
 def test_a_vote_counts_only_on_ones_own_conversation(client, fake_slack, fresh):
     session = blocks_of(command(client, fake_slack, EXO_FR).get_json())["actions"]["elements"][0]["value"]
-    payload = {"type": "block_actions", "user": {"id": "U2"}, "team": {"id": "TEXO"},
-               "actions": [{"action_id": "feedback_unhelpful", "block_id": "feedback", "value": session}]}
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U2"},
+        "team": {"id": "TEXO"},
+        "actions": [{"action_id": "feedback_unhelpful", "block_id": "feedback", "value": session}],
+    }
     response = form_post(client, "/slack/interactions", {"payload": json.dumps(payload)})
     assert "not recorded" in response.get_json()["text"] and fresh.store.rows("feedback") == []
 
 
 # -- each signed request once ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("path, fields", [
-    ("/slack/commands", {"command": "/faq", "text": "hello", "team_id": "TEXO", "user_id": "U1"}),
-    ("/slack/interactions", {"payload": json.dumps({"type": "block_actions", "actions": []})}),
-])
+
+@pytest.mark.parametrize(
+    "path, fields",
+    [
+        ("/slack/commands", {"command": "/faq", "text": "hello", "team_id": "TEXO", "user_id": "U1"}),
+        ("/slack/interactions", {"payload": json.dumps({"type": "block_actions", "actions": []})}),
+    ],
+)
 def test_a_retry_header_does_not_reopen_a_signed_request_outside_the_events_api(client, path, fields):
     """X-Slack-Retry-Num is not covered by the signature: anyone replaying a captured request can add
     it. Outside the Events API it changes nothing."""
     body = urlencode(fields).encode()
     headers = signed(body)
-    assert client.post(path, data=body, content_type="application/x-www-form-urlencoded",
-                       headers=headers).status_code == 200
-    again = client.post(path, data=body, content_type="application/x-www-form-urlencoded",
-                        headers={**headers, "X-Slack-Retry-Num": "1"})
+    assert (
+        client.post(path, data=body, content_type="application/x-www-form-urlencoded", headers=headers).status_code
+        == 200
+    )
+    again = client.post(
+        path, data=body, content_type="application/x-www-form-urlencoded", headers={**headers, "X-Slack-Retry-Num": "1"}
+    )
     assert again.status_code == 401 and again.get_json()["error"]["code"] == "replayed_request"
 
 
@@ -362,7 +431,9 @@ def test_a_replayed_event_with_a_retry_header_is_answered_once(client, fake_slac
     body = json.dumps(payload).encode()
     headers = signed(body)
     for extra in ({}, {"X-Slack-Retry-Num": "1"}, {"X-Slack-Retry-Num": "2"}):
-        response = client.post("/slack/events", data=body, content_type="application/json", headers={**headers, **extra})
+        response = client.post(
+            "/slack/events", data=body, content_type="application/json", headers={**headers, **extra}
+        )
         assert response.status_code == 200
     assert chatops.wait_idle()
     assert len(fake_slack.at("/api/chat.postMessage")) == 1

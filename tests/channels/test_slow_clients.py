@@ -6,6 +6,7 @@ Thirty clients that send a chat request one byte a second hold every gunicorn wo
 it directly, and the health check gets no answer; through nginx, which reads requests whole before
 passing them on, it answers at once. Latencies are printed (pytest -s), never asserted. A missing
 nginx is a failure, never a skip: `make test` installs it first (.ci/apt)."""
+
 import http.client
 import json
 import sys
@@ -20,18 +21,25 @@ from server import get_health, start_server, stop_server  # noqa: E402
 from slow_clients import NGINX, SlowClients, health_latency, start_nginx, stop_nginx  # noqa: E402
 
 if not Path(NGINX).exists():
-    pytest.fail(f"the slow-client tests need nginx at {NGINX}: run make test (it installs Debian's nginx), "
-                "or apt-get install nginx", pytrace=False)
+    pytest.fail(
+        f"the slow-client tests need nginx at {NGINX}: run make test (it installs Debian's nginx), "
+        "or apt-get install nginx",
+        pytrace=False,
+    )
 
 SLOW_CLIENTS = 30
-APP_RATE_LIMIT = 3   # a minute, per visitor (and per worker: the default storage counts per worker)
+APP_RATE_LIMIT = 3  # a minute, per visitor (and per worker: the default storage counts per worker)
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory, assistant):  # assistant: the model cache built before gunicorn reads it
     folder = tmp_path_factory.mktemp("slow-clients")
-    gunicorn, _ = start_server(2, str(folder), ready=get_health, settings={
-        "ASSISTANT_TRUSTED_PROXIES": "1", "ASSISTANT_RATE_LIMIT": f"{APP_RATE_LIMIT} per minute"})
+    gunicorn, _ = start_server(
+        2,
+        str(folder),
+        ready=get_health,
+        settings={"ASSISTANT_TRUSTED_PROXIES": "1", "ASSISTANT_RATE_LIMIT": f"{APP_RATE_LIMIT} per minute"},
+    )
     try:
         nginx = start_nginx(folder, gunicorn.port)
         try:
@@ -52,8 +60,10 @@ def test_through_nginx_the_health_check_answers_while_slow_clients_hold_connecti
     with SlowClients(nginx.port, SLOW_CLIENTS) as clients:
         settle()
         latency = health_latency(nginx.port, timeout=10)
-        print(f"\nhealth through nginx with {SLOW_CLIENTS} slow clients: "
-              + (f"{latency * 1000:.1f} ms" if latency is not None else "no answer in 10 s"))
+        print(
+            f"\nhealth through nginx with {SLOW_CLIENTS} slow clients: "
+            + (f"{latency * 1000:.1f} ms" if latency is not None else "no answer in 10 s")
+        )
         assert latency is not None
         assert clients.answered() == []  # they were still being held, not turned away
 
@@ -63,8 +73,10 @@ def test_straight_to_gunicorn_the_same_slow_clients_block_the_health_check(serve
     with SlowClients(gunicorn.port, SLOW_CLIENTS):
         settle()
         latency = health_latency(gunicorn.port, timeout=3)
-        print(f"\nhealth straight to gunicorn with {SLOW_CLIENTS} slow clients: "
-              + (f"{latency * 1000:.1f} ms" if latency is not None else "no answer in 3 s"))
+        print(
+            f"\nhealth straight to gunicorn with {SLOW_CLIENTS} slow clients: "
+            + (f"{latency * 1000:.1f} ms" if latency is not None else "no answer in 3 s")
+        )
         assert latency is None
     assert health_latency(gunicorn.port, timeout=30) is not None  # once they left, the workers answer
 
@@ -73,8 +85,12 @@ def chat(port: int, source: str, forwarded_for: str) -> tuple[int, dict]:
     """A chat request to ``port`` from the loopback address ``source``, with a forged X-Forwarded-For."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
     try:
-        connection.request("POST", "/api/v1/chat", json.dumps({"tenant": "exo", "message": "bonjour"}),
-                           {"Content-Type": "application/json", "X-Forwarded-For": forwarded_for})
+        connection.request(
+            "POST",
+            "/api/v1/chat",
+            json.dumps({"tenant": "exo", "message": "bonjour"}),
+            {"Content-Type": "application/json", "X-Forwarded-For": forwarded_for},
+        )
         response = connection.getresponse()
         return response.status, json.loads(response.read())
     finally:

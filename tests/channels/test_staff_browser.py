@@ -1,6 +1,7 @@
 """The staff page in Chromium with data in every table: the tables fit their box at a desktop's width
 and the page never scrolls sideways on a phone, "Copy answer" stays where it is, and a source is
 shown by its title, linked only to a web address (screenshots of every tab in tests/output/)."""
+
 import json
 
 import pytest
@@ -10,8 +11,12 @@ require_chromium()
 
 from playwright.sync_api import expect  # noqa: E402
 
-TABS = {"unanswered": "#view-unanswered tbody tr", "requests": "#view-requests tbody tr",
-        "outbox": "#view-outbox .mail", "ledger": "#view-ledger tbody tr"}
+TABS = {
+    "unanswered": "#view-unanswered tbody tr",
+    "requests": "#view-requests tbody tr",
+    "outbox": "#view-outbox .mail",
+    "ledger": "#view-ledger tbody tr",
+}
 LAST_COLUMN_INSIDE = """wrap => {
   const box = wrap.getBoundingClientRect(), last = wrap.querySelector("thead th:last-child").getBoundingClientRect();
   return wrap.scrollWidth <= wrap.clientWidth && last.right <= box.right + 0.5;
@@ -25,12 +30,15 @@ def staff(browser, site, served):
     contexts = []
 
     def open_at(width):
-        context = browser.new_context(viewport={"width": width, "height": 860 if width > 800 else 844},
-                                      permissions=["clipboard-read", "clipboard-write"])
+        context = browser.new_context(
+            viewport={"width": width, "height": 860 if width > 800 else 844},
+            permissions=["clipboard-read", "clipboard-write"],
+        )
         contexts.append(context)
         page = watched_page(context)
         sign_in(page, site)
         return page
+
     yield open_at
     for context in contexts:
         context.close()
@@ -102,15 +110,35 @@ def test_copy_answer_stays_in_place(staff):
 
 def test_a_lookup_source_is_shown_by_its_title_and_linked_only_to_a_web_address(staff):
     def row(id, source):
-        return {"tenant": "exo", "id": id, "topic": "hosting", "score": 0.9, "source": source,
-                "question": {"fr": "Sauvegardes ?", "en": "Backups?"}, "answer": {"fr": "Chaque jour.", "en": "Daily."}}
-    rows = [row("backups", {"document": "000.txt", "section": "Hébergement", "question": "5.",
-                            "title": "eXo Platform FAQ — Hosting — Q5", "url": "https://www.exoplatform.com/faq"}),
-            row("policy", {"document": "001.txt", "title": "eXo Platform FAQ — Policy — Q3", "url": "javascript:alert(1)"}),
-            row("support", {"document": "002.txt", "section": "Support", "question": "1. Le support ?"})]
+        return {
+            "tenant": "exo",
+            "id": id,
+            "topic": "hosting",
+            "score": 0.9,
+            "source": source,
+            "question": {"fr": "Sauvegardes ?", "en": "Backups?"},
+            "answer": {"fr": "Chaque jour.", "en": "Daily."},
+        }
+
+    rows = [
+        row(
+            "backups",
+            {
+                "document": "000.txt",
+                "section": "Hébergement",
+                "question": "5.",
+                "title": "eXo Platform FAQ — Hosting — Q5",
+                "url": "https://www.exoplatform.com/faq",
+            },
+        ),
+        row("policy", {"document": "001.txt", "title": "eXo Platform FAQ — Policy — Q3", "url": "javascript:alert(1)"}),
+        row("support", {"document": "002.txt", "section": "Support", "question": "1. Le support ?"}),
+    ]
     page = staff(1280)
-    page.route("**/api/v1/lookup?*", lambda route: route.fulfill(status=200, content_type="application/json",
-                                                                  body=json.dumps(rows)))
+    page.route(
+        "**/api/v1/lookup?*",
+        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(rows)),
+    )
     look_up(page, "sauvegardes")
     sources = page.locator(".staff-result .source")
     expect(sources).to_have_count(3)

@@ -2,6 +2,7 @@
 (the vote row and the suggestions under the latest reply only), the demo pages' example questions,
 sources shown by their title and linked only to a web address, and every state of the widget at a
 desktop's and a phone's width in both languages (screenshots in tests/output/)."""
+
 import json
 
 import pytest
@@ -12,20 +13,38 @@ require_chromium()
 from playwright.sync_api import expect  # noqa: E402
 
 QUESTIONS = {  # per language: an answer with sources and suggestions, another answer, a fallback, a form
-    "fr": ["vous gardez les sauvegardes combien de temps ?", "combien de temps dure l'essai ?",
-           "il va faire beau demain à Paris ?", "je voudrais un devis", "Karim Benali"],
-    "en": ["how long are backups kept?", "how long is the trial period?",
-           "what's a good lasagna recipe?", "I'd like a quote", "Karim Benali"],
+    "fr": [
+        "vous gardez les sauvegardes combien de temps ?",
+        "combien de temps dure l'essai ?",
+        "il va faire beau demain à Paris ?",
+        "je voudrais un devis",
+        "Karim Benali",
+    ],
+    "en": [
+        "how long are backups kept?",
+        "how long is the trial period?",
+        "what's a good lasagna recipe?",
+        "I'd like a quote",
+        "Karim Benali",
+    ],
 }
 CLARIFY = {  # a clarification, as the assistant words it (the models decide when one is asked)
-    "fr": {"message": "payer", "lang": "fr", "type": "clarify", "reply":
-           "Je veux être sûr de bien vous répondre. Parlez-vous de l'une de ces questions ? Comment payer un devis "
-           "ou une facture en cours ? / Quels moyens de paiement acceptez-vous ?",
-           "suggestions": ["Comment payer un devis ou une facture en cours ?", "Quels moyens de paiement acceptez-vous ?"]},
-    "en": {"message": "pay", "lang": "en", "type": "clarify", "reply":
-           "I want to make sure I answer the right question. Do you mean one of these? How do I pay a quote or an "
-           "open invoice? / Which payment methods do you accept?",
-           "suggestions": ["How do I pay a quote or an open invoice?", "Which payment methods do you accept?"]},
+    "fr": {
+        "message": "payer",
+        "lang": "fr",
+        "type": "clarify",
+        "reply": "Je veux être sûr de bien vous répondre. Parlez-vous de l'une de ces questions ? Comment payer un devis "
+        "ou une facture en cours ? / Quels moyens de paiement acceptez-vous ?",
+        "suggestions": ["Comment payer un devis ou une facture en cours ?", "Quels moyens de paiement acceptez-vous ?"],
+    },
+    "en": {
+        "message": "pay",
+        "lang": "en",
+        "type": "clarify",
+        "reply": "I want to make sure I answer the right question. Do you mean one of these? How do I pay a quote or an "
+        "open invoice? / Which payment methods do you accept?",
+        "suggestions": ["How do I pay a quote or an open invoice?", "Which payment methods do you accept?"],
+    },
 }
 
 
@@ -38,9 +57,17 @@ def canned(page, *replies):
         reply = by_message.get(sent.get("message"))
         if reply is None:
             return route.continue_()
-        body = {"session_id": sent.get("session_id") or "", "intent": None, "confidence": 0.9, "action": None,
-                "suggestions": [], "sources": [], **{k: v for k, v in reply.items() if k != "message"}}
+        body = {
+            "session_id": sent.get("session_id") or "",
+            "intent": None,
+            "confidence": 0.9,
+            "action": None,
+            "suggestions": [],
+            "sources": [],
+            **{k: v for k, v in reply.items() if k != "message"},
+        }
         route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
     page.route("**/api/v1/chat", handle)
 
 
@@ -117,14 +144,32 @@ def test_a_demo_pages_example_question_asks_the_widget(browser, site, width):
 
 def test_a_source_is_shown_by_its_title_and_linked_only_to_a_web_address(page, site):
     sources = [
-        {"document": "000_73c03afdea15b033.txt", "section": "Hébergement", "question": "5. Sauvegardes ?",
-         "title": "eXo Platform FAQ — Hosting — Q5", "url": "https://www.exoplatform.com/faq#hosting"},
-        {"document": "001.txt", "section": "Règlement", "question": "3. Remboursement ?",
-         "title": "eXo Platform FAQ — Policy — Q3", "url": "javascript:alert(1)"},
+        {
+            "document": "000_73c03afdea15b033.txt",
+            "section": "Hébergement",
+            "question": "5. Sauvegardes ?",
+            "title": "eXo Platform FAQ — Hosting — Q5",
+            "url": "https://www.exoplatform.com/faq#hosting",
+        },
+        {
+            "document": "001.txt",
+            "section": "Règlement",
+            "question": "3. Remboursement ?",
+            "title": "eXo Platform FAQ — Policy — Q3",
+            "url": "javascript:alert(1)",
+        },
         {"document": "002.txt", "section": "Support", "question": "1. Le support ?"},  # before titles existed
     ]
-    canned(page, {"message": "sauvegardes", "lang": "en", "type": "answer", "reply": "We back up every day.",
-                  "sources": sources})
+    canned(
+        page,
+        {
+            "message": "sauvegardes",
+            "lang": "en",
+            "type": "answer",
+            "reply": "We back up every day.",
+            "sources": sources,
+        },
+    )
     open_widget(page, f"{site}/demo/exo")
     ask(page, "sauvegardes")
     box = page.locator(".asst-sources").last

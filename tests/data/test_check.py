@@ -1,4 +1,5 @@
 """`assistant check` on the project, and on broken copies of it: each problem names file and line."""
+
 import shutil
 
 import pytest
@@ -35,8 +36,10 @@ def test_a_phrase_under_two_intents_names_both_places(project):
     nlu = project / "intents/exo/en/nlu.yml"
     lines = nlu.read_text(encoding="utf-8").splitlines()
     first_phrase = next(line.strip() for line in lines if line.strip().startswith("- ") and "intent:" not in line)
-    nlu.write_text(nlu.read_text(encoding="utf-8") + f"- intent: trial_length\n  examples: |\n    {first_phrase}\n",
-                   encoding="utf-8")
+    nlu.write_text(
+        nlu.read_text(encoding="utf-8") + f"- intent: trial_length\n  examples: |\n    {first_phrase}\n",
+        encoding="utf-8",
+    )
     problems = messages(project)
     assert any("is also under" in p and p.startswith("intents/exo/en/nlu.yml:") for p in problems)
 
@@ -65,8 +68,9 @@ def test_an_unknown_fact_and_a_dangling_reference_are_reported(project):
 
 def test_an_intent_that_answers_nothing_is_reported(project):
     path = project / "intents/conex/fr/buying.yml"
-    path.write_text(path.read_text(encoding="utf-8") + "- intent: nowhere\n  examples: |\n    - une phrase\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "- intent: nowhere\n  examples: |\n    - une phrase\n", encoding="utf-8"
+    )
     assert any("intent 'nowhere' answers nothing" in p for p in messages(project))
 
 
@@ -91,15 +95,20 @@ def test_a_cited_question_without_its_translation_is_reported_at_each_entry_citi
     problems = [p for p in messages(project) if "source.question" in p]
     assert {p.split(": ", 1)[1] for p in problems} == {
         f"{entry}: source.question '5. Quelle est votre politique de sauvegarde?' has no translation in en in "
-        f"knowledge/exo/sources.yml" for entry in ("backup_policy", "maintenance_downtime")}
+        f"knowledge/exo/sources.yml"
+        for entry in ("backup_policy", "maintenance_downtime")
+    }
     assert all(p.startswith("knowledge/exo/entries.yml:") for p in problems)
 
 
 def test_a_cited_section_without_its_translation_is_reported(project):
     edit(project / "knowledge/conex/sources.yml", "    en: Source code\n", "")
     problems = messages(project)
-    assert any(p.startswith("knowledge/conex/") and
-               "source_code_licence: source.section 'Code source' has no translation in en" in p for p in problems)
+    assert any(
+        p.startswith("knowledge/conex/")
+        and "source_code_licence: source.section 'Code source' has no translation in en" in p
+        for p in problems
+    )
 
 
 def test_the_document_needs_a_title_in_each_language_and_a_web_address_if_any(project):
@@ -108,10 +117,12 @@ def test_the_document_needs_a_title_in_each_language_and_a_web_address_if_any(pr
     edit(tenant, "document_url: null", "document_url: javascript:alert(1)")
     assert [p for p in messages(project) if "document_" in p] == [
         "knowledge/exo/tenant.yml:1: document_title: no title in en",
-        "knowledge/exo/tenant.yml:1: document_url: 'javascript:alert(1)' is not an http or https address"]
+        "knowledge/exo/tenant.yml:1: document_url: 'javascript:alert(1)' is not an http or https address",
+    ]
     edit(tenant, "document_url: javascript:alert(1)", "document_url: https://docs.example/exo/faq")
     assert [p for p in messages(project) if "document_" in p] == [
-        "knowledge/exo/tenant.yml:1: document_title: no title in en"]
+        "knowledge/exo/tenant.yml:1: document_title: no title in en"
+    ]
 
 
 def test_a_misspelt_field_of_the_translations_is_a_schema_violation(project):
@@ -122,10 +133,16 @@ def test_a_misspelt_field_of_the_translations_is_a_schema_violation(project):
 
 def test_an_answer_opening_with_a_bare_yes_or_no_is_a_warning_not_an_error(project):
     path = project / "knowledge/anvaigo/entries.yml"
-    edit(path, "        La présentation en ligne d'un produit Anvaigo est gratuite.",
-         "        Oui, la présentation en ligne d'un produit Anvaigo est gratuite.")
-    edit(path, "        An online presentation of an Anvaigo product is free.",
-         "        Yes: an online presentation of an Anvaigo product is free.")
+    edit(
+        path,
+        "        La présentation en ligne d'un produit Anvaigo est gratuite.",
+        "        Oui, la présentation en ligne d'un produit Anvaigo est gratuite.",
+    )
+    edit(
+        path,
+        "        An online presentation of an Anvaigo product is free.",
+        "        Yes: an online presentation of an Anvaigo product is free.",
+    )
     edit(path, "        Anvaigo training is billed,", "        No. Anvaigo training is billed,")
     assert messages(project) == []  # the data stays valid
     warnings = [str(w) for w in check_warnings(project)]
@@ -135,16 +152,19 @@ def test_an_answer_opening_with_a_bare_yes_or_no_is_a_warning_not_an_error(proje
     assert any("billed_training: the en answer opens with 'no'" in w for w in warnings)
 
 
-@pytest.mark.parametrize("text, lang, opener", [
-    ("Oui, il faut des licences supplémentaires.", "fr", "oui"),
-    ("« Non » : nous ne remboursons pas.", "fr", "non"),
-    ("Bien sûr ! Votez sur notre portail.", "fr", "bien sûr"),
-    ("Of course! Vote on our portal.", "en", "of course"),
-    ("Nonetheless, we reply within 2 hours.", "en", None),
-    ("Nous ne remboursons pas les achats.", "fr", None),
-    ("Notre support premium fonctionne 24h/24.", "fr", None),
-    ("Yes", "fr", None),  # each language has its own words
-])
+@pytest.mark.parametrize(
+    "text, lang, opener",
+    [
+        ("Oui, il faut des licences supplémentaires.", "fr", "oui"),
+        ("« Non » : nous ne remboursons pas.", "fr", "non"),
+        ("Bien sûr ! Votez sur notre portail.", "fr", "bien sûr"),
+        ("Of course! Vote on our portal.", "en", "of course"),
+        ("Nonetheless, we reply within 2 hours.", "en", None),
+        ("Nous ne remboursons pas les achats.", "fr", None),
+        ("Notre support premium fonctionne 24h/24.", "fr", None),
+        ("Yes", "fr", None),  # each language has its own words
+    ],
+)
 def test_a_bare_answer_is_read_by_the_languages_words(text, lang, opener):
     assert bare_answer(text, lang) == opener
 
@@ -156,14 +176,21 @@ def test_a_topic_without_a_name_in_a_language_is_reported(project):
 
 def test_a_validator_the_data_names_is_registered_and_given_its_parameters(project):
     tenant = project / "knowledge/conex/tenant.yml"
-    edit(tenant, "{validator: reserved_value, slot: currency, value: DZD, country: algeria,",
-         "{validator: reserved_valu, slot: currency, value: DZD, country: algeria,")
+    edit(
+        tenant,
+        "{validator: reserved_value, slot: currency, value: DZD, country: algeria,",
+        "{validator: reserved_valu, slot: currency, value: DZD, country: algeria,",
+    )
     [problem] = [p for p in messages(project) if "validator" in p]
     assert problem.startswith("knowledge/conex/tenant.yml:1: forms: quote: no validator 'reserved_valu'")
-    edit(tenant, "{validator: reserved_valu, slot: currency, value: DZD, country: algeria,",
-         "{validator: reserved_value, slot: currency, value: DZD,")
+    edit(
+        tenant,
+        "{validator: reserved_valu, slot: currency, value: DZD, country: algeria,",
+        "{validator: reserved_value, slot: currency, value: DZD,",
+    )
     assert [p for p in messages(project) if "validator" in p] == [
-        "knowledge/conex/tenant.yml:1: forms: quote: validator reserved_value needs parameter 'country'"]
+        "knowledge/conex/tenant.yml:1: forms: quote: validator reserved_value needs parameter 'country'"
+    ]
 
 
 def test_a_tenant_action_is_the_intent_of_a_form(project):

@@ -1,14 +1,24 @@
 """Sources people can read: a reply names its source by the document's title, the section and the
 question's number, in the reply's language, with the document's address when it has one."""
+
 import pytest
 
 from assistant.data.citations import question_number, source_of
 
-BACKUPS_EN = {"document": "000_73c03afdea15b033.txt", "section": "Hosting", "question": "5. What is your backup policy?",
-              "title": "eXo Platform FAQ — Hosting — Q5", "url": None}
-BACKUPS_FR = {"document": "000_73c03afdea15b033.txt", "section": "Hébergement",
-              "question": "5. Quelle est votre politique de sauvegarde?",
-              "title": "FAQ d'eXo Platform — Hébergement — Q5", "url": None}
+BACKUPS_EN = {
+    "document": "000_73c03afdea15b033.txt",
+    "section": "Hosting",
+    "question": "5. What is your backup policy?",
+    "title": "eXo Platform FAQ — Hosting — Q5",
+    "url": None,
+}
+BACKUPS_FR = {
+    "document": "000_73c03afdea15b033.txt",
+    "section": "Hébergement",
+    "question": "5. Quelle est votre politique de sauvegarde?",
+    "title": "FAQ d'eXo Platform — Hébergement — Q5",
+    "url": None,
+}
 
 
 def test_an_english_reply_names_its_source_in_english(ask):
@@ -27,13 +37,16 @@ def test_a_document_with_an_address_gives_it(assistant, ask, monkeypatch):
     assert source == {**BACKUPS_EN, "url": "https://docs.example/exo/faq"}
 
 
-@pytest.mark.parametrize("question, number", [
-    ("5. Quelle est votre politique de sauvegarde?", "5"),
-    ("10. Quel est le volume de données que je peux utiliser?", "10"),
-    ("6. et 7. Y-a-t-il des remises accordées aux organisations caritatives / aux institutions éducatives?", "6–7"),
-    ("Le PPI est une formule de support à tarif fixe…", None),
-    ("Pour les points 1, 2 et 4, ces questions doivent être peu nombreuses", None),
-])
+@pytest.mark.parametrize(
+    "question, number",
+    [
+        ("5. Quelle est votre politique de sauvegarde?", "5"),
+        ("10. Quel est le volume de données que je peux utiliser?", "10"),
+        ("6. et 7. Y-a-t-il des remises accordées aux organisations caritatives / aux institutions éducatives?", "6–7"),
+        ("Le PPI est une formule de support à tarif fixe…", None),
+        ("Pour les points 1, 2 et 4, ces questions doivent être peu nombreuses", None),
+    ],
+)
 def test_the_number_is_the_one_the_seed_gives_its_question(question, number):
     assert question_number(question) == number
 

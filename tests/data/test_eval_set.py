@@ -1,4 +1,5 @@
 """The evaluation sets are large, varied and distinct from the training phrases."""
+
 from pathlib import Path
 
 import pytest
@@ -39,4 +40,6 @@ def test_judge_requires_type_language_and_evidence():
     assert not judge(item, {**reply, "lang": "en"})[0]
     assert not judge(item, {**reply, "reply": "Remboursé pendant 15 jours."})[0]
     assert judge({"lang": "en", "expect": "form:quote"}, {"lang": "en", "type": "form", "action": {"name": "quote"}})[0]
-    assert not judge({"lang": "en", "expect": "form:demo"}, {"lang": "en", "type": "form", "action": {"name": "quote"}})[0]
+    assert not judge(
+        {"lang": "en", "expect": "form:demo"}, {"lang": "en", "type": "form", "action": {"name": "quote"}}
+    )[0]

@@ -1,4 +1,5 @@
 """What visitors get: the right vendor's facts, computed cases, actions and honest fallbacks."""
+
 import pytest
 
 from assistant.staff import lookup
@@ -9,12 +10,15 @@ def folded(reply):
     return fold(reply["reply"])
 
 
-@pytest.mark.parametrize("message, lang, expected", [
-    ("j'ai 8 sièges, combien d'appels de grâce ?", "fr", "2 appels"),
-    ("on a huit sieges actifs, on a droit a combien d'appels de grace", "fr", "2 appels"),
-    ("we have 20 seats, how many grace calls per year?", "en", "3 calls"),
-    ("3 seats: how many grace calls do we get?", "en", "1 call"),
-])
+@pytest.mark.parametrize(
+    "message, lang, expected",
+    [
+        ("j'ai 8 sièges, combien d'appels de grâce ?", "fr", "2 appels"),
+        ("on a huit sieges actifs, on a droit a combien d'appels de grace", "fr", "2 appels"),
+        ("we have 20 seats, how many grace calls per year?", "en", "3 calls"),
+        ("3 seats: how many grace calls do we get?", "en", "1 call"),
+    ],
+)
 def test_grace_calls_are_computed_from_the_seat_bands(ask, message, lang, expected):
     reply = ask("solidxperts", message)
     assert reply["type"] == "answer" and reply["lang"] == lang
@@ -43,7 +47,10 @@ def test_hosted_storage_is_computed_per_user(ask):
 
 
 def test_the_rental_runtime_is_the_credit_over_the_monthly_consumption(ask):
-    assert "3 mois" in ask("innovaphone", "il me reste 120 iSC, je consomme 40 par mois, ça tient combien de temps ?")["reply"]
+    assert (
+        "3 mois"
+        in ask("innovaphone", "il me reste 120 iSC, je consomme 40 par mois, ça tient combien de temps ?")["reply"]
+    )
 
 
 def test_tenants_facts_never_leak(ask):
@@ -70,8 +77,9 @@ def test_an_action_the_vendor_does_not_offer_falls_back(ask):
     assert ask("solidxperts", "please book a grace call for me")["action"]["name"] == "grace_call"
 
 
-@pytest.mark.parametrize("message", ["what's a good recipe for crêpes?", "qui a gagné le match hier soir ?",
-                                     "asdfgh qwerty"])
+@pytest.mark.parametrize(
+    "message", ["what's a good recipe for crêpes?", "qui a gagné le match hier soir ?", "asdfgh qwerty"]
+)
 def test_out_of_scope_questions_fall_back_with_a_way_to_a_person(ask, message):
     reply = ask("exo", message)
     assert reply["type"] == "fallback" and reply["sources"] == []
@@ -82,8 +90,10 @@ def test_another_tenants_concept_falls_back(ask):
     assert ask("conex", "combien d'appels de grâce ai-je avec ma licence ?")["type"] == "fallback"
 
 
-@pytest.mark.parametrize("message, kind", [("salut !", "smalltalk"), ("thanks a lot", "smalltalk"),
-                                           ("je veux parler à quelqu'un", "handoff")])
+@pytest.mark.parametrize(
+    "message, kind",
+    [("salut !", "smalltalk"), ("thanks a lot", "smalltalk"), ("je veux parler à quelqu'un", "handoff")],
+)
 def test_small_talk_and_handoff(ask, message, kind):
     assert ask("conex", message)["type"] == kind
 
@@ -96,8 +106,11 @@ def test_answers_offer_related_questions_as_suggestions(assistant, ask):
 
 def test_staff_lookup_ranks_the_matching_entries_of_every_tenant(assistant):
     matches = assistant.lookup("refund", top=5)
-    assert {(m.tenant, m.entry.id) for m in matches} == {("exo", "refund_policy"), ("conex", "refund_policy"),
-                                                         ("innovaphone", "isc_refund")}
+    assert {(m.tenant, m.entry.id) for m in matches} == {
+        ("exo", "refund_policy"),
+        ("conex", "refund_policy"),
+        ("innovaphone", "isc_refund"),
+    }
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
 
 

@@ -1,4 +1,5 @@
 """Multi-turn requests: slots from free text, validation, correction, digression, cancel, confirm."""
+
 import json
 
 import jsonschema
@@ -14,21 +15,33 @@ def last(replies):
 
 
 def test_a_quote_is_collected_confirmed_and_submitted_once(fresh, converse):
-    replies = converse("exo", "je voudrais un devis", "Karim Benali, karim@exemple.dz, 40 utilisateurs",
-                       "Sonatrach", "Enterprise Plus", "oui")
+    replies = converse(
+        "exo",
+        "je voudrais un devis",
+        "Karim Benali, karim@exemple.dz, 40 utilisateurs",
+        "Sonatrach",
+        "Enterprise Plus",
+        "oui",
+    )
     assert [r["action"]["status"] for r in replies] == ["collecting"] * 3 + ["confirming", "submitted"]
     assert replies[3]["suggestions"] == ["Oui", "Non"]
     done = last(replies)
     assert done["type"] == "done" and done["action"]["reference"] in done["reply"]
     [row] = fresh.store.rows("requests")
-    assert json.loads(row["payload"]) == {"name": "Karim Benali", "email": "karim@exemple.dz", "users": 40,
-                                          "company": "Sonatrach", "product": "Enterprise Plus"}
+    assert json.loads(row["payload"]) == {
+        "name": "Karim Benali",
+        "email": "karim@exemple.dz",
+        "users": 40,
+        "company": "Sonatrach",
+        "product": "Enterprise Plus",
+    }
     assert row["tenant"] == "exo" and row["kind"] == "quote" and row["lang"] == "fr"
 
 
 def test_confirming_twice_never_creates_two_requests(fresh, converse):
-    replies = converse("exo", "I'd like a quote", "Jane Doe, jane@acme.com, 12 users, company Acme",
-                       "Professional", "yes", "yes")
+    replies = converse(
+        "exo", "I'd like a quote", "Jane Doe, jane@acme.com, 12 users, company Acme", "Professional", "yes", "yes"
+    )
     first, second = replies[-2], replies[-1]
     assert first["action"]["reference"] == second["action"]["reference"]
     assert second["type"] == "done"
@@ -37,6 +50,7 @@ def test_confirming_twice_never_creates_two_requests(fresh, converse):
 
 def test_the_backend_returns_the_first_receipt_for_a_retried_request(fresh):
     from assistant.backoffice.backends import Request
+
     request = Request("exo", "demo", {"name": "A", "email": "a@b.co", "company": "C"}, "s" * 16, "en", "key-1")
     first, again = fresh.backoffice.submit(request), fresh.backoffice.submit(request)
     assert again.reference == first.reference and again.duplicate
@@ -45,6 +59,7 @@ def test_the_backend_returns_the_first_receipt_for_a_retried_request(fresh):
 
 def test_the_backend_refuses_a_request_its_schema_does_not_allow(fresh):
     from assistant.backoffice.backends import Request
+
     for payload in ({"name": "A", "company": "C"}, {"name": "A", "email": 7, "company": "C"}):
         with pytest.raises(jsonschema.ValidationError):
             fresh.backoffice.submit(Request("exo", "demo", payload, "s" * 16, "en", f"key-{len(payload)}"))
@@ -76,8 +91,14 @@ def test_an_invalid_value_is_explained_and_asked_again(converse):
 
 
 def test_a_value_can_be_corrected_before_confirming(fresh, converse):
-    replies = converse("conex", "I need a quote", "John Smith, john@example.com, 25 users, company Acme",
-                       "Conex Cloud", "my email is actually js@acme.com", "yes")
+    replies = converse(
+        "conex",
+        "I need a quote",
+        "John Smith, john@example.com, 25 users, company Acme",
+        "Conex Cloud",
+        "my email is actually js@acme.com",
+        "yes",
+    )
     assert "js@acme.com" in replies[-2]["reply"] and replies[-2]["action"]["status"] == "confirming"
     assert json.loads(fresh.store.rows("requests")[0]["payload"])["email"] == "js@acme.com"
 
@@ -88,8 +109,9 @@ def test_no_at_confirmation_asks_what_to_change(converse):
 
 
 def test_a_faq_question_during_a_form_is_answered_then_the_form_resumes(converse):
-    replies = converse("conex", "I need a quote", "John Smith", "john@example.com", "Acme",
-                       "how long is a quote valid?", "25 users")
+    replies = converse(
+        "conex", "I need a quote", "John Smith", "john@example.com", "Acme", "how long is a quote valid?", "25 users"
+    )
     digression = replies[4]
     assert digression["type"] == "answer" and "30" in digression["reply"]
     assert digression["action"] == {"name": "quote", "status": "collecting", "reference": None}
@@ -97,15 +119,25 @@ def test_a_faq_question_during_a_form_is_answered_then_the_form_resumes(converse
     assert last(replies)["action"]["status"] == "collecting"
 
 
-@pytest.mark.parametrize("lang, question, words", [
-    ("en", "can you do the quote in US dollars?", "dollars"),
-    ("fr", "c'est possible d'avoir le devis en dollars ?", "dollars"),
-])
-def test_a_question_between_two_details_is_answered_and_the_value_it_gives_kept(fresh, converse, lang, question,
-                                                                               words):
+@pytest.mark.parametrize(
+    "lang, question, words",
+    [
+        ("en", "can you do the quote in US dollars?", "dollars"),
+        ("fr", "c'est possible d'avoir le devis en dollars ?", "dollars"),
+    ],
+)
+def test_a_question_between_two_details_is_answered_and_the_value_it_gives_kept(fresh, converse, lang, question, words):
     opening = "I need a quote" if lang == "en" else "je voudrais un devis"
-    replies = converse("conex", opening, "Laura Becker, laura@nordfracht.de", question, "Nordfracht", "25",
-                       "Conex Cloud", "yes" if lang == "en" else "oui")
+    replies = converse(
+        "conex",
+        opening,
+        "Laura Becker, laura@nordfracht.de",
+        question,
+        "Nordfracht",
+        "25",
+        "Conex Cloud",
+        "yes" if lang == "en" else "oui",
+    )
     digression = replies[2]
     assert digression["type"] == "answer" and "USD" in digression["reply"]
     assert digression["action"]["status"] == "collecting"
@@ -115,12 +147,20 @@ def test_a_question_between_two_details_is_answered_and_the_value_it_gives_kept(
     assert json.loads(row["payload"])["company"] == "Nordfracht"
 
 
-@pytest.mark.parametrize("message, need", [
-    ("Grace call please: SX-1002, Priya Natarajan, priya@toolcraft.com, I need help with sheet metal flat "
-     "patterns since the update", "I need help with sheet metal flat patterns since the update"),
-    ("je voudrais un appel de grâce : compte SX-1002, Julien Roy, julien@usinage.ca, on a un problème avec les mises en plan",
-     "on a un problème avec les mises en plan"),
-])
+@pytest.mark.parametrize(
+    "message, need",
+    [
+        (
+            "Grace call please: SX-1002, Priya Natarajan, priya@toolcraft.com, I need help with sheet metal flat "
+            "patterns since the update",
+            "I need help with sheet metal flat patterns since the update",
+        ),
+        (
+            "je voudrais un appel de grâce : compte SX-1002, Julien Roy, julien@usinage.ca, on a un problème avec les mises en plan",
+            "on a un problème avec les mises en plan",
+        ),
+    ],
+)
 def test_every_detail_of_one_message_is_kept_free_text_included(fresh, converse, message, need):
     replies = converse("solidxperts", message)
     assert last(replies)["action"]["status"] == "verifying"
@@ -134,8 +174,9 @@ def test_a_question_that_gives_no_detail_leaves_the_pending_free_text_slot_empty
     assert "name" in replies[1]["reply"].split("\n")[-1]
 
 
-@pytest.mark.parametrize("tenant, opening, greeting", [("exo", "je voudrais un devis", "bonjour"),
-                                                      ("exo", "I'd like a demo", "hello")])
+@pytest.mark.parametrize(
+    "tenant, opening, greeting", [("exo", "je voudrais un devis", "bonjour"), ("exo", "I'd like a demo", "hello")]
+)
 def test_a_greeting_is_never_taken_as_a_name_or_a_company(converse, tenant, opening, greeting):
     replies = converse(tenant, opening, greeting)
     assert replies[1]["action"]["status"] == "collecting"
@@ -150,8 +191,12 @@ def test_cancel_ends_the_form_and_sends_nothing(fresh, converse):
 
 
 def test_switching_language_mid_form_switches_the_replies(converse):
-    replies = converse("exo", "je voudrais un devis", "Karim Benali",
-                       "sorry, I'd rather continue in English: my email is karim@exemple.dz")
+    replies = converse(
+        "exo",
+        "je voudrais un devis",
+        "Karim Benali",
+        "sorry, I'd rather continue in English: my email is karim@exemple.dz",
+    )
     assert replies[1]["lang"] == "fr" and last(replies)["lang"] == "en"
     assert "company" in last(replies)["reply"]
 
@@ -168,8 +213,12 @@ def test_dinars_are_for_customers_in_algeria(converse):
     # the currency is given here among the details of a request already started.
     replies = converse("conex", "I'd like a quote", "Jane Doe, jane@acme.com, 12 users, company Acme, paying in DZD")
     assert "DZD" in last(replies)["reply"] or "dinars" in last(replies)["reply"]
-    replies = converse("conex", "je voudrais un devis", "Karim Benali, karim@sonatrach.dz, 40 utilisateurs, "
-                       "société Sonatrach, paiement en DZD", "Conex Server")
+    replies = converse(
+        "conex",
+        "je voudrais un devis",
+        "Karim Benali, karim@sonatrach.dz, 40 utilisateurs, société Sonatrach, paiement en DZD",
+        "Conex Server",
+    )
     assert last(replies)["action"]["status"] == "confirming" and "DZD" in last(replies)["reply"]
 
 
@@ -190,7 +239,10 @@ def test_talking_to_a_person_files_a_contact_request_with_the_transcript(fresh, 
     assert handoff["type"] == "handoff" and handoff["action"]["name"] == "contact"
     [row] = fresh.store.rows("requests")
     transcript = staff.request(fresh.store, row["reference"])["transcript"]
-    assert [t["user"] for t in transcript] == ["quelle est votre politique de remboursement ?", "je veux parler à quelqu'un"]
+    assert [t["user"] for t in transcript] == [
+        "quelle est votre politique de remboursement ?",
+        "je veux parler à quelqu'un",
+    ]
     assert handoff["action"]["reference"] == row["reference"]
 
 

@@ -1,4 +1,5 @@
 """Grace calls exactly as Solidxperts' FAQ says, for each demo account of the stub's directory."""
+
 from datetime import date
 
 import pytest
@@ -7,8 +8,17 @@ from assistant.backoffice.ledger import subscription_year
 
 
 def book(converse, account, need="aide pour une mise en plan dans SolidWorks", session=None):
-    return converse("solidxperts", "je veux utiliser un appel de grâce", account, "{code}", "Marie Curie",
-                    "marie@client.fr", need, "oui", session=session)
+    return converse(
+        "solidxperts",
+        "je veux utiliser un appel de grâce",
+        account,
+        "{code}",
+        "Marie Curie",
+        "marie@client.fr",
+        need,
+        "oui",
+        session=session,
+    )
 
 
 @pytest.mark.parametrize("account, seats, allowance", [("SX-1001", 4, 1), ("SX-1002", 10, 2), ("SX-1003", 20, 3)])
@@ -75,8 +85,11 @@ def test_the_subscription_year_runs_from_anniversary_to_anniversary():
 def test_how_many_are_left_is_answered_from_the_ledger_once_the_account_is_proven(fresh, converse):
     book(converse, "SX-1002")
     asked, reply = converse("solidxperts", "How many grace calls do I have left? account SX-1002", "{code}")
-    assert asked["type"] == "form" and asked["action"] == {"name": "account_proof", "status": "verifying",
-                                                           "reference": None}
+    assert asked["type"] == "form" and asked["action"] == {
+        "name": "account_proof",
+        "status": "verifying",
+        "reference": None,
+    }
     assert not any(fact in asked["reply"] for fact in ("1 call", "2 calls", "2027"))
     assert reply["type"] == "answer" and "1 call left" in reply["reply"] and "2 calls" in reply["reply"]
     again = converse("solidxperts", "how many grace calls are left on SX-1002?", session=reply["session_id"])[0]

@@ -1,4 +1,5 @@
 """Conversations in the database: saved as their turns, each with the state after it."""
+
 import json
 
 from assistant.backoffice.store import Store
@@ -25,8 +26,9 @@ def test_a_save_writes_every_new_turn_with_the_state_and_the_session_reopens_fro
     sessions.save(session)
     reopened = sessions.open("exo", session.id)
     assert (reopened.lang, reopened.form, reopened.last_type) == ("fr", None, "done")
-    assert sessions.store.get("sessions", session.id)["state"] == json.dumps(session.state(), sort_keys=True,
-                                                                             separators=(",", ":"))
+    assert sessions.store.get("sessions", session.id)["state"] == json.dumps(
+        session.state(), sort_keys=True, separators=(",", ":")
+    )
 
 
 def test_a_session_of_another_tenant_is_not_reopened(tmp_path):

@@ -2,6 +2,7 @@
 
 The originals are the specification: on short texts made of the pieces they turn on (where their
 backtracking costs nothing), each rewritten pattern reads the same value."""
+
 import re
 
 from hypothesis import given
@@ -17,16 +18,21 @@ ORIGINAL = {
     "BROKEN_EMAIL": re.compile(r"\b[\w.+-]+(?:@|\s+at\s+)?[\w-]*\.(?:com|fr|dz|net|org|io|eu|be|ch|ca)\b", re.I),
     "ACCOUNT": re.compile(r"\bsx\s?-?\s?(\d{4})\b", re.I),
     "LOOSE_ACCOUNT": re.compile(r"\bsx[\w-]*", re.I),
-    "PO": re.compile(r"(?:\bpo\b|bon de commande|purchase order|\bbc\b)\s*(?:n°|no\.?|number|num[ée]ro|#|:)*\s*"
-                     r"([A-Z0-9][A-Z0-9/-]{2,})", re.I),
+    "PO": re.compile(
+        r"(?:\bpo\b|bon de commande|purchase order|\bbc\b)\s*(?:n°|no\.?|number|num[ée]ro|#|:)*\s*"
+        r"([A-Z0-9][A-Z0-9/-]{2,})",
+        re.I,
+    ),
 }
 PHONE = re.compile(r"(?<![\w-])\+?\d[\d .()-]{6,}\d(?!\w)")
 # The patterns made from the slots' data (intents/forms.yml): its email domains, its account format.
 SLOTS = forms.load(project_root()).slots
-REWRITTEN = {"BROKEN_EMAIL": slots.broken_email(tuple(SLOTS["email"]["domains"])),
-             "ACCOUNT": slots.account_patterns(SLOTS["account"]["prefix"], SLOTS["account"]["digits"])[0],
-             "LOOSE_ACCOUNT": slots.account_patterns(SLOTS["account"]["prefix"], SLOTS["account"]["digits"])[1],
-             "PO": slots.PO}
+REWRITTEN = {
+    "BROKEN_EMAIL": slots.broken_email(tuple(SLOTS["email"]["domains"])),
+    "ACCOUNT": slots.account_patterns(SLOTS["account"]["prefix"], SLOTS["account"]["digits"])[0],
+    "LOOSE_ACCOUNT": slots.account_patterns(SLOTS["account"]["prefix"], SLOTS["account"]["digits"])[1],
+    "PO": slots.PO,
+}
 
 
 def texts(*pieces: str):
@@ -56,8 +62,26 @@ def test_an_account_number_is_read_as_before(text):
     assert read("LOOSE_ACCOUNT", text) == originally("LOOSE_ACCOUNT", text)
 
 
-@given(texts("po", "PO", "bc", "#", ":", "no", "no.", "n°", "number", "numéro", "1234", "/", "bon de commande",
-             "purchase order", "post", "s"))
+@given(
+    texts(
+        "po",
+        "PO",
+        "bc",
+        "#",
+        ":",
+        "no",
+        "no.",
+        "n°",
+        "number",
+        "numéro",
+        "1234",
+        "/",
+        "bon de commande",
+        "purchase order",
+        "post",
+        "s",
+    )
+)
 def test_a_purchase_order_number_is_read_as_before(text):
     assert read("PO", text) == originally("PO", text)
 
@@ -79,15 +103,19 @@ def test_a_phone_number_is_read_as_before(text):
 TERMS = ["enterprise plus", "pro", "c++", "-x", "é", "a_b", "x."]
 
 
-@given(st.sampled_from(TERMS), st.lists(st.sampled_from(TERMS + ["a", " ", "_", "+", "-", ".", "b"]),
-                                        max_size=6).map("".join))
+@given(
+    st.sampled_from(TERMS),
+    st.lists(st.sampled_from(TERMS + ["a", " ", "_", "+", "-", ".", "b"]), max_size=6).map("".join),
+)
 def test_a_catalogue_item_or_a_lookup_word_is_found_where_it_was(term, text):
     assert bool(patterns.compile(slots._bounded(term)).search(text)) == bool(re.search(rf"\b{re.escape(term)}\b", text))
     assert slots.mentions(text, [term]) == mentioned_before(text, term)
 
 
-@given(st.lists(st.sampled_from(TERMS), min_size=1, max_size=4, unique=True),
-       st.lists(st.sampled_from(TERMS + ["a", " ", "_", "+", "-", ".", "b"]), max_size=6).map("".join))
+@given(
+    st.lists(st.sampled_from(TERMS), min_size=1, max_size=4, unique=True),
+    st.lists(st.sampled_from(TERMS + ["a", " ", "_", "+", "-", ".", "b"]), max_size=6).map("".join),
+)
 def test_a_list_of_words_is_one_search_that_finds_what_each_word_found(terms, text):
     assert slots.mentions(text, terms) == any(mentioned_before(text, term) for term in terms)
 
@@ -108,8 +136,9 @@ def test_the_forms_patterns_can_be_compiled_before_a_worker_needs_them(assistant
     slots._any_word.cache_clear()
     slots.compile_ahead((t.catalogue for t in assistant.tenants.values()), assistant.intents)
     compiled = patterns.compiled()
-    assert all((slots._bounded(fold_term(item)), 0) in compiled
-               for t in assistant.tenants.values() for item in t.catalogue)
+    assert all(
+        (slots._bounded(fold_term(item)), 0) in compiled for t in assistant.tenants.values() for item in t.catalogue
+    )
     misses = slots._any_word.cache_info().misses
     session = assistant.reply("exo", None, "je voudrais un devis").session_id
     assistant.reply("exo", session, "Karim, karim@exemple.dz, 40 users, Enterprise, cloud, dollars, revendeur")
@@ -124,10 +153,13 @@ def test_a_free_text_value_among_other_details_is_found_by_its_cue_words():
         found = slots.read_slots(text, "en", [slot], {slot: spec}, [], lambda s: cues(), None)
         return found[slot].value if slot in found else None
 
-    assert read("SX-1002, Jane Roe, I need help with flat patterns. Thanks", "segment") == \
-        "I need help with flat patterns"
-    assert read("une démo ? Nadia Haddad, mardi après-midi si possible", "from_cue", length=3) == \
-        "mardi après-midi si possible"
-    assert read("un bug", "segment") is None               # shorter than the slot's minimum
+    assert (
+        read("SX-1002, Jane Roe, I need help with flat patterns. Thanks", "segment") == "I need help with flat patterns"
+    )
+    assert (
+        read("une démo ? Nadia Haddad, mardi après-midi si possible", "from_cue", length=3)
+        == "mardi après-midi si possible"
+    )
+    assert read("un bug", "segment") is None  # shorter than the slot's minimum
     assert read("Jane Roe, jane@acme.com", "segment") is None  # no cue: nothing taken
     assert read("I need help with flat patterns", None) is None  # a slot that is not cued

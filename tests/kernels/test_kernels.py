@@ -1,5 +1,6 @@
 """The matching stage's kernels: the native module computes what pure.py computes, on the same inputs
 (integers exactly, floats within 1e-5), and the facade picks one as documented."""
+
 import os
 import subprocess
 import sys
@@ -18,8 +19,11 @@ if kernels.BUILT:
 else:
     _native = None
 
-needs_native = pytest.mark.skipif(not kernels.BUILT, reason="the native module is not built here (the package was "
-                                  "installed without a compiler): only the pure numpy kernels run")
+needs_native = pytest.mark.skipif(
+    not kernels.BUILT,
+    reason="the native module is not built here (the package was "
+    "installed without a compiler): only the pure numpy kernels run",
+)
 IMPLEMENTATIONS = [pytest.param(pure, id="pure"), pytest.param(_native, id="native", marks=needs_native)]
 
 
@@ -33,14 +37,17 @@ def test_ci_builds_and_uses_the_native_module():
 
 
 PICKED = "from assistant import kernels; print(kernels.NATIVE, kernels.BUILT, kernels.split is kernels.pure.split)"
-WITHOUT_NATIVE = ("import importlib.util; real = importlib.util.find_spec; importlib.util.find_spec = lambda name, *a: "
-                  "None if name.endswith('._native') else real(name, *a)\n" + PICKED)
+WITHOUT_NATIVE = (
+    "import importlib.util; real = importlib.util.find_spec; importlib.util.find_spec = lambda name, *a: "
+    "None if name.endswith('._native') else real(name, *a)\n" + PICKED
+)
 
 
 def picked(code: str, **env) -> str:
     environment = {k: v for k, v in os.environ.items() if k != "ASSISTANT_PURE_PYTHON"} | env
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment,
-                          check=True).stdout.split()
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
+    ).stdout.split()
 
 
 def test_the_environment_forces_pure_numpy():
@@ -54,8 +61,37 @@ def test_without_the_native_module_pure_numpy_runs():
 
 # -- the same inputs through both ---------------------------------------------------------------------
 
-PIECES = st.lists(st.sampled_from(["l", "d", "qu", "jusqu", "s", "t", "a", "é", "'", "''", " ", "_", "-", "1", "²",
-                                   "€", "$", "%", "ß", "日本", "٣", "\u0301", "\U0001F600", "?"]), max_size=25).map("".join)
+PIECES = st.lists(
+    st.sampled_from(
+        [
+            "l",
+            "d",
+            "qu",
+            "jusqu",
+            "s",
+            "t",
+            "a",
+            "é",
+            "'",
+            "''",
+            " ",
+            "_",
+            "-",
+            "1",
+            "²",
+            "€",
+            "$",
+            "%",
+            "ß",
+            "日本",
+            "٣",
+            "\u0301",
+            "\U0001f600",
+            "?",
+        ]
+    ),
+    max_size=25,
+).map("".join)
 
 
 @needs_native
@@ -76,13 +112,24 @@ def test_pool(ids, width, seed):
     assert np.array_equal(*outs)
 
 
-VOCABULARY = ["prix", "licence", "licences", "abonnement", "remboursement", "mensuel", "#num", "日本語", "😀😀😀😀", "a_b"]
+VOCABULARY = [
+    "prix",
+    "licence",
+    "licences",
+    "abonnement",
+    "remboursement",
+    "mensuel",
+    "#num",
+    "日本語",
+    "😀😀😀😀",
+    "a_b",
+]
 
 
 def vocabulary_index(rng, keys) -> dict[str, int]:
     """A vocabulary of some of these features, at scattered columns."""
     kept = [k for k in dict.fromkeys(keys) if rng.random() < 0.7]
-    return dict(zip(kept, rng.permutation(len(kept) * 3)[:len(kept)].tolist()))
+    return dict(zip(kept, rng.permutation(len(kept) * 3)[: len(kept)].tolist()))
 
 
 @needs_native
@@ -104,8 +151,20 @@ def test_the_facade_gives_token_features_as_arrays():
     assert sorted(zip(cols.tolist(), counts.tolist())) == [(1, 0.5), (4, 1.0)] and unseen > 0
 
 
-TEXTS = ["What is your name?", "combien coute  la licence ?", "a b c d e f", "ok ok ok ok", "l'hebergement, svp!",
-         "d'essai -- gratuit", "mon_compte __ x", "😀 prix 😀😀 licence", "日本語 テキスト", "1 000 € / mois", "ab", ""]
+TEXTS = [
+    "What is your name?",
+    "combien coute  la licence ?",
+    "a b c d e f",
+    "ok ok ok ok",
+    "l'hebergement, svp!",
+    "d'essai -- gratuit",
+    "mon_compte __ x",
+    "😀 prix 😀😀 licence",
+    "日本語 テキスト",
+    "1 000 € / mois",
+    "ab",
+    "",
+]
 
 
 @needs_native
@@ -113,11 +172,13 @@ TEXTS = ["What is your name?", "combien coute  la licence ?", "a b c d e f", "ok
 @given(st.sampled_from(TEXTS), st.sampled_from(TEXTS), st.integers(0, 10_000))
 def test_surface_features(text, other, seed):
     folded = " ".join(text.lower().split())
-    index = vocabulary_index(np.random.default_rng(seed), [k for block in pure.text_keys(folded + " " + other)
-                                                           for k in block])
+    index = vocabulary_index(
+        np.random.default_rng(seed), [k for block in pure.text_keys(folded + " " + other) for k in block]
+    )
     outs = [np.full(6 * len(folded), -1, np.int32) for _ in range(2)]
-    assert _native.surface_features(_native.table(index), folded, outs[0]) == \
-        pure.surface_features(pure.table(index), folded, outs[1])
+    assert _native.surface_features(_native.table(index), folded, outs[0]) == pure.surface_features(
+        pure.table(index), folded, outs[1]
+    )
     assert outs[0].tolist() == outs[1].tolist()
 
 
@@ -143,11 +204,13 @@ def model_of(implementation, matcher):
     """The matcher's model made by one implementation from the matcher's own parts."""
     v, s = matcher.vectorizer, matcher.surface
     table = implementation.table
-    return implementation.model((table(v.index), v.idf, v.unseen_idf), (table(s.index), s.idf),
-                                (matcher.sparse_coef, matcher.sparse_scale, matcher.dense_coef, matcher.intercept,
-                                 matcher.temperature),
-                                (*matcher.by_feature, matcher.intent_starts, len(matcher.example_intent)),
-                                matcher.blend)
+    return implementation.model(
+        (table(v.index), v.idf, v.unseen_idf),
+        (table(s.index), s.idf),
+        (matcher.sparse_coef, matcher.sparse_scale, matcher.dense_coef, matcher.intercept, matcher.temperature),
+        (*matcher.by_feature, matcher.intent_starts, len(matcher.example_intent)),
+        matcher.blend,
+    )
 
 
 def assert_same_ranking(native, expected):
@@ -160,10 +223,18 @@ def assert_same_ranking(native, expected):
 def test_rank_on_every_tenant_and_odd_messages(assistant):
     from assistant.nlu import vectors
     from assistant.nlu.surface import surface
+
     models = assistant.models
-    messages = ["combien coute la licence pour 12 utilisateurs ?", "refund policy", "", "☃☃☃☃☃",
-                "remboursement licence prix " * 200 + "àéïõ ß 😀", "SSO ?", "l'hébergement inclut-il les sauvegardes"]
-    for tenant, matcher in models.matchers.items():
+    messages = [
+        "combien coute la licence pour 12 utilisateurs ?",
+        "refund policy",
+        "",
+        "☃☃☃☃☃",
+        "remboursement licence prix " * 200 + "àéïõ ß 😀",
+        "SSO ?",
+        "l'hébergement inclut-il les sauvegardes",
+    ]
+    for matcher in models.matchers.values():
         native, numpy = model_of(_native, matcher), model_of(pure, matcher)
         for text in messages:
             tokens = matcher.correct(models.normaliser.tokens(text, "fr"))

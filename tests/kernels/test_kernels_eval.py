@@ -1,6 +1,7 @@
 """The evaluation sets, answered with the native module and with pure numpy: the same replies, the same
 rankings, confidences within 1e-5. The implementation is chosen when the kernels are imported, so
 each runs in a process of its own (ASSISTANT_PURE_PYTHON=1 or 0)."""
+
 import json
 import os
 import subprocess
@@ -41,9 +42,19 @@ print(json.dumps(results))
 def answered(pure: bool) -> dict:
     env = {**os.environ, "ASSISTANT_PURE_PYTHON": "1" if pure else "0"}
     with tempfile.TemporaryDirectory() as folder:
-        done = subprocess.run([sys.executable, "-c", ANSWER_THE_SETS, str(Path(folder) / "eval.db"),
-                               *(str(EVAL / f"{name}.jsonl") for name in SETS)],
-                              capture_output=True, text=True, env=env, timeout=900)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                ANSWER_THE_SETS,
+                str(Path(folder) / "eval.db"),
+                *(str(EVAL / f"{name}.jsonl") for name in SETS),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=900,
+        )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
@@ -55,7 +66,7 @@ def test_the_evaluation_sets_are_answered_alike_by_both(assistant):  # the fixtu
     for path, results in native.items():
         assert results["summary"] == numpy[path]["summary"], path
         for row, other in zip(results["items"], numpy[path]["items"], strict=True):
-            assert row[:5] == other[:5], row[0]                       # id, judged, type, intent, text
+            assert row[:5] == other[:5], row[0]  # id, judged, type, intent, text
             assert row[5] == pytest.approx(other[5], abs=1e-5), row[0]
             assert [c[0] for c in row[6]] == [c[0] for c in other[6]], row[0]
             for candidate, same in zip(row[6], other[6]):

@@ -1,6 +1,7 @@
 """Matcher.rank in one call (kernels.rank): what its definition gives, computed here in double
 precision from the matcher's own parts; and a model of inconsistent parts is refused by both
 implementations."""
+
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,12 @@ def by_definition(matcher, tokens, text) -> dict[str, tuple[float, float, float]
         return {}
     text_cols, text_weights = matcher.surface.vector(text)
     table = matcher.sparse_coef.astype(np.float64) * matcher.sparse_scale
-    scores = (weights @ table[cols] + text_weights @ table[text_cols + matcher.vectorizer.size]
-              + vectors.vector(text) @ matcher.dense_coef.astype(np.float64) + matcher.intercept) * matcher.temperature
+    scores = (
+        weights @ table[cols]
+        + text_weights @ table[text_cols + matcher.vectorizer.size]
+        + vectors.vector(text) @ matcher.dense_coef.astype(np.float64)
+        + matcher.intercept
+    ) * matcher.temperature
     prob = np.exp(scores - scores.max())
     prob /= prob.sum()
     indptr, examples, postings = matcher.by_feature
@@ -37,7 +42,7 @@ def by_definition(matcher, tokens, text) -> dict[str, tuple[float, float, float]
     query[cols] = weights
     cosines = by_feature.T @ query
     sim = np.array([max([0.0, *cosines[matcher.example_intent == i]]) for i in range(len(matcher.intents))]) * coverage
-    confidence = prob ** (1 - matcher.blend) * sim ** matcher.blend
+    confidence = prob ** (1 - matcher.blend) * sim**matcher.blend
     return {intent: (confidence[i], prob[i], sim[i]) for i, intent in enumerate(matcher.intents)}
 
 
@@ -74,25 +79,32 @@ def test_a_long_message_with_repeated_words_ranks_as_its_definition(assistant):
 
 def model_arguments(implementation, matcher) -> list:
     v, s = matcher.vectorizer, matcher.surface
-    return [[implementation.table(v.index), v.idf, v.unseen_idf], [implementation.table(s.index), s.idf],
-            [matcher.sparse_coef, matcher.sparse_scale, matcher.dense_coef, matcher.intercept, matcher.temperature],
-            [*matcher.by_feature, matcher.intent_starts, len(matcher.example_intent)], matcher.blend]
+    return [
+        [implementation.table(v.index), v.idf, v.unseen_idf],
+        [implementation.table(s.index), s.idf],
+        [matcher.sparse_coef, matcher.sparse_scale, matcher.dense_coef, matcher.intercept, matcher.temperature],
+        [*matcher.by_feature, matcher.intent_starts, len(matcher.example_intent)],
+        matcher.blend,
+    ]
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
-@pytest.mark.parametrize("part, position, wrong", [
-    (0, 1, lambda m: m.vectorizer.idf[:-1]),                     # a token column without an idf
-    (1, 1, lambda m: m.surface.idf[:-1]),                        # a text column without an idf
-    (2, 0, lambda m: m.sparse_coef[:-1]),                        # a feature without a row of weights
-    (2, 1, lambda m: m.sparse_scale[:-1]),                       # an intent without a scale
-    (2, 2, lambda m: np.ascontiguousarray(m.dense_coef[:, :-1])),  # dense rows for one intent fewer
-    (2, 3, lambda m: m.intercept.astype(np.float64)),            # the wrong dtype
-    (3, 0, lambda m: m.by_feature[0][:-1]),                      # an index with a feature fewer
-    (3, 1, lambda m: m.by_feature[1] + 10**6),                   # postings past the last example
-    (3, 3, lambda m: m.intent_starts[::-1].copy()),              # intents out of order
-    (3, 4, lambda m: 2),                                         # fewer examples than the postings name
-    (0, 0, lambda m: object()),                                  # not a table
-])
+@pytest.mark.parametrize(
+    "part, position, wrong",
+    [
+        (0, 1, lambda m: m.vectorizer.idf[:-1]),  # a token column without an idf
+        (1, 1, lambda m: m.surface.idf[:-1]),  # a text column without an idf
+        (2, 0, lambda m: m.sparse_coef[:-1]),  # a feature without a row of weights
+        (2, 1, lambda m: m.sparse_scale[:-1]),  # an intent without a scale
+        (2, 2, lambda m: np.ascontiguousarray(m.dense_coef[:, :-1])),  # dense rows for one intent fewer
+        (2, 3, lambda m: m.intercept.astype(np.float64)),  # the wrong dtype
+        (3, 0, lambda m: m.by_feature[0][:-1]),  # an index with a feature fewer
+        (3, 1, lambda m: m.by_feature[1] + 10**6),  # postings past the last example
+        (3, 3, lambda m: m.intent_starts[::-1].copy()),  # intents out of order
+        (3, 4, lambda m: 2),  # fewer examples than the postings name
+        (0, 0, lambda m: object()),  # not a table
+    ],
+)
 def test_a_model_of_inconsistent_parts_is_refused(assistant, implementation, part, position, wrong):
     matcher = assistant.models.matchers["exo"]
     args = model_arguments(implementation, matcher)
@@ -111,14 +123,17 @@ def test_an_index_of_another_vocabulary_is_refused(assistant, implementation):
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
-@pytest.mark.parametrize("tokens, folded, dense, top", [
-    (("prix",), "prix", np.zeros(vectors.SIZE, np.float32), 5),       # tokens not in a list
-    (["prix", 3], "prix", np.zeros(vectors.SIZE, np.float32), 5),     # a token not a str
-    (["prix"], b"prix", np.zeros(vectors.SIZE, np.float32), 5),       # the text not a str
-    (["prix"], "prix", np.zeros(vectors.SIZE - 1, np.float32), 5),    # a sentence vector too short
-    (["prix"], "prix", np.zeros(vectors.SIZE, np.float64), 5),        # of the wrong dtype
-    (["prix"], "prix", np.zeros(vectors.SIZE, np.float32), -1),       # a negative top
-])
+@pytest.mark.parametrize(
+    "tokens, folded, dense, top",
+    [
+        (("prix",), "prix", np.zeros(vectors.SIZE, np.float32), 5),  # tokens not in a list
+        (["prix", 3], "prix", np.zeros(vectors.SIZE, np.float32), 5),  # a token not a str
+        (["prix"], b"prix", np.zeros(vectors.SIZE, np.float32), 5),  # the text not a str
+        (["prix"], "prix", np.zeros(vectors.SIZE - 1, np.float32), 5),  # a sentence vector too short
+        (["prix"], "prix", np.zeros(vectors.SIZE, np.float64), 5),  # of the wrong dtype
+        (["prix"], "prix", np.zeros(vectors.SIZE, np.float32), -1),  # a negative top
+    ],
+)
 def test_bad_arguments_raise_instead_of_reading_out_of_bounds(assistant, implementation, tokens, folded, dense, top):
     model = model_of(implementation, assistant.models.matchers["exo"])
     with pytest.raises((TypeError, ValueError)):
@@ -140,9 +155,20 @@ def test_the_model_keeps_its_parts_alive():
     import gc
 
     from assistant.nlu.matching import Matcher
-    matcher = Matcher.train([(text.split(), intent) for text, intent in [
-        ("book flight paris", "flight"), ("plane ticket to rome", "flight"), ("weather today", "weather"),
-        ("will it rain tomorrow", "weather"), ("tell me a joke", "joke"), ("a funny story", "joke")]])
+
+    matcher = Matcher.train(
+        [
+            (text.split(), intent)
+            for text, intent in [
+                ("book flight paris", "flight"),
+                ("plane ticket to rome", "flight"),
+                ("weather today", "weather"),
+                ("will it rain tomorrow", "weather"),
+                ("tell me a joke", "joke"),
+                ("a funny story", "joke"),
+            ]
+        ]
+    )
     model = model_of(kernels, matcher)
     tokens, text = ["rain", "tomorrow"], "rain tomorrow"
     expected = [tuple(c)[1:] for c in matcher.rank(tokens, 5, text)]

@@ -1,6 +1,7 @@
 """bench/clinc150.py does what its help says: with --data it reads a dataset in the public
 data_full.json format, chooses the threshold on val and scores test; --json ends with one line of
 results. Its threshold rule takes the widest margin over both goals, counted in standard errors."""
+
 import importlib.util
 import json
 import subprocess
@@ -11,15 +12,39 @@ from assistant.nlu.matching import Candidate
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 PHRASES = {
-    "balance": ["what is my account balance", "how much money is in my account", "show my balance",
-                "balance of my checking account", "tell me my current balance", "how much do i have left"],
-    "weather": ["what is the weather today", "will it rain tomorrow", "is it sunny outside",
-                "weather forecast for the weekend", "how cold is it outside", "do i need an umbrella"],
-    "timer": ["set a timer for ten minutes", "start a five minute timer", "timer for half an hour",
-              "count down twenty minutes", "remind me in ten minutes with a timer", "put a timer on"],
+    "balance": [
+        "what is my account balance",
+        "how much money is in my account",
+        "show my balance",
+        "balance of my checking account",
+        "tell me my current balance",
+        "how much do i have left",
+    ],
+    "weather": [
+        "what is the weather today",
+        "will it rain tomorrow",
+        "is it sunny outside",
+        "weather forecast for the weekend",
+        "how cold is it outside",
+        "do i need an umbrella",
+    ],
+    "timer": [
+        "set a timer for ten minutes",
+        "start a five minute timer",
+        "timer for half an hour",
+        "count down twenty minutes",
+        "remind me in ten minutes with a timer",
+        "put a timer on",
+    ],
 }
-OUT_OF_SCOPE = ["who painted the mona lisa", "translate hello into german", "book a table for two",
-                "what is the capital of peru", "play some jazz music", "how tall is mount everest"]
+OUT_OF_SCOPE = [
+    "who painted the mona lisa",
+    "translate hello into german",
+    "book a table for two",
+    "what is the capital of peru",
+    "play some jazz music",
+    "how tall is mount everest",
+]
 
 
 def load_script():
@@ -41,8 +66,13 @@ def tiny_dataset(path: Path) -> dict:
 
 def test_with_data_it_chooses_on_val_and_scores_the_test_split(tmp_path):
     data = tiny_dataset(tmp_path / "data_full.json")
-    done = subprocess.run([sys.executable, str(BENCH / "clinc150.py"), "--data", str(tmp_path / "data_full.json"),
-                           "--json"], capture_output=True, text=True, cwd=BENCH, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "clinc150.py"), "--data", str(tmp_path / "data_full.json"), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=BENCH,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.strip().splitlines()
     result = json.loads(lines[-1])

@@ -1,10 +1,13 @@
 """Another vendor's concept is not answered from the nearest entry of a tenant that does not have it."""
+
 import pytest
 
 from assistant.nlu.concepts import Concepts, definitions
 
-DEFINITIONS = {"service_credits": {"en": ["service credits", "isc"], "fr": ["crédits de service"]},
-               "grace_calls": {"en": ["grace call", "grace calls"], "fr": ["appel de grâce"]}}
+DEFINITIONS = {
+    "service_credits": {"en": ["service credits", "isc"], "fr": ["crédits de service"]},
+    "grace_calls": {"en": ["grace call", "grace calls"], "fr": ["appel de grâce"]},
+}
 
 
 def test_a_tenant_has_the_concepts_its_own_knowledge_uses():
@@ -17,17 +20,20 @@ def test_a_tenant_has_the_concepts_its_own_knowledge_uses():
 
 def test_concept_words_are_whole_words_found_without_case_or_accents():
     concepts = Concepts(DEFINITIONS, {"any": set()})
-    assert concepts.named("any discount? disc") == set()            # "isc" inside a word is not the concept
+    assert concepts.named("any discount? disc") == set()  # "isc" inside a word is not the concept
     assert concepts.named("Crédits De Service, ISC") == {"service_credits"}
     assert concepts.named("isc grace call") == {"service_credits", "grace_calls"}  # one character apart
 
 
-@pytest.mark.parametrize("tenant, message", [
-    ("exo", "how many service credits do I need to rent a licence?"),
-    ("anvaigo", "do you refund unused support hours?"),
-    ("innovaphone", "how many grace calls do we get with 8 seats?"),
-    ("solidxperts", "can we get an invoice in Algerian dinars?"),
-])
+@pytest.mark.parametrize(
+    "tenant, message",
+    [
+        ("exo", "how many service credits do I need to rent a licence?"),
+        ("anvaigo", "do you refund unused support hours?"),
+        ("innovaphone", "how many grace calls do we get with 8 seats?"),
+        ("solidxperts", "can we get an invoice in Algerian dinars?"),
+    ],
+)
 def test_a_concept_the_tenant_does_not_have_falls_back(ask, message, tenant):
     assert ask(tenant, message)["type"] == "fallback"
 
@@ -44,10 +50,13 @@ def test_each_consumer_name_is_a_concept_of_its_own():
     assert concepts.foreign("mail", "cancel my Netflix plan") == {"name:netflix"}
 
 
-@pytest.mark.parametrize("tenant, message", [
-    ("conex", "my Netflix subscription renewed yesterday, can I still get a refund?"),
-    ("exo", "j'ai perdu ma carte grise, comment en demander une nouvelle ?"),
-    ("anvaigo", "how much does a gym membership cost per month?"),
-])
+@pytest.mark.parametrize(
+    "tenant, message",
+    [
+        ("conex", "my Netflix subscription renewed yesterday, can I still get a refund?"),
+        ("exo", "j'ai perdu ma carte grise, comment en demander une nouvelle ?"),
+        ("anvaigo", "how much does a gym membership cost per month?"),
+    ],
+)
 def test_everyday_life_and_consumer_brands_fall_back(ask, message, tenant):
     assert ask(tenant, message)["type"] == "fallback"

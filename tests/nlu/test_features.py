@@ -1,4 +1,5 @@
 """Features: a message's TF-IDF vector, as the kernels compute it, is the one its definition gives."""
+
 import math
 
 import numpy as np
@@ -15,21 +16,26 @@ def by_definition(vectorizer: Vectorizer, tokens: list[str]) -> tuple[dict, floa
     """Every raw feature counted, (1 + log tf) x idf, L2-normalised over the known ones; unknown
     features weighted as if seen once give the share of weight that is known."""
     raw = raw_features(tokens)
-    known = {f: (1 + math.log(c)) * vectorizer.idf[vectorizer.index[f]] for f, c in raw.items() if f in vectorizer.index}
+    known = {
+        f: (1 + math.log(c)) * vectorizer.idf[vectorizer.index[f]] for f, c in raw.items() if f in vectorizer.index
+    }
     unknown = [(1 + math.log(c)) * vectorizer.unseen_idf for f, c in raw.items() if f not in vectorizer.index]
     norm = math.sqrt(sum(w * w for w in known.values()))
-    share = math.sqrt(norm ** 2 / (norm ** 2 + sum(u * u for u in unknown)))
+    share = math.sqrt(norm**2 / (norm**2 + sum(u * u for u in unknown)))
     return {f: w / norm for f, w in known.items()}, share
 
 
-@pytest.mark.parametrize("tokens", [
-    ["prix", "licence"],
-    ["licence", "licence", "prix", "licence"],              # repeated words and their n-grams add up
-    ["prix", "abonnement", "zorblax", "zorblax", "lic"],    # unknown words, repeated, and a short one
-    ["licences", "remboursemnt", "prix", "licence"],        # n-grams shared with known words
-    ["#num", "prix", "#num"],                               # a placeholder has no n-grams
-    ["😀😀😀😀", "prix", "日本語テキスト", "a_b"],              # beyond ASCII and beyond two bytes
-])
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        ["prix", "licence"],
+        ["licence", "licence", "prix", "licence"],  # repeated words and their n-grams add up
+        ["prix", "abonnement", "zorblax", "zorblax", "lic"],  # unknown words, repeated, and a short one
+        ["licences", "remboursemnt", "prix", "licence"],  # n-grams shared with known words
+        ["#num", "prix", "#num"],  # a placeholder has no n-grams
+        ["😀😀😀😀", "prix", "日本語テキスト", "a_b"],  # beyond ASCII and beyond two bytes
+    ],
+)
 def test_a_vector_is_its_definition(tokens):
     vectorizer = Vectorizer(DOCS)
     names = {i: f for f, i in vectorizer.index.items()}
@@ -47,6 +53,7 @@ def test_nothing_known_is_an_empty_vector():
 
 def test_the_lookup_table_is_not_pickled_but_built_again_on_loading():
     import pickle
+
     vectorizer = Vectorizer(DOCS)
     assert "_table" not in vectorizer.__getstate__()
     loaded = pickle.loads(pickle.dumps(vectorizer))
@@ -59,7 +66,7 @@ def test_tfidf_sums_weighs_and_normalises_each_block():
     cols = np.array([2, 0, 2, 3, 1, 3], np.int32)
     counts = np.array([1, 1, 1, 0.5, 1, 0.5], np.float32)
     out_cols, weights, split, squares = tfidf(cols, counts, idf, 3)
-    first = [1.0, (1 + math.log(2)) * 3.0]    # column 0 once, column 2 twice
+    first = [1.0, (1 + math.log(2)) * 3.0]  # column 0 once, column 2 twice
     second = [2.0, (1 + math.log(1.0)) * 4.0]  # column 1 once, column 3 twice half
     assert out_cols.tolist() == [0, 2, 1, 3] and split == 2
     assert squares == pytest.approx((sum(w * w for w in first), sum(w * w for w in second)))
@@ -99,14 +106,17 @@ def test_tfidf_of_nothing_is_empty():
     assert len(out_cols) == len(weights) == split == 0 and squares == (0.0, 0.0)
 
 
-@pytest.mark.parametrize("cols, counts, split", [
-    (np.array([3], np.int32), np.ones(1, np.float32), 1),    # past the idf table
-    (np.array([-1], np.int32), np.ones(1, np.float32), 1),   # negative
-    (np.array([0], np.int32), np.zeros(1, np.float32), 1),   # a count of zero
-    (np.array([0], np.int64), np.ones(1, np.float32), 1),    # wrong dtype
-    (np.array([0], np.int32), np.ones(2, np.float32), 1),    # sizes differ
-    (np.array([0], np.int32), np.ones(1, np.float32), 2),    # split past the end
-])
+@pytest.mark.parametrize(
+    "cols, counts, split",
+    [
+        (np.array([3], np.int32), np.ones(1, np.float32), 1),  # past the idf table
+        (np.array([-1], np.int32), np.ones(1, np.float32), 1),  # negative
+        (np.array([0], np.int32), np.zeros(1, np.float32), 1),  # a count of zero
+        (np.array([0], np.int64), np.ones(1, np.float32), 1),  # wrong dtype
+        (np.array([0], np.int32), np.ones(2, np.float32), 1),  # sizes differ
+        (np.array([0], np.int32), np.ones(1, np.float32), 2),  # split past the end
+    ],
+)
 def test_tfidf_refuses_what_it_cannot_read(cols, counts, split):
     with pytest.raises((TypeError, ValueError)):
         tfidf(cols, counts, np.ones(3, np.float32), split)

@@ -1,4 +1,5 @@
 """The matcher is generic: it trains from any labelled set, as a benchmark does."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,11 +10,18 @@ from assistant.data.intents import OUT_OF_SCOPE
 from assistant.nlu.matching import Matcher, quantised
 
 DATA = [
-    ("book flight paris", "flight"), ("plane ticket to rome", "flight"), ("fly to london tomorrow", "flight"),
-    ("flight booking please", "flight"), ("weather today", "weather"), ("will it rain tomorrow", "weather"),
-    ("forecast for the weekend", "weather"), ("is it sunny outside", "weather"),
-    ("tell me a joke", OUT_OF_SCOPE), ("what is the meaning of life", OUT_OF_SCOPE),
-    ("sing a song", OUT_OF_SCOPE), ("who won the game", OUT_OF_SCOPE),
+    ("book flight paris", "flight"),
+    ("plane ticket to rome", "flight"),
+    ("fly to london tomorrow", "flight"),
+    ("flight booking please", "flight"),
+    ("weather today", "weather"),
+    ("will it rain tomorrow", "weather"),
+    ("forecast for the weekend", "weather"),
+    ("is it sunny outside", "weather"),
+    ("tell me a joke", OUT_OF_SCOPE),
+    ("what is the meaning of life", OUT_OF_SCOPE),
+    ("sing a song", OUT_OF_SCOPE),
+    ("who won the game", OUT_OF_SCOPE),
 ]
 
 
@@ -46,6 +54,7 @@ def test_unknown_words_lower_the_similarity():
 
 def test_a_misspelt_word_is_read_as_the_known_word_it_resembles():
     import pickle
+
     matcher = train()
     assert matcher.correct(["forecastt", "weather", "zorblaxian"]) == ["forecast", "weather", "zorblaxian"]
     assert matcher.correct(["forecastt"]) == ["forecast"]  # the second time from what the process kept
@@ -54,6 +63,7 @@ def test_a_misspelt_word_is_read_as_the_known_word_it_resembles():
 
 def test_a_loaded_matcher_rebuilds_its_index_and_ranks_as_the_one_saved():
     import pickle
+
     matcher = train()
     assert not {"_index", "_model", "_corrections"} & set(matcher.__getstate__())
     loaded = pickle.loads(pickle.dumps(matcher))
@@ -71,8 +81,7 @@ def test_nothing_known_gives_no_candidate():
 
 
 @settings(max_examples=50, deadline=None)
-@given(arrays(np.float32, st.tuples(st.integers(1, 40), st.integers(1, 6)),
-              elements=st.floats(-50, 50, width=32)))
+@given(arrays(np.float32, st.tuples(st.integers(1, 40), st.integers(1, 6)), elements=st.floats(-50, 50, width=32)))
 def test_quantised_weights_are_within_a_65534th_of_each_intents_largest(coef):
     q, scale = quantised(coef)
     assert q.dtype == np.int16 and scale.dtype == np.float32

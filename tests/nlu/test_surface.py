@@ -1,4 +1,5 @@
 """Surface features: the known features the kernels find in a message are those of their definition."""
+
 import pickle
 import re
 from collections import Counter
@@ -16,7 +17,9 @@ def by_definition(text: str) -> tuple[Counter, Counter]:
     folded = " ".join(fold(text).split())
     tokens = re.findall(r"\w+", folded)
     words = Counter("t:" + t for t in tokens) + Counter("u:" + a + " " + b for a, b in zip(tokens, tokens[1:]))
-    chars = Counter("k:" + folded[j:j + n] for n in range(TEXT_GRAMS[0], TEXT_GRAMS[1] + 1) for j in range(len(folded) - n + 1))
+    chars = Counter(
+        "k:" + folded[j : j + n] for n in range(TEXT_GRAMS[0], TEXT_GRAMS[1] + 1) for j in range(len(folded) - n + 1)
+    )
     return words, chars
 
 
@@ -35,7 +38,10 @@ def test_each_block_is_normalised_and_unknown_features_are_left_out():
 
 def test_a_rare_feature_needs_min_df_examples():
     assert "t:named" in SurfaceVectorizer(TEXTS).index
-    assert "t:named" not in SurfaceVectorizer(TEXTS, min_df=2).index and "t:name" in SurfaceVectorizer(TEXTS, min_df=2).index
+    assert (
+        "t:named" not in SurfaceVectorizer(TEXTS, min_df=2).index
+        and "t:name" in SurfaceVectorizer(TEXTS, min_df=2).index
+    )
 
 
 def test_nothing_known_gives_empty_blocks():
@@ -53,17 +59,33 @@ def test_the_lookup_table_is_not_pickled_but_built_again_on_loading():
         assert a.tolist() == b.tolist() and len(a)
 
 
-PIECES = ["What is your name?", "Combien coûte  la licence ?", "prix ? licence", "a b c d e f", "ok ok ok ok",
-          "  l'hébergement, svp!  ", "SSO ?", "x", "d'essai -- gratuit", "mon_compte __ x", "😀 prix 😀😀 licence",
-          "日本語 テキスト 日本語", "1 000 € / mois", "ab"]
+PIECES = [
+    "What is your name?",
+    "Combien coûte  la licence ?",
+    "prix ? licence",
+    "a b c d e f",
+    "ok ok ok ok",
+    "  l'hébergement, svp!  ",
+    "SSO ?",
+    "x",
+    "d'essai -- gratuit",
+    "mon_compte __ x",
+    "😀 prix 😀😀 licence",
+    "日本語 テキスト 日本語",
+    "1 000 € / mois",
+    "ab",
+]
 
 
 def expected_vector(vectorizer: SurfaceVectorizer, text: str) -> dict[int, float]:
     """Each block's TF-IDF over the features of the text's definition, as a column -> weight map."""
     out = {}
     for block in by_definition(text):
-        weights = {vectorizer.index[f]: (1 + np.log(c)) * vectorizer.idf[vectorizer.index[f]]
-                   for f, c in block.items() if f in vectorizer.index}
+        weights = {
+            vectorizer.index[f]: (1 + np.log(c)) * vectorizer.idf[vectorizer.index[f]]
+            for f, c in block.items()
+            if f in vectorizer.index
+        }
         norm = np.linalg.norm(list(weights.values())) if weights else 1.0
         out.update({col: w / norm for col, w in weights.items()})
     return out

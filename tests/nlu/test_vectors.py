@@ -1,4 +1,5 @@
 """Sentence vectors: token ids read word by word are those of the whole text."""
+
 import os
 import subprocess
 import sys
@@ -9,12 +10,15 @@ import pytest
 from assistant.nlu import vectors
 
 
-@pytest.mark.parametrize("text", [
-    "Combien coûte la licence perpétuelle pour 12 utilisateurs ?",
-    "what's the refund policy, if I cancel after 30 days?",
-    "l'hébergement inclut-il les sauvegardes quotidiennes",
-    "SSO ?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Combien coûte la licence perpétuelle pour 12 utilisateurs ?",
+        "what's the refund policy, if I cancel after 30 days?",
+        "l'hébergement inclut-il les sauvegardes quotidiennes",
+        "SSO ?",
+    ],
+)
 def test_word_by_word_ids_are_the_whole_text_ids(text):
     tokenizer, _ = vectors.tables()
     whole = tokenizer.encode(text.lower(), add_special_tokens=False).ids
@@ -38,6 +42,7 @@ def test_spacing_does_not_change_a_vector():
 
 def test_a_mapped_tensor_is_the_one_safetensors_reads(tmp_path):
     from safetensors.numpy import load_file, save_file
+
     table = np.arange(24, dtype=np.float16).reshape(6, 4)
     save_file({"embedding.weight": table, "other": np.ones(3, dtype=np.float32)}, str(tmp_path / "t.safetensors"))
     mapped = vectors.mapped(tmp_path / "t.safetensors", "embedding.weight")
@@ -97,7 +102,13 @@ sys.stdout.write(b"".join(vectors.pooled(i, table).tobytes() for i in ids).hex()
 def test_the_processors_half_float_conversion_pools_the_same_floats_as_the_table():
     # The native module converts with F16C where the processor has it, else through its table.
     def pooled(**env):
-        done = subprocess.run([sys.executable, "-c", POOL_SOME_MESSAGES], capture_output=True, text=True,
-                              env={**os.environ, **env}, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", POOL_SOME_MESSAGES],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            check=True,
+        )
         return done.stdout
+
     assert pooled() == pooled(ASSISTANT_NO_F16C="1")

@@ -1,4 +1,5 @@
 """Every text written from a template (`assistant answers`) reads as the language writes it."""
+
 import pytest
 
 from assistant import patterns
@@ -27,6 +28,9 @@ def test_a_rendered_text_is_filled_in_and_spaced_as_its_language_writes(lang, wh
     assert "  " not in text and " ," not in text and " ." not in text
     assert elide(text, lang) == text, "a word not elided before a vowel"
     spaced = langdata.load(lang, "language")["spaced_marks"]
-    before_marks = {(ch in spaced, text[i - 1] == " ") for i, ch in enumerate(text)
-                    if ch in "?!:;" and i and text[i - 1] not in "?!"}
+    before_marks = {
+        (ch in spaced, text[i - 1] == " ")
+        for i, ch in enumerate(text)
+        if ch in "?!:;" and i and text[i - 1] not in "?!"
+    }
     assert all(spaced_mark == space for spaced_mark, space in before_marks), "the space before ? ! : ; of the language"

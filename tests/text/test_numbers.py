@@ -13,26 +13,23 @@ from assistant.nlu.evaluate import read_items
 from assistant.text import langdata, numbers
 from assistant.text.clean import fold, split
 from assistant.text.normalise import expand_contractions, words
-from assistant.text.numbers import (
-    extract,
-    format_number,
-    format_quantity,
-    spells_number,
-    to_digits,
+from assistant.text.numbers import extract, format_number, format_quantity, spells_number, to_digits
+
+
+@pytest.mark.parametrize(
+    "text, lang, value",
+    [
+        ("we pay €12,000 this year", "en", 12000),
+        ("on paie 12 000 € par an", "fr", 12000),
+        ("12k", "en", 12000),
+        ("budget 12k€", "fr", 12000),
+        ("douze mille euros", "fr", 12000),
+        ("twenty seats", "en", 20),
+        ("j'ai huit sièges", "fr", 8),
+        ("12,5 %", "fr", 12.5),
+        ("1.5k", "en", 1500),
+    ],
 )
-
-
-@pytest.mark.parametrize("text, lang, value", [
-    ("we pay €12,000 this year", "en", 12000),
-    ("on paie 12 000 € par an", "fr", 12000),
-    ("12k", "en", 12000),
-    ("budget 12k€", "fr", 12000),
-    ("douze mille euros", "fr", 12000),
-    ("twenty seats", "en", 20),
-    ("j'ai huit sièges", "fr", 8),
-    ("12,5 %", "fr", 12.5),
-    ("1.5k", "en", 1500),
-])
 def test_numbers_are_read_in_digits_or_words(text, lang, value):
     assert [n.value for n in extract(text, lang)] == [value]
 
@@ -43,8 +40,14 @@ def test_money_and_counted_things_are_told_apart():
     assert seats.counts == "people"
 
 
-@pytest.mark.parametrize("text", ["120 iSC, 40 par mois", "1000 credits, monthly consumption 125 iSC",
-                                  "balance 200 iSC, our config burns 40 iSC monthly"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "120 iSC, 40 par mois",
+        "1000 credits, monthly consumption 125 iSC",
+        "balance 200 iSC, our config burns 40 iSC monthly",
+    ],
+)
 def test_a_per_month_phrase_qualifies_the_nearest_number(text):
     numbers = extract(text, "en")
     assert [n.counts == "per_month" for n in numbers] == [False, True]
@@ -106,22 +109,57 @@ def test_a_message_without_number_words_is_not_given_to_text2num(monkeypatch):
     assert given == ["Vingt-Deux sièges"]
 
 
-@pytest.mark.parametrize("text, lang, expected", [
-    ("Vingt-Deux sièges", "fr", ("22", "sieges")), ("quatre-vingts licences", "fr", ("80", "licences")),
-    ("TWENTY-ONE seats", "en", ("21", "seats")), ("deux cents comptes", "fr", ("200", "comptes")),
-    ("qu'un million", "fr", ("qu", "un", "1000000")),
-])
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        ("Vingt-Deux sièges", "fr", ("22", "sieges")),
+        ("quatre-vingts licences", "fr", ("80", "licences")),
+        ("TWENTY-ONE seats", "en", ("21", "seats")),
+        ("deux cents comptes", "fr", ("200", "comptes")),
+        ("qu'un million", "fr", ("qu", "un", "1000000")),
+    ],
+)
 def test_number_words_in_any_case_plural_or_elided_are_still_read(text, lang, expected):
     assert words(text, lang) == expected
 
 
 # The pattern numbers were read with before RE2, whose lookarounds the rewritten one consumes.
-BACKTRACKING_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ ,.]\d{3})+(?![\d])|\d+)(?:[.,](\d{1,2})(?!\d))?\s?(k|m)?"
-                                 r"(?![a-z])", re.IGNORECASE)
+BACKTRACKING_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[ ,.]\d{3})+(?![\d])|\d+)(?:[.,](\d{1,2})(?!\d))?\s?(k|m)?"
+    r"(?![a-z])",
+    re.IGNORECASE,
+)
 
 
-@given(st.lists(st.sampled_from(["1", "12", "123", "1234", " ", ",", ".", "k", "m", "K", "a", "h", "é", "٣", "ı",
-                                 "\n", "-", "_", "2 000", "3,5"]), max_size=14).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "1",
+                "12",
+                "123",
+                "1234",
+                " ",
+                ",",
+                ".",
+                "k",
+                "m",
+                "K",
+                "a",
+                "h",
+                "é",
+                "٣",
+                "ı",
+                "\n",
+                "-",
+                "_",
+                "2 000",
+                "3,5",
+            ]
+        ),
+        max_size=14,
+    ).map("".join)
+)
 def test_numbers_are_found_where_the_backtracking_pattern_found_them(text):
     """Their spans, digits, decimals and multiplier, including its oddities ("24h" reads 2)."""
     expected = [(m.start(), m.end(), *m.group(1, 2, 3)) for m in BACKTRACKING_NUMBER.finditer(text)]

@@ -4,6 +4,7 @@ The patterns are not listed here: patterns.compile keeps every pattern it compil
 take them all after importing every module and answering the conversations that compile patterns
 as they go (forms, grace calls, contacts, facts). A static check makes sure no module reaches a
 regular expression engine but through patterns.py."""
+
 import ast
 import importlib
 import itertools
@@ -26,15 +27,40 @@ PACKAGE = Path(package.__file__).parent
 ENGINES = {"re", "re2", "regex", "sre_compile", "sre_parse", "sre_constants"}
 
 CONVERSATIONS = [
-    ("exo", ["je voudrais un devis", "Karim Benali, karim@exemple.dz, 40 utilisateurs, +213 555 12 34 56",
-             "Sonatrach", "Enterprise Plus", "hébergé chez vous, en euros, bon de commande n° PO-2024/17, "
-             "via un revendeur", "oui"]),
+    (
+        "exo",
+        [
+            "je voudrais un devis",
+            "Karim Benali, karim@exemple.dz, 40 utilisateurs, +213 555 12 34 56",
+            "Sonatrach",
+            "Enterprise Plus",
+            "hébergé chez vous, en euros, bon de commande n° PO-2024/17, via un revendeur",
+            "oui",
+        ],
+    ),
     ("exo", ["I'd like a demo", "my name is Jane Doe, jane@example.com from Acme", "Professional", "yes"]),
-    ("solidxperts", ["please book a grace call", "account SX-1002", "Omar Farouk, omar@acme.com",
-                     "the licence server does not start", "yes"]),
-    ("solidxperts", ["How many grace calls do I have left? account SX-1002", "we have 20 seats, how many grace calls?"]),
-    ("exo", ["si j'achete en ligne et que ca ne me plait pas, je suis rembourse ?", "how long are backups kept?",
-             "see https://exo.example/pricing or www.exo.example, QUO-7K2M9X, 15 iSC par mois, 12,5k€ ?"]),
+    (
+        "solidxperts",
+        [
+            "please book a grace call",
+            "account SX-1002",
+            "Omar Farouk, omar@acme.com",
+            "the licence server does not start",
+            "yes",
+        ],
+    ),
+    (
+        "solidxperts",
+        ["How many grace calls do I have left? account SX-1002", "we have 20 seats, how many grace calls?"],
+    ),
+    (
+        "exo",
+        [
+            "si j'achete en ligne et que ca ne me plait pas, je suis rembourse ?",
+            "how long are backups kept?",
+            "see https://exo.example/pricing or www.exo.example, QUO-7K2M9X, 15 iSC par mois, 12,5k€ ?",
+        ],
+    ),
     ("conex", ["combien coûte la licence pour 25 utilisateurs ?", "SSO ?", "PPI?"]),
 ]
 
@@ -68,6 +94,7 @@ def test_the_conversations_compile_the_patterns_built_at_run_time(compiled):
 
 # -- nothing reaches an engine but through patterns.py -----------------------------------------------
 
+
 def engine_uses(path: Path) -> list[str]:
     """Each import of a regular expression engine, and each use of a name ``re``, in a module."""
     found = []
@@ -81,19 +108,25 @@ def engine_uses(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path", sorted(p for p in PACKAGE.rglob("*.py") if p.name != "patterns.py"),
-                         ids=lambda p: str(p.relative_to(PACKAGE)))
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in PACKAGE.rglob("*.py") if p.name != "patterns.py"),
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
 def test_no_module_but_patterns_reaches_a_regular_expression_engine(path):
     assert engine_uses(path) == []
 
 
 def test_the_static_check_sees_every_way_of_reaching_re(tmp_path):
     module = tmp_path / "module.py"
-    module.write_text("import re as x\nfrom re import compile\nimport re2\ndef f(re):\n    return re.sub('a', 'b', 'c')\n")
+    module.write_text(
+        "import re as x\nfrom re import compile\nimport re2\ndef f(re):\n    return re.sub('a', 'b', 'c')\n"
+    )
     assert len(engine_uses(module)) == 4
 
 
 # -- the engines --------------------------------------------------------------------------------------
+
 
 def test_every_pattern_runs_on_re2_or_cannot_backtrack(compiled):
     for (pattern, flags), found in compiled.items():
@@ -103,8 +136,9 @@ def test_every_pattern_runs_on_re2_or_cannot_backtrack(compiled):
             assert isinstance(found, re2._Regexp), pattern
 
 
-@pytest.mark.parametrize("pattern", [r"(a+)+b", r"a*a*b", r"\s*\s*x", r"(?:ab)*c", r"a+b", r"[ab]+c|d",
-                                     r"(a)", r"a|(b+)", r"x(?=y)", r"\bx"])
+@pytest.mark.parametrize(
+    "pattern", [r"(a+)+b", r"a*a*b", r"\s*\s*x", r"(?:ab)*c", r"a+b", r"[ab]+c|d", r"(a)", r"a|(b+)", r"x(?=y)", r"\bx"]
+)
 def test_a_pattern_that_can_backtrack_is_not_left_to_re(pattern):
     assert not patterns.cannot_backtrack(_parser.parse(pattern))
 
@@ -114,14 +148,24 @@ def test_a_pattern_of_single_characters_ending_in_one_repeat_stays_on_re(pattern
     assert patterns.cannot_backtrack(_parser.parse(pattern))
 
 
-@pytest.mark.parametrize("pattern, refused", [(r"\bsx", r"\b"), (r"(?<!\w)x", "lookaround"), (r"x(?!y)", "lookaround"),
-                                              (r"(a)\1", "back-reference"), (r"a+$", r"\Z"), (r"[\W\d]+x", r"\W")])
+@pytest.mark.parametrize(
+    "pattern, refused",
+    [
+        (r"\bsx", r"\b"),
+        (r"(?<!\w)x", "lookaround"),
+        (r"x(?!y)", "lookaround"),
+        (r"(a)\1", "back-reference"),
+        (r"a+$", r"\Z"),
+        (r"[\W\d]+x", r"\W"),
+    ],
+)
 def test_what_re2_cannot_mean_as_re_does_is_refused(pattern, refused):
     with pytest.raises(ValueError, match=re.escape(refused)):
         patterns.compile(pattern)
 
 
 # -- the same meaning ---------------------------------------------------------------------------------
+
 
 def atoms(items, ignorecase: bool):
     """(item, ignorecase) for each single-character element of a parsed pattern."""
@@ -178,8 +222,11 @@ def pieces(pattern: str, flags: int) -> list[str]:
                 found[chr(av)] = None
             elif op is sre.IN:
                 for kind, value in av:
-                    chars = {sre.LITERAL: lambda: chr(value), sre.RANGE: lambda: chr(value[0]) + chr(value[1]),
-                             sre.CATEGORY: lambda: examples.get(value, " a.")}.get(kind, lambda: "")()
+                    chars = {
+                        sre.LITERAL: lambda: chr(value),
+                        sre.RANGE: lambda: chr(value[0]) + chr(value[1]),
+                        sre.CATEGORY: lambda: examples.get(value, " a."),
+                    }.get(kind, lambda: "")()
                     found.update(dict.fromkeys(chars))
             elif op is sre.BRANCH:
                 for branch in av[1]:
@@ -209,9 +256,9 @@ def test_every_pattern_finds_on_re2_what_re_finds(compiled):
     for (pattern, flags), found in compiled.items():
         reference = re.compile(pattern, flags)
         for text in short_texts(pattern, flags):
-            assert ([m.span() for m in found.finditer(text)] == [m.span() for m in reference.finditer(text)]
-                    and [m.groups() for m in found.finditer(text)] == [m.groups() for m in reference.finditer(text)]), \
-                (pattern, text)
+            assert [m.span() for m in found.finditer(text)] == [m.span() for m in reference.finditer(text)] and [
+                m.groups() for m in found.finditer(text)
+            ] == [m.groups() for m in reference.finditer(text)], (pattern, text)
 
 
 def adversarial(pattern: str, flags: int, most: int = 60) -> list[str]:
@@ -219,8 +266,8 @@ def adversarial(pattern: str, flags: int, most: int = 60) -> list[str]:
     ("1 1 1 …", "a.a.a.…", "sx-sx-…") — ending with a character the pattern does not expect."""
     named = pieces(pattern, flags)
     units = named + ["".join(pair) for pair in itertools.permutations(named, 2)]
-    chosen = units[:most // 2] + units[most // 2::max(1, len(units) // (most // 2))]
-    return [(unit * (MAX_MESSAGE // len(unit)))[:MAX_MESSAGE - 1] + "\x00" for unit in chosen]
+    chosen = units[: most // 2] + units[most // 2 :: max(1, len(units) // (most // 2))]
+    return [(unit * (MAX_MESSAGE // len(unit)))[: MAX_MESSAGE - 1] + "\x00" for unit in chosen]
 
 
 def test_every_pattern_gets_through_adversarial_messages(compiled):

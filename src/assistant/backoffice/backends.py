@@ -9,6 +9,7 @@ The kinds of request are the forms that submit (``intents/forms.yml``: their ref
 who is told, their backend, and a schema made from their slots), and the one request every
 project has: a visitor's request to talk to a person (``HANDOFF``).
 """
+
 import json
 import secrets
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from ..data.forms import FormSet, request_schema
 from .ledger import Ledger
 from .store import Store, now, to_json
 
-HANDOFF = "contact"   # the kind of a request to talk to a person (core.py files it)
+HANDOFF = "contact"  # the kind of a request to talk to a person (core.py files it)
 SCHEMAS = Path(__file__).parents[1] / "data" / "schemas" / "requests"
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -30,6 +31,7 @@ class Kind:
     """A kind of request: how its references start, who is told of one (a key of the tenant's
     ``notify``, or ``account_manager``), which backend takes it, and what it must hold (its JSON
     Schema, as JSON text)."""
+
     name: str
     prefix: str
     notify: str
@@ -39,10 +41,19 @@ class Kind:
 
 def request_kinds(forms: FormSet, intents) -> dict[str, Kind]:
     """Every kind of request: each form that submits, and the handoff to a person."""
-    kinds = {f.name: Kind(f.name, f.reference_prefix, f.notify or "sales", f.backend,
-                          json.dumps(request_schema(f, forms.slots, lambda s: intents.lookup_values(s).keys())))
-             for f in forms.submitting()}
-    kinds[HANDOFF] = Kind(HANDOFF, "CON", "support", "stored", (SCHEMAS / f"{HANDOFF}.json").read_text(encoding="utf-8"))
+    kinds = {
+        f.name: Kind(
+            f.name,
+            f.reference_prefix,
+            f.notify or "sales",
+            f.backend,
+            json.dumps(request_schema(f, forms.slots, lambda s: intents.lookup_values(s).keys())),
+        )
+        for f in forms.submitting()
+    }
+    kinds[HANDOFF] = Kind(
+        HANDOFF, "CON", "support", "stored", (SCHEMAS / f"{HANDOFF}.json").read_text(encoding="utf-8")
+    )
     return kinds
 
 
@@ -53,13 +64,13 @@ class Request:
     payload: dict
     session_id: str
     lang: str
-    key: str            # the same key means the same request
+    key: str  # the same key means the same request
 
 
 @dataclass(frozen=True)
 class Receipt:
-    reference: str | None   # None when the request was refused
-    status: str             # "submitted", or "refused" by the backend
+    reference: str | None  # None when the request was refused
+    status: str  # "submitted", or "refused" by the backend
     duplicate: bool = False
 
 
@@ -116,14 +127,32 @@ class StoredRequests:
 
     def _insert(self, request: Request, reference: str) -> None:
         created = now()
-        self.store.db["requests"].insert({
-            "reference": reference, "key": request.key, "tenant": request.tenant, "kind": request.kind,
-            "status": "submitted", "payload": to_json(request.payload), "session_id": request.session_id,
-            "lang": request.lang, "created": created})
-        self.store.db["outbox"].insert_all({
-            "reference": reference, "tenant": request.tenant, "kind": "email", "recipient": n.recipient,
-            "subject": n.subject, "body": n.body, "lang": request.lang, "created": created}
-            for n in self.notices(request, reference))
+        self.store.db["requests"].insert(
+            {
+                "reference": reference,
+                "key": request.key,
+                "tenant": request.tenant,
+                "kind": request.kind,
+                "status": "submitted",
+                "payload": to_json(request.payload),
+                "session_id": request.session_id,
+                "lang": request.lang,
+                "created": created,
+            }
+        )
+        self.store.db["outbox"].insert_all(
+            {
+                "reference": reference,
+                "tenant": request.tenant,
+                "kind": "email",
+                "recipient": n.recipient,
+                "subject": n.subject,
+                "body": n.body,
+                "lang": request.lang,
+                "created": created,
+            }
+            for n in self.notices(request, reference)
+        )
 
     def admits(self, request: Request) -> bool:
         """Whether the request may be booked, decided inside the transaction that books it."""

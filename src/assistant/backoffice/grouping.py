@@ -6,6 +6,7 @@ question is bounded whatever visitors have sent: it reads at most CANDIDATES gro
 index, and compares at most KEY_LENGTH characters of each. A group keeps its count, the languages
 and reasons seen, up to EXAMPLES different wordings, and when it was first and last seen.
 """
+
 import sqlite3
 
 from rapidfuzz import fuzz, process
@@ -14,10 +15,10 @@ from .. import jsoncodec
 from ..text.clean import fold
 from .store import to_json
 
-SIMILAR = 75          # token_set_ratio from which a question joins a group
-CANDIDATES = 300      # the tenant's most recently seen groups a new question is compared with
-KEY_LENGTH = 200      # the characters of a folded question that are compared
-EXAMPLES = 5          # the most languages, reasons and wordings a group keeps
+SIMILAR = 75  # token_set_ratio from which a question joins a group
+CANDIDATES = 300  # the tenant's most recently seen groups a new question is compared with
+KEY_LENGTH = 200  # the characters of a folded question that are compared
+EXAMPLES = 5  # the most languages, reasons and wordings a group keeps
 
 
 def key_of(message: str) -> str:
@@ -33,35 +34,61 @@ def closest_seen(conn: sqlite3.Connection, tenant: str, message: str) -> tuple[t
     """The most similar of the tenant's most recently seen groups, if one is similar enough, and the
     highest group id at that time. Worked out before the transaction that stores the question, so
     that the comparisons, the costly part, hold no lock (``group_question``'s ``seen``)."""
-    groups = dict(conn.execute(
-        "select id, key from unanswered_groups where tenant = ? order by last desc, id desc limit ?",
-        [tenant, CANDIDATES]).fetchall())
+    groups = dict(
+        conn.execute(
+            "select id, key from unanswered_groups where tenant = ? order by last desc, id desc limit ?",
+            [tenant, CANDIDATES],
+        ).fetchall()
+    )
     top = conn.execute("select coalesce(max(id), 0) from unanswered_groups").fetchone()[0]
     return _closest(key_of(message), groups), top
 
 
-def group_question(conn: sqlite3.Connection, tenant: str, lang: str, message: str, reason: str,
-                   created: str, seen: tuple[tuple | None, int] | None = None) -> int:
+def group_question(
+    conn: sqlite3.Connection,
+    tenant: str,
+    lang: str,
+    message: str,
+    reason: str,
+    created: str,
+    seen: tuple[tuple | None, int] | None = None,
+) -> int:
     """The id of the group the question joins (or starts), the group counted; inside a transaction,
     so that two workers never start two groups for one question. ``seen``: ``closest_seen`` before
     the transaction; then only the groups started since are compared here, usually none."""
     key = key_of(message)
     best, top = seen if seen is not None else closest_seen(conn, tenant, message)
-    started_since = dict(conn.execute("select id, key from unanswered_groups where tenant = ? and id > ? "
-                                      "order by id desc limit ?", [tenant, top, CANDIDATES]).fetchall())
+    started_since = dict(
+        conn.execute(
+            "select id, key from unanswered_groups where tenant = ? and id > ? order by id desc limit ?",
+            [tenant, top, CANDIDATES],
+        ).fetchall()
+    )
     found = [match for match in (best, _closest(key, started_since)) if match]
     if not found:
         return conn.execute(
             "insert into unanswered_groups (tenant, key, question, count, languages, reasons, examples, first, last) "
             "values (?, ?, ?, 1, ?, ?, ?, ?, ?)",
-            [tenant, key, message, to_json([lang]), to_json([reason]), to_json([message]), created, created]).lastrowid
+            [tenant, key, message, to_json([lang]), to_json([reason]), to_json([message]), created, created],
+        ).lastrowid
     group_id = max(found, key=lambda match: match[1])[2]
-    languages, reasons, examples = (jsoncodec.loads(v) for v in conn.execute(
-        "select languages, reasons, examples from unanswered_groups where id = ?", [group_id]).fetchone())
-    conn.execute("update unanswered_groups set count = count + 1, last = max(last, ?), languages = ?, reasons = ?, "
-                 "examples = ? where id = ?",
-                 [created, to_json(_with(languages, lang)), to_json(_with(reasons, reason)),
-                  to_json(_with(examples, message)), group_id])
+    languages, reasons, examples = (
+        jsoncodec.loads(v)
+        for v in conn.execute(
+            "select languages, reasons, examples from unanswered_groups where id = ?", [group_id]
+        ).fetchone()
+    )
+    conn.execute(
+        "update unanswered_groups set count = count + 1, last = max(last, ?), languages = ?, reasons = ?, "
+        "examples = ? where id = ?",
+        [
+            created,
+            to_json(_with(languages, lang)),
+            to_json(_with(reasons, reason)),
+            to_json(_with(examples, message)),
+            group_id,
+        ],
+    )
     return group_id
 
 
@@ -75,8 +102,11 @@ def group_ungrouped(conn: sqlite3.Connection, batch: int = 500) -> int:
     database from an earlier version), oldest first; returns how many were grouped."""
     done = 0
     while True:
-        rows = conn.execute("select id, tenant, lang, message, reason, created from unanswered "
-                            "where group_id is null order by id limit ?", [batch]).fetchall()
+        rows = conn.execute(
+            "select id, tenant, lang, message, reason, created from unanswered "
+            "where group_id is null order by id limit ?",
+            [batch],
+        ).fetchall()
         for row_id, tenant, lang, message, reason, created in rows:
             group_id = group_question(conn, tenant, lang, message or "", reason, created)
             conn.execute("update unanswered set group_id = ? where id = ?", [group_id, row_id])

@@ -2,6 +2,7 @@
 seats (the tenant's banded fact), none without an active annual subscription or on a 3-month rental
 (QSC/QLC), a count that resets on each anniversary of the subscription, every use recorded.
 """
+
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ DEMO_ACCOUNTS = Path(__file__).parent / "stubs" / "accounts.yml"
 class Standing:
     account: str
     eligible: bool
-    reason: str | None      # "inactive" or "rental" when not eligible
+    reason: str | None  # "inactive" or "rental" when not eligible
     allowance: int
     used: int
     period_start: date
@@ -57,8 +58,14 @@ class Ledger:
         if self.store.db["accounts"].count:
             return
         accounts = yaml.safe_load(DEMO_ACCOUNTS.read_text(encoding="utf-8"))["accounts"]
-        rows = [{**{k: v for k, v in a.items() if k != "since"}, "active": int(a["active"]),
-                 "anniversary": a["since"].isoformat()} for a in accounts]
+        rows = [
+            {
+                **{k: v for k, v in a.items() if k != "since"},
+                "active": int(a["active"]),
+                "anniversary": a["since"].isoformat(),
+            }
+            for a in accounts
+        ]
         self.store.db["accounts"].insert_all(rows, ignore=True)
 
     def today(self) -> date:
@@ -73,9 +80,19 @@ class Ledger:
         allowance = 0 if reason else int(self.tenant.facts["grace_calls_per_year"].band_value(row["seats"]) or 0)
         used = self.store.db.execute(
             "select count(*) from grace_uses where account = ? and used_at >= ? and used_at < ?",
-            [account, start.isoformat(), renewal.isoformat()]).fetchone()[0]
-        return Standing(account, reason is None, reason, allowance, used, start, renewal,
-                        row["manager_email"], row["customer_email"])
+            [account, start.isoformat(), renewal.isoformat()],
+        ).fetchone()[0]
+        return Standing(
+            account,
+            reason is None,
+            reason,
+            allowance,
+            used,
+            start,
+            renewal,
+            row["manager_email"],
+            row["customer_email"],
+        )
 
     def contact(self, account: str) -> str | None:
         """The account's contact email on file, where its one-time codes go; None if the tenant has
@@ -85,5 +102,6 @@ class Ledger:
 
     def record_use(self, account: str, reference: str) -> None:
         """Called inside the transaction that stores the request."""
-        self.store.db["grace_uses"].insert({"account": account, "reference": reference,
-                                            "used_at": self.today().isoformat()})
+        self.store.db["grace_uses"].insert(
+            {"account": account, "reference": reference, "used_at": self.today().isoformat()}
+        )

@@ -8,6 +8,7 @@ conversation's id. The kernel releases a dead process's locks, so a crash never 
 Unrelated conversations wait for each other only when their ids pick the same thread stripe, and
 then for the length of one reply.
 """
+
 import fcntl
 import hashlib
 import os
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 STRIPES = 64  # thread locks per lock file: few enough to keep, many enough that replies rarely wait
-_RANGE = 2 ** 31 - 1  # the byte offsets a conversation's record lock may take
+_RANGE = 2**31 - 1  # the byte offsets a conversation's record lock may take
 
 _stripes: dict[str, list[threading.Lock]] = {}
 _stripes_guard = threading.Lock()
@@ -34,8 +35,9 @@ class ConversationLocks:
     def __init__(self, path: Path | str | None):
         self.path = str(path) if path is not None else None
         with _stripes_guard:  # shared by every instance on the same file in this process
-            self.stripes = _stripes.setdefault(self.path or f"memory:{id(self)}",
-                                               [threading.Lock() for _ in range(STRIPES)])
+            self.stripes = _stripes.setdefault(
+                self.path or f"memory:{id(self)}", [threading.Lock() for _ in range(STRIPES)]
+            )
         self._fd: int | None = None
         self._pid: int | None = None
 

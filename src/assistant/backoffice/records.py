@@ -14,16 +14,19 @@ ACCOUNT_MANAGER = "account_manager"  # a form's ``notify``: the manager on file 
 class Backoffice:
     def __init__(self, store: Store, tenants: dict, intents, forms, clock):
         self.store, self.tenants, self.intents, self.clock = store, tenants, intents, clock
-        self.ledgers = {tid: Ledger(store, t, clock) for tid, t in tenants.items()
-                        if "grace_calls_per_year" in t.facts}
+        self.ledgers = {tid: Ledger(store, t, clock) for tid, t in tenants.items() if "grace_calls_per_year" in t.facts}
         for ledger in self.ledgers.values():
             ledger.load_demo_accounts()
         self.kinds = request_kinds(forms, intents)
         self.backends = {}
         for kind in self.kinds.values():  # a ledger's requests go to each tenant's own ledger
             if kind.backend == "ledger":
-                self.backends.update({f"{kind.name}:{tid}": GraceCalls(store, self.notices, kind, ledger)
-                                      for tid, ledger in self.ledgers.items()})
+                self.backends.update(
+                    {
+                        f"{kind.name}:{tid}": GraceCalls(store, self.notices, kind, ledger)
+                        for tid, ledger in self.ledgers.items()
+                    }
+                )
             else:
                 self.backends[kind.name] = StoredRequests(store, self.notices, kind)
         self.verifier = Verifier(store, self.contact, self.code_mail)
@@ -44,10 +47,16 @@ class Backoffice:
 
     def code_mail(self, tenant: str, lang: str, code: str, account: str) -> tuple[str, str]:
         """The email that carries a one-time code: its subject and body."""
-        values = {"tenant_name": self.tenants[tenant].name, "code": code, "account": account,
-                  "minutes": format_quantity(CODE_TTL_S // 60, "minute", lang)}
-        return (self.intents.response("utter_mail_subject_code", lang, **values),
-                self.intents.response("utter_mail_code", lang, **values))
+        values = {
+            "tenant_name": self.tenants[tenant].name,
+            "code": code,
+            "account": account,
+            "minutes": format_quantity(CODE_TTL_S // 60, "minute", lang),
+        }
+        return (
+            self.intents.response("utter_mail_subject_code", lang, **values),
+            self.intents.response("utter_mail_code", lang, **values),
+        )
 
     def notices(self, request: Request, reference: str) -> list[Notice]:
         tenant = self.tenants[request.tenant]
@@ -57,8 +66,13 @@ class Backoffice:
         staff = say("utter_mail_to_staff", reference=reference, summary=summary)
         notices = []
         if request.payload.get("email"):
-            notices.append(Notice(request.payload["email"], subject,
-                                  say("utter_mail_to_visitor", reference=reference, summary=summary)))
+            notices.append(
+                Notice(
+                    request.payload["email"],
+                    subject,
+                    say("utter_mail_to_visitor", reference=reference, summary=summary),
+                )
+            )
         team = self.kinds[request.kind].notify
         if team == ACCOUNT_MANAGER:
             standing = self.ledgers[request.tenant].standing(request.payload["account"])
@@ -69,23 +83,35 @@ class Backoffice:
 
     # -- what staff learn from --------------------------------------------------------------------
 
-    def log_unanswered(self, tenant: str, lang: str, message: str, candidates, session_id: str,
-                       reason: str = "fallback") -> None:
+    def log_unanswered(
+        self, tenant: str, lang: str, message: str, candidates, session_id: str, reason: str = "fallback"
+    ) -> None:
         """The question, in the group of similar ones it joins (grouping.py): one transaction, so that
         concurrent workers neither split a group nor lose a count."""
         seen = grouping.closest_seen(self.store.db.conn, tenant, message)  # compared before the write lock
         with self.store.transaction():
             self._add_unanswered(tenant, lang, message, candidates, session_id, reason, seen)
 
-    def _add_unanswered(self, tenant: str, lang: str, message: str, candidates, session_id: str, reason: str,
-                        seen=None) -> None:
+    def _add_unanswered(
+        self, tenant: str, lang: str, message: str, candidates, session_id: str, reason: str, seen=None
+    ) -> None:
         """``log_unanswered`` inside a transaction the caller holds."""
         best = [{"intent": c.intent, "confidence": round(c.confidence, 3)} for c in candidates[:3]]
         created = now()
         group_id = grouping.group_question(self.store.db.conn, tenant, lang, message, reason, created, seen)
-        self.store.insert("unanswered", {"tenant": tenant, "lang": lang, "message": message, "reason": reason,
-                                         "candidates": to_json(best), "session_id": session_id,
-                                         "created": created, "group_id": group_id})
+        self.store.insert(
+            "unanswered",
+            {
+                "tenant": tenant,
+                "lang": lang,
+                "message": message,
+                "reason": reason,
+                "candidates": to_json(best),
+                "session_id": session_id,
+                "created": created,
+                "group_id": group_id,
+            },
+        )
 
     def feedback(self, session_id: str, helpful: bool, comment: str | None = None) -> dict:
         """A vote on the last answer of a conversation; a 'not helpful' one joins the unanswered
@@ -93,14 +119,24 @@ class Backoffice:
         session = self.store.get("sessions", session_id)
         if session is None:
             raise KeyError(session_id)
-        last = self.store.db.execute("select id, user from turns where session_id = ? and user is not null "
-                                     "order by id desc limit 1", [session_id]).fetchone()
+        last = self.store.db.execute(
+            "select id, user from turns where session_id = ? and user is not null order by id desc limit 1",
+            [session_id],
+        ).fetchone()
         turn_id, message = last if last else (None, "")
-        row = {"session_id": session_id, "turn_id": turn_id, "tenant": session["tenant"], "helpful": int(helpful),
-               "comment": comment or "", "message": message, "created": now()}
+        row = {
+            "session_id": session_id,
+            "turn_id": turn_id,
+            "tenant": session["tenant"],
+            "helpful": int(helpful),
+            "comment": comment or "",
+            "message": message,
+            "created": now(),
+        }
         with self.store.transaction():
-            before = self.store.db.execute("select helpful from feedback where session_id = ? and turn_id is ?",
-                                           [session_id, turn_id]).fetchone()
+            before = self.store.db.execute(
+                "select helpful from feedback where session_id = ? and turn_id is ?", [session_id, turn_id]
+            ).fetchone()
             self.store.write("delete from feedback where session_id = ? and turn_id is ?", [session_id, turn_id])
             self.store.insert("feedback", row)
             if not helpful and message and (before is None or before[0]):

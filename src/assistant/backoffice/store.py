@@ -8,6 +8,7 @@ A conversation is its turns: each turn row carries the conversation's state afte
 progress, its last reply's type), so that a reply is saved by one insert. ``sessions`` is a view of
 each conversation's last turn.
 """
+
 import itertools
 import sqlite3
 import threading
@@ -19,47 +20,158 @@ import sqlite_utils
 from .. import jsoncodec
 
 SCHEMA = {
-    "turns": ({"id": int, "session_id": str, "tenant": str, "at": str, "lang": str, "user": str,
-               "assistant": str, "type": str, "intent": str, "state": str}, "id"),
-    "requests": ({"reference": str, "key": str, "tenant": str, "kind": str, "status": str, "payload": str,
-                  "session_id": str, "lang": str, "created": str}, "reference"),
-    "outbox": ({"id": int, "reference": str, "tenant": str, "kind": str, "recipient": str, "subject": str,
-                "body": str, "lang": str, "created": str}, "id"),
-    "unanswered": ({"id": int, "tenant": str, "lang": str, "message": str, "candidates": str, "reason": str,
-                    "session_id": str, "created": str, "group_id": int}, "id"),
+    "turns": (
+        {
+            "id": int,
+            "session_id": str,
+            "tenant": str,
+            "at": str,
+            "lang": str,
+            "user": str,
+            "assistant": str,
+            "type": str,
+            "intent": str,
+            "state": str,
+        },
+        "id",
+    ),
+    "requests": (
+        {
+            "reference": str,
+            "key": str,
+            "tenant": str,
+            "kind": str,
+            "status": str,
+            "payload": str,
+            "session_id": str,
+            "lang": str,
+            "created": str,
+        },
+        "reference",
+    ),
+    "outbox": (
+        {
+            "id": int,
+            "reference": str,
+            "tenant": str,
+            "kind": str,
+            "recipient": str,
+            "subject": str,
+            "body": str,
+            "lang": str,
+            "created": str,
+        },
+        "id",
+    ),
+    "unanswered": (
+        {
+            "id": int,
+            "tenant": str,
+            "lang": str,
+            "message": str,
+            "candidates": str,
+            "reason": str,
+            "session_id": str,
+            "created": str,
+            "group_id": int,
+        },
+        "id",
+    ),
     # Similar unanswered questions, grouped as they arrive (grouping.py); languages, reasons and
     # examples are JSON lists.
-    "unanswered_groups": ({"id": int, "tenant": str, "key": str, "question": str, "count": int, "languages": str,
-                           "reasons": str, "examples": str, "first": str, "last": str}, "id"),
-    "feedback": ({"id": int, "session_id": str, "turn_id": int, "tenant": str, "helpful": int, "comment": str,
-                  "message": str, "created": str}, "id"),
-    "accounts": ({"account": str, "tenant": str, "seats": int, "subscription": str, "active": int,
-                  "anniversary": str, "manager_email": str, "customer_email": str}, "account"),
+    "unanswered_groups": (
+        {
+            "id": int,
+            "tenant": str,
+            "key": str,
+            "question": str,
+            "count": int,
+            "languages": str,
+            "reasons": str,
+            "examples": str,
+            "first": str,
+            "last": str,
+        },
+        "id",
+    ),
+    "feedback": (
+        {
+            "id": int,
+            "session_id": str,
+            "turn_id": int,
+            "tenant": str,
+            "helpful": int,
+            "comment": str,
+            "message": str,
+            "created": str,
+        },
+        "id",
+    ),
+    "accounts": (
+        {
+            "account": str,
+            "tenant": str,
+            "seats": int,
+            "subscription": str,
+            "active": int,
+            "anniversary": str,
+            "manager_email": str,
+            "customer_email": str,
+        },
+        "account",
+    ),
     "grace_uses": ({"id": int, "account": str, "reference": str, "used_at": str}, "id"),
     # One-time codes sent to prove an account (verification.py): when, for which conversation, how
     # many guesses; the code itself only as a salted digest.
-    "verifications": ({"id": int, "tenant": str, "account": str, "session_id": str, "salt": str, "digest": str,
-                       "created": float, "expires": float, "attempts": int, "verified": float}, "id"),
+    "verifications": (
+        {
+            "id": int,
+            "tenant": str,
+            "account": str,
+            "session_id": str,
+            "salt": str,
+            "digest": str,
+            "created": float,
+            "expires": float,
+            "attempts": int,
+            "verified": float,
+        },
+        "id",
+    ),
     # Slack event ids and request signatures already seen (retries and replays), with when.
     "slack_events": ({"key": str, "seen": float}, "key"),
 }
-INDEXES = [("requests", ["key"], True), ("requests", ["tenant", "kind", "status"], False),
-           ("turns", ["session_id"], False), ("grace_uses", ["account", "used_at"], False),
-           ("unanswered", ["tenant"], False), ("outbox", ["reference"], False),
-           ("feedback", ["session_id", "turn_id"], False),
-           ("verifications", ["tenant", "account", "created"], False), ("verifications", ["session_id"], False),
-           # Staff lists, filtered by tenant and paged in SQL; a new question's candidate groups.
-           ("unanswered", ["group_id"], False), ("unanswered_groups", ["tenant", "last"], False),
-           ("unanswered_groups", ["tenant", "count", "last"], False), ("requests", ["tenant", "created"], False),
-           ("requests", ["created"], False), ("outbox", ["tenant"], False)]
+INDEXES = [
+    ("requests", ["key"], True),
+    ("requests", ["tenant", "kind", "status"], False),
+    ("turns", ["session_id"], False),
+    ("grace_uses", ["account", "used_at"], False),
+    ("unanswered", ["tenant"], False),
+    ("outbox", ["reference"], False),
+    ("feedback", ["session_id", "turn_id"], False),
+    ("verifications", ["tenant", "account", "created"], False),
+    ("verifications", ["session_id"], False),
+    # Staff lists, filtered by tenant and paged in SQL; a new question's candidate groups.
+    ("unanswered", ["group_id"], False),
+    ("unanswered_groups", ["tenant", "last"], False),
+    ("unanswered_groups", ["tenant", "count", "last"], False),
+    ("requests", ["tenant", "created"], False),
+    ("requests", ["created"], False),
+    ("outbox", ["tenant"], False),
+]
 # Each conversation as its last turn has it, with when it began: what the sessions table held
 # before its state moved onto the turns (see _migrate_sessions).
-VIEWS = {"sessions": ("""
+VIEWS = {
+    "sessions": (
+        """
     select last.session_id as id, last.tenant, last.lang, last.state,
            (select at from turns as first where first.session_id = last.session_id order by id limit 1) as created,
            last.at as updated
     from turns as last
-    where last.id = (select max(id) from turns as t where t.session_id = last.session_id)""", "id")}
+    where last.id = (select max(id) from turns as t where t.session_id = last.session_id)""",
+        "id",
+    )
+}
 
 
 # How long a statement waits for another connection's transaction (SQLite's busy timeout) before it
@@ -172,14 +284,17 @@ class Store:
         leaves, has nothing to keep.)"""
         if "sessions" not in self.db.table_names():
             return
-        self.db.execute("update turns set state = (select state from sessions where sessions.id = turns.session_id) "
-                        "where state is null and id in (select max(id) from turns group by session_id)")
+        self.db.execute(
+            "update turns set state = (select state from sessions where sessions.id = turns.session_id) "
+            "where state is null and id in (select max(id) from turns group by session_id)"
+        )
         self.db.execute("drop table sessions")
 
     def _group_unanswered(self) -> None:
         """A database from before unanswered questions were grouped as they arrived: its questions
         are grouped now, once (a look-up of the group_id index when there are none)."""
         from .grouping import group_ungrouped  # which reads this module's JSON writer
+
         group_ungrouped(self.db.conn)
 
     def _switch_to_wal(self) -> None:

@@ -4,13 +4,15 @@ session id and the last turn saved before it), and its turns read back when staf
 A reference, rather than a copy of the turns, keeps what is stored proportional to what visitors
 type: a conversation that asks for a person ten times is stored once, not ten times over.
 """
+
 TRANSCRIPT_TURNS = 200  # the most turns a request's detail shows: the last ones it covers
 
 
 def reference(store, session_id: str) -> dict:
     """A reference to the conversation so far: the turn saved last (0 before any), through its index."""
-    found = store.db.conn.execute("select id from turns where session_id = ? order by id desc limit 1",
-                                  [session_id]).fetchone()
+    found = store.db.conn.execute(
+        "select id from turns where session_id = ? order by id desc limit 1", [session_id]
+    ).fetchone()
     return {"session_id": session_id, "last_turn": found[0] if found else 0}
 
 
@@ -24,11 +26,12 @@ def transcript(store, payload: dict, most: int = TRANSCRIPT_TURNS) -> tuple[list
     conversation = payload.get("conversation")
     if not isinstance(conversation, dict):
         return [], 0
-    covered = ("from turns where session_id = ?1 and id <= coalesce("
-               "(select min(id) from turns where session_id = ?1 and id > ?2), ?2)")
+    covered = (
+        "from turns where session_id = ?1 and id <= coalesce("
+        "(select min(id) from turns where session_id = ?1 and id > ?2), ?2)"
+    )
     params = [conversation.get("session_id"), conversation.get("last_turn", 0)]
     conn = store.db.conn
     total = conn.execute(f"select count(*) {covered}", params).fetchone()[0]
     last = conn.execute(f"select user, assistant {covered} order by id desc limit ?3", [*params, most]).fetchall()
     return [{"user": user, "assistant": assistant} for user, assistant in reversed(last)], total
-

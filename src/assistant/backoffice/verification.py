@@ -8,6 +8,7 @@ decision is taken inside one transaction, so that concurrent requests cannot exc
 unknown account is answered as a known one would be (a code "sent"), so that nobody learns which
 accounts exist; no email leaves, and no code matches.
 """
+
 import hashlib
 import hmac
 import secrets
@@ -20,9 +21,9 @@ from .store import now as stamp
 
 CODE_DIGITS = 6
 CODE_TTL_S = 10 * 60
-MAX_ATTEMPTS = 5                  # wrong codes before a code is void
-MAX_CODES_PER_ACCOUNT = 5         # codes sent to one account's contact ...
-ACCOUNT_WINDOW_S = 60 * 60        # ... within this window
+MAX_ATTEMPTS = 5  # wrong codes before a code is void
+MAX_CODES_PER_ACCOUNT = 5  # codes sent to one account's contact ...
+ACCOUNT_WINDOW_S = 60 * 60  # ... within this window
 MAX_CODES_PER_CONVERSATION = 3
 # Six digits, possibly typed in two groups of three ("123 456"), not part of a longer number.
 CODE = patterns.compile(r"(?:^|\D)(\d{3})[ -]?(\d{3})(?:\D|\Z)")  # \Z: a final newline is \D already
@@ -30,7 +31,7 @@ CODE = patterns.compile(r"(?:^|\D)(\d{3})[ -]?(\d{3})(?:\D|\Z)")  # \Z: a final 
 
 @dataclass(frozen=True)
 class Check:
-    outcome: str          # "ok", "wrong", "expired" or "void" (too many wrong codes)
+    outcome: str  # "ok", "wrong", "expired" or "void" (too many wrong codes)
     attempts_left: int = 0
 
 
@@ -48,8 +49,11 @@ def reference(challenge: int) -> str:
 def sent_code(store: Store, session_id: str) -> str | None:
     """The last code emailed for this conversation, as its recipient reads it in the outbox (the
     mailer stub): what scenarios and tests type back."""
-    row = store.db.execute("select o.body from verifications v join outbox o on o.reference = 'CODE-' || v.id "
-                           "where v.session_id = ? order by v.id desc limit 1", [session_id]).fetchone()
+    row = store.db.execute(
+        "select o.body from verifications v join outbox o on o.reference = 'CODE-' || v.id "
+        "where v.session_id = ? order by v.id desc limit 1",
+        [session_id],
+    ).fetchone()
     return read_code(row[0]) if row else None
 
 
@@ -70,21 +74,42 @@ class Verifier:
         the account or the conversation has had all the codes it may have for now."""
         moment = self.clock()
         with self.store.transaction():
-            if self._sent_to_account(tenant, account, moment) >= MAX_CODES_PER_ACCOUNT or \
-                    self._sent_in_conversation(session_id) >= MAX_CODES_PER_CONVERSATION:
+            if (
+                self._sent_to_account(tenant, account, moment) >= MAX_CODES_PER_ACCOUNT
+                or self._sent_in_conversation(session_id) >= MAX_CODES_PER_CONVERSATION
+            ):
                 return None
-            code, salt = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}", secrets.token_hex(8)
+            code, salt = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}", secrets.token_hex(8)
             recipient = self.contact(tenant, account)
-            self.store.insert("verifications", {
-                "tenant": tenant, "account": account, "session_id": session_id, "salt": salt,
-                "digest": _digest(salt, code) if recipient else "", "created": moment,
-                "expires": moment + CODE_TTL_S, "attempts": 0})
+            self.store.insert(
+                "verifications",
+                {
+                    "tenant": tenant,
+                    "account": account,
+                    "session_id": session_id,
+                    "salt": salt,
+                    "digest": _digest(salt, code) if recipient else "",
+                    "created": moment,
+                    "expires": moment + CODE_TTL_S,
+                    "attempts": 0,
+                },
+            )
             challenge = self.store.db.execute("select last_insert_rowid()").fetchone()[0]
             if recipient:
                 subject, body = self.mail(tenant, lang, code, account)
-                self.store.insert("outbox", {"reference": reference(challenge), "tenant": tenant, "kind": "email",
-                                             "recipient": recipient, "subject": subject, "body": body,
-                                             "lang": lang, "created": stamp()})
+                self.store.insert(
+                    "outbox",
+                    {
+                        "reference": reference(challenge),
+                        "tenant": tenant,
+                        "kind": "email",
+                        "recipient": recipient,
+                        "subject": subject,
+                        "body": body,
+                        "lang": lang,
+                        "created": stamp(),
+                    },
+                )
         return challenge
 
     def check(self, challenge: int, session_id: str, code: str) -> Check:
@@ -92,8 +117,10 @@ class Verifier:
         right or wrong, counts against the code's attempts."""
         moment = self.clock()
         with self.store.transaction():
-            row = self.store.db.execute("select digest, salt, expires, attempts from verifications "
-                                        "where id = ? and session_id = ?", [challenge, session_id]).fetchone()
+            row = self.store.db.execute(
+                "select digest, salt, expires, attempts from verifications where id = ? and session_id = ?",
+                [challenge, session_id],
+            ).fetchone()
             if row is None:
                 return Check("void")
             digest, salt, expires, attempts = row
@@ -103,16 +130,21 @@ class Verifier:
                 return Check("expired")
             self.store.write("update verifications set attempts = attempts + 1 where id = ?", [challenge])
             if digest and hmac.compare_digest(digest, _digest(salt, code)):
-                self.store.write("update verifications set attempts = ?, verified = ? where id = ?",
-                                 [MAX_ATTEMPTS, moment, challenge])  # used: it proves nothing twice
+                self.store.write(
+                    "update verifications set attempts = ?, verified = ? where id = ?",
+                    [MAX_ATTEMPTS, moment, challenge],
+                )  # used: it proves nothing twice
                 return Check("ok")
             left = MAX_ATTEMPTS - attempts - 1
             return Check("wrong", left) if left else Check("void")
 
     def _sent_to_account(self, tenant: str, account: str, moment: float) -> int:
-        return self.store.db.execute("select count(*) from verifications where tenant = ? and account = ? "
-                                     "and created > ?", [tenant, account, moment - ACCOUNT_WINDOW_S]).fetchone()[0]
+        return self.store.db.execute(
+            "select count(*) from verifications where tenant = ? and account = ? and created > ?",
+            [tenant, account, moment - ACCOUNT_WINDOW_S],
+        ).fetchone()[0]
 
     def _sent_in_conversation(self, session_id: str) -> int:
-        return self.store.db.execute("select count(*) from verifications where session_id = ?",
-                                     [session_id]).fetchone()[0]
+        return self.store.db.execute(
+            "select count(*) from verifications where session_id = ?", [session_id]
+        ).fetchone()[0]

@@ -1,4 +1,5 @@
 """The HTTP API under /api/v1/: the public chat for the widget, and staff views behind a token."""
+
 import json
 from functools import wraps
 from pathlib import Path
@@ -53,6 +54,7 @@ def tenant_field(data: dict, tenants: dict) -> str:
 
 # -- public -------------------------------------------------------------------------------------------
 
+
 @api.post("/chat")
 def chat():
     app, req = current_app, request
@@ -65,7 +67,9 @@ def chat():
     lang = text_field(data, "lang", required=False)
     languages = served.tenants[tenant].languages
     if lang is not None and lang not in languages:
-        raise ApiError(400, "invalid_lang", f"'lang' must be one of the tenant's languages: {language_list(languages)}.")
+        raise ApiError(
+            400, "invalid_lang", f"'lang' must be one of the tenant's languages: {language_list(languages)}."
+        )
     hint = hint_from_header(req.environ.get("HTTP_ACCEPT_LANGUAGE"), languages)
     reply = served.reply(tenant, session_id, message, lang=lang, hint=hint)
     return app.json.response(reply.to_dict())
@@ -79,9 +83,17 @@ def language_list(languages) -> str:
 
 @api.get("/tenants")
 def tenants():
-    return jsonify([{"id": t.id, "name": t.name, "languages": t.languages,
-                     "actions": sorted(a["form"] for a in t.actions.values() if a and "form" in a)}
-                    for t in assistant().tenants.values()])
+    return jsonify(
+        [
+            {
+                "id": t.id,
+                "name": t.name,
+                "languages": t.languages,
+                "actions": sorted(a["form"] for a in t.actions.values() if a and "form" in a),
+            }
+            for t in assistant().tenants.values()
+        ]
+    )
 
 
 @api.post("/feedback")
@@ -135,6 +147,7 @@ def bearer_token(header: str) -> str | None:
 def staff_only(view):
     """A view for staff: a valid token is required, and what it returns is limited to the tenants
     that token may see (its scope, in ``g.scope``)."""
+
     @wraps(view)
     def checked(*args, **kwargs):
         given = bearer_token(request.headers.get("Authorization", ""))
@@ -143,6 +156,7 @@ def staff_only(view):
             raise ApiError(401, "unauthorized", "A valid staff token is required (Authorization: Bearer …).")
         g.scope = set(assistant().tenants) if ALL_TENANTS in scope else scope & set(assistant().tenants)
         return view(*args, **kwargs)
+
     return for_staff(checked)
 
 
@@ -171,7 +185,7 @@ def page(rows_of):
     """One page of a staff list: ``rows_of(limit, offset)`` is asked for one row more than the page,
     which tells whether a next page exists."""
     limit = number_arg("limit", PAGE_LIMIT, 1, MAX_LIMIT)
-    offset = number_arg("offset", 0, 0, 10 ** 9 - 1)
+    offset = number_arg("offset", 0, 0, 10**9 - 1)
     rows = rows_of(limit + 1, offset)
     following = None
     if len(rows) > limit:

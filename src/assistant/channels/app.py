@@ -1,5 +1,6 @@
 """The application factory: one Flask app serving the API, the widget, the demo site, the staff
 page and the chat webhooks, all over the same ``Assistant``."""
+
 import dataclasses
 import decimal
 import uuid
@@ -34,11 +35,13 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.extensions["assistant_settings"] = settings
     app.extensions["assistant"] = assistant or Assistant.load(db=settings.database())
     app.extensions["chat_rate_limit"] = RateLimit(settings.rate_limit, settings.rate_limit_storage)
-    app.extensions["feedback_rate_limit"] = RateLimit(settings.feedback_rate_limit, settings.rate_limit_storage,
-                                                      scope="feedback")
+    app.extensions["feedback_rate_limit"] = RateLimit(
+        settings.feedback_rate_limit, settings.rate_limit_storage, scope="feedback"
+    )
     errors.register(app)
 
     from .api import api
+
     app.register_blueprint(api)
     for name in ("site", "staff", "slack", "mattermost"):
         module = __import__(f"{__package__}.{name}", fromlist=["blueprint"])
@@ -98,8 +101,11 @@ def cors(response, settings: Settings):
     if not origin or request.path not in PUBLIC_API:
         return response
     tenant = posted_tenant() if request.method == "POST" else None
-    allowed = settings.allowed_origins.get(tenant, []) if isinstance(tenant, str) else \
-        [o for origins in settings.allowed_origins.values() for o in origins]
+    allowed = (
+        settings.allowed_origins.get(tenant, [])
+        if isinstance(tenant, str)
+        else [o for origins in settings.allowed_origins.values() for o in origins]
+    )
     if origin in allowed:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"

@@ -1,5 +1,6 @@
 """What the chat-platform channels (Slack, Mattermost) share: which tenant a workspace is, a stable
 conversation per user, one guarded call into the core, the help text and the background work."""
+
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -13,8 +14,13 @@ from ..reply import Source
 log = logging.getLogger(__name__)
 
 # What the chat platforms show around answers, a response per language (intents/common/<lang>/responses.yml).
-LABELS = {"helpful": "utter_vote_helpful", "unhelpful": "utter_vote_unhelpful", "thanks": "utter_vote_thanks",
-          "unknown": "utter_vote_unknown", "usage": "utter_chat_usage"}
+LABELS = {
+    "helpful": "utter_vote_helpful",
+    "unhelpful": "utter_vote_unhelpful",
+    "thanks": "utter_vote_thanks",
+    "unknown": "utter_vote_unknown",
+    "usage": "utter_chat_usage",
+}
 
 
 @dataclass
@@ -22,6 +28,7 @@ class Answer:
     """A reply as a chat platform shows it: the text, its sources (each platform writes their title
     and link in its own markup), and the conversation to vote on (``None`` when there is nothing to
     vote on, e.g. an error message) with the votes' labels in the answer's language."""
+
     text: str
     lang: str | None
     sources: list[Source] = field(default_factory=list)

@@ -1,12 +1,13 @@
 """The command line: the same core as every other channel.
 
-    assistant ask --tenant exo "quelle est votre politique de remboursement ?"
-    assistant chat --tenant conex
-    assistant lookup "refund" --tenant exo
-    assistant answers --tenant anvaigo --lang fr
-    assistant check
-    assistant eval tests/eval/single.jsonl
+assistant ask --tenant exo "quelle est votre politique de remboursement ?"
+assistant chat --tenant conex
+assistant lookup "refund" --tenant exo
+assistant answers --tenant anvaigo --lang fr
+assistant check
+assistant eval tests/eval/single.jsonl
 """
+
 import json
 import os
 import signal
@@ -27,6 +28,7 @@ def _assistant():
     from ..bundle import announce_build
     from ..core import Assistant
     from ..paths import data_dir, project_root
+
     root = project_root()
     announce_build(root, data_dir(root) / "cache", sys.stderr)
     return Assistant.load(root)
@@ -139,6 +141,7 @@ def lookup(query, tenant, lang, top, as_json):
     ...
     """
     from ..staff.lookup import lookup_rows
+
     try:
         rows = lookup_rows(_assistant(), query, tenant=tenant, lang=lang, top=top)
     except AssistantError as error:
@@ -167,6 +170,7 @@ def answers(tenant, lang):
     after editing the knowledge, the responses or a language's data."""
     from ..paths import project_root
     from ..staff.rendering import rendered
+
     root = project_root()
     if tenant and not (root / "knowledge" / tenant / "tenant.yml").exists():
         _fail(AssistantError("unknown_tenant", f"Unknown tenant {tenant!r}"))
@@ -180,10 +184,11 @@ def _evaluate_scenarios(scenarios, failures):
     from ..backoffice.store import Store
     from ..core import Assistant
     from ..nlu.scenarios import run_scenarios, scenario_lines
+
     first = _assistant()
     bundle = first.bundle
     with tempfile.TemporaryDirectory() as folder:
-        counter = iter(range(10 ** 6))
+        counter = iter(range(10**6))
         outcomes = run_scenarios(lambda: Assistant(bundle, Store(Path(folder) / f"{next(counter)}.db")), scenarios)
     click.echo("\n".join(scenario_lines(outcomes, failures)))
 
@@ -199,12 +204,16 @@ def serve(host, port, workers):
     ASSISTANT_STAFF_TOKEN, a random token is generated on first run and printed.
     """
     from .serve import serve as run
+
     run(host, port, workers)
 
 
 @cli.command()
-@click.option("--pidfile", type=click.Path(dir_okay=False, path_type=Path),
-              help="The server's process id file (default: ASSISTANT_PIDFILE, else data/assistant.pid).")
+@click.option(
+    "--pidfile",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The server's process id file (default: ASSISTANT_PIDFILE, else data/assistant.pid).",
+)
 def reload(pidfile):
     """Put changed knowledge and intents in service without stopping the server.
 
@@ -215,6 +224,7 @@ def reload(pidfile):
     """
     from .. import bundle as models
     from ..paths import data_dir, pid_file, project_root
+
     root = project_root()
     models.announce_build(root, data_dir(root) / "cache", sys.stderr)
     try:
@@ -241,6 +251,7 @@ def check():
     from ..dialogue.compute import FUNCTIONS
     from ..dialogue.validators import VALIDATORS
     from ..paths import project_root
+
     problems = check_project(project_root(), FUNCTIONS, VALIDATORS)
     warnings = [] if problems else check_warnings(project_root())
     for problem in problems + warnings:
@@ -258,6 +269,7 @@ def evaluate(path, failures):
     """Score the assistant on evaluation items (JSON lines: tenant, lang, message, expect, must),
     or on multi-turn scenarios (JSON lines with "turns"), each in a fresh database."""
     from ..nlu.evaluate import read_items, run, summary_lines
+
     items = read_items(path)
     if items and "turns" in items[0]:
         return _evaluate_scenarios(items, failures)
@@ -273,6 +285,7 @@ def evaluate(path, failures):
 
 # -- staff commands: each prints a table, or --json, or --csv, a page at a time (tables.py) ------------
 
+
 @cli.group(invoke_without_command=True)
 @click.option("--tenant", "-t", help="Only this vendor.")
 @click.option("--kind", help="Only this kind: a form of intents/forms.yml that submits, or contact.")
@@ -285,12 +298,21 @@ def requests(ctx, tenant, kind, status, limit, offset, as_json, as_csv):
     for one, with its payload, notices and conversation."""
     if ctx.invoked_subcommand is None:
         from ..staff import queries as staff
+
         assistant = _assistant()
         if kind and kind not in assistant.backoffice.kinds:
-            _fail(AssistantError("unknown_kind", f"Unknown kind {kind!r}; kinds: {', '.join(assistant.backoffice.kinds)}"))
+            _fail(
+                AssistantError("unknown_kind", f"Unknown kind {kind!r}; kinds: {', '.join(assistant.backoffice.kinds)}")
+            )
         store = assistant.store
-        emit_page(lambda n, skip: staff.requests(store, tenant, kind, status, n, skip), limit, offset, as_json, as_csv,
-                  ["reference", "created", "tenant", "kind", "status", "lang", "summary"])
+        emit_page(
+            lambda n, skip: staff.requests(store, tenant, kind, status, n, skip),
+            limit,
+            offset,
+            as_json,
+            as_csv,
+            ["reference", "created", "tenant", "kind", "status", "lang", "summary"],
+        )
 
 
 @requests.command(name="show")
@@ -299,6 +321,7 @@ def requests(ctx, tenant, kind, status, limit, offset, as_json, as_csv):
 def requests_show(reference, as_json):
     """One request with its payload, the notices it sent and the conversation it refers to."""
     from ..staff import queries as staff
+
     row = staff.request(_assistant().store, reference)
     if row is None:
         click.echo(f"Error: no request {reference}", err=True)
@@ -338,9 +361,16 @@ def outbox(ctx, tenant, limit, offset, as_json, as_csv):
     """
     if ctx.invoked_subcommand is None:
         from ..staff import queries as staff
+
         store = _assistant().store
-        rows = emit_page(lambda n, skip: staff.outbox(store, tenant, limit=n, offset=skip), limit, offset, as_json,
-                         as_csv, ["id", "created", "reference", "tenant", "recipient", "subject", "body"])
+        rows = emit_page(
+            lambda n, skip: staff.outbox(store, tenant, limit=n, offset=skip),
+            limit,
+            offset,
+            as_json,
+            as_csv,
+            ["id", "created", "reference", "tenant", "recipient", "subject", "body"],
+        )
         if rows and not (as_json or as_csv):
             click.echo("one email whole: assistant outbox show ID", err=True)
 
@@ -354,6 +384,7 @@ def outbox_show(key, as_json):
     ID is the first column of `assistant outbox`. REF is a request's reference (QUO-…, DEM-…,
     GRC-…, CON-…) or a one-time code's (CODE-…): its emails are printed in the order they were sent."""
     from ..staff import queries as staff
+
     found = staff.emails(_assistant().store, key)
     if not found:
         click.echo(f"Error: no email {key} in the outbox", err=True)
@@ -365,8 +396,10 @@ def outbox_show(key, as_json):
 
 
 def _email(row: dict) -> str:
-    return (f"email {row['id']} · {row['reference']} · {row['tenant']} · {row['created']}\n"
-            f"To: {row['recipient']}\nSubject: {row['subject']}\n\n{row['body']}")
+    return (
+        f"email {row['id']} · {row['reference']} · {row['tenant']} · {row['created']}\n"
+        f"To: {row['recipient']}\nSubject: {row['subject']}\n\n{row['body']}"
+    )
 
 
 @cli.command()
@@ -376,10 +409,28 @@ def _email(row: dict) -> str:
 def ledger(tenant, limit, offset, as_json, as_csv):
     """Grace calls per account: allowance, used and remaining this subscription year."""
     from ..staff import queries as staff
+
     assistant = _assistant()
-    emit_page(lambda n, skip: staff.ledger(assistant, tenant, n, skip), limit, offset, as_json, as_csv,
-              ["account", "tenant", "seats", "subscription", "active", "eligible", "allowance", "used", "remaining",
-               "year_start", "renewal"])
+    emit_page(
+        lambda n, skip: staff.ledger(assistant, tenant, n, skip),
+        limit,
+        offset,
+        as_json,
+        as_csv,
+        [
+            "account",
+            "tenant",
+            "seats",
+            "subscription",
+            "active",
+            "eligible",
+            "allowance",
+            "used",
+            "remaining",
+            "year_start",
+            "renewal",
+        ],
+    )
 
 
 @cli.command()
@@ -390,9 +441,16 @@ def unanswered(tenant, limit, offset, as_json, as_csv):
     """Questions the assistant could not answer (and 'not helpful' votes), similar ones grouped,
     the most frequent first: the entries to write next."""
     from ..staff import queries as staff
+
     store = _assistant().store
-    emit_page(lambda n, skip: staff.unanswered(store, tenant, n, skip), limit, offset, as_json, as_csv,
-              ["count", "tenant", "question", "languages", "reasons", "examples", "last", "id"])
+    emit_page(
+        lambda n, skip: staff.unanswered(store, tenant, n, skip),
+        limit,
+        offset,
+        as_json,
+        as_csv,
+        ["count", "tenant", "question", "languages", "reasons", "examples", "last", "id"],
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Google Sheets as a formula (=HYPERLINK(...) sends data away, -2+3 computes). OWA
 the defusedcsv library applies too: such a cell is written with a single quote in front, which the
 spreadsheet shows as text. Every cell is quoted.
 """
+
 import csv
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

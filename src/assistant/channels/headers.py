@@ -7,23 +7,26 @@ allows nothing at all. No response may be framed (clickjacking), sniffed as anot
 Referer. Responses of staff views — the staff page and every staff API endpoint, marked with
 ``for_staff`` — hold customers' data and are never stored by a browser or a shared cache.
 """
+
 from flask import Flask, request
 
-PAGE_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",  # data: for the pages' empty favicon, which spares a request
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+PAGE_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",  # data: for the pages' empty favicon, which spares a request
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
 EVERY_RESPONSE = [
     ("X-Content-Type-Options", "nosniff"),
-    ("X-Frame-Options", "DENY"),        # frame-ancestors, for browsers that predate it
+    ("X-Frame-Options", "DENY"),  # frame-ancestors, for browsers that predate it
     ("Referrer-Policy", "no-referrer"),
 ]
 PAGE_HEADERS = [("Content-Security-Policy", PAGE_POLICY), *EVERY_RESPONSE]
@@ -38,8 +41,7 @@ def for_staff(view):
 
 def register(app: Flask) -> None:
     """Add the headers to every response of ``app``; call it once its blueprints are registered."""
-    staff_endpoints = frozenset(name for name, view in app.view_functions.items()
-                                if getattr(view, "for_staff", False))
+    staff_endpoints = frozenset(name for name, view in app.view_functions.items() if getattr(view, "for_staff", False))
 
     def secure(response):
         headers = response.headers

@@ -1,4 +1,5 @@
 """Every error is JSON ``{"error": {"code", "message"}}`` with a 4xx status; never an HTML page."""
+
 import logging
 
 from flask import Flask, jsonify

@@ -1,6 +1,7 @@
 """Mattermost: a slash command (/faq question, answered to the user alone) and an outgoing webhook
 (a trigger word in a channel, answered in the channel). Mattermost proves who it is with the token
 it was given when the command or webhook was set up."""
+
 import hmac
 import logging
 
@@ -18,8 +19,7 @@ COMMAND = "/faq"
 # Markdown that text could write by accident, shown as the characters themselves: backslash escapes
 # that Mattermost's web (marked) and mobile (commonmark) renderers both read, and character
 # references for "& < >" and the backslash, which marked's escapes do not cover.
-_MARKDOWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "&#92;",
-                           **{c: "\\" + c for c in "`*_[]~"}})
+_MARKDOWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "&#92;", **{c: "\\" + c for c in "`*_[]~"}})
 
 
 def fields() -> dict[str, str]:
@@ -42,18 +42,24 @@ def strip_trigger(text: str, trigger: str | None) -> str:
     """ "faq: how much is it?" -> "how much is it?" (the trigger word is not part of the question)."""
     text = text.strip()
     if trigger and text.lower().startswith(trigger.lower()):
-        text = text[len(trigger):].lstrip(" \t:,")
+        text = text[len(trigger) :].lstrip(" \t:,")
     return text.strip()
 
 
 def answer(data: dict[str, str], text: str, usage: str | None) -> str:
     config = settings()
-    tenant = chatops.tenant_for(config.mattermost_teams, config.default_tenant,
-                                data.get("team_domain"), data.get("team_id"))
+    tenant = chatops.tenant_for(
+        config.mattermost_teams, config.default_tenant, data.get("team_domain"), data.get("team_id")
+    )
     if not text:
         return chatops.help_text(assistant(), tenant, usage)
-    session_id = chatops.session_for(config, "mattermost", tenant, data.get("team_id") or data.get("team_domain"),
-                                     data.get("user_id") or data.get("user_name"))
+    session_id = chatops.session_for(
+        config,
+        "mattermost",
+        tenant,
+        data.get("team_id") or data.get("team_domain"),
+        data.get("user_id") or data.get("user_name"),
+    )
     reply = chatops.ask(assistant(), tenant, session_id, text)
     return "\n\n".join([reply.text] + [source_text(source) for source in reply.sources])
 

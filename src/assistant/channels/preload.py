@@ -6,6 +6,7 @@ memory) instead of reading its own: the pages stay shared as long as nobody writ
 
     gunicorn -c python:assistant.channels.preload -w 2 'assistant.channels:create_app()'
 """
+
 import gc
 
 
@@ -34,7 +35,7 @@ def keep_knowledge() -> None:
     bundle = keep_loaded(root, Path(data_dir(root)) / "cache")
     compile_ahead((t.catalogue for t in bundle.tenants.values()), bundle.intents)
     for kind in request_kinds(bundle.forms, bundle.intents).values():  # jsonschema and the requests'
-        validator(kind.schema)                                          # schemas, checked once, for every worker
+        validator(kind.schema)  # schemas, checked once, for every worker
     # A garbage collection writes to every object it visits: in a worker, it would copy each
     # page of the inherited models. Frozen objects are never visited; they are still freed, by
     # their reference counts, when the knowledge is replaced.

@@ -4,6 +4,7 @@ The `limits` library (flask-limiter's own engine) counts the hits in fixed windo
 a shared store (``settings.rate_limit_storage``). It is called from the chat alone: flask-limiter's
 hooks evaluated every request of the application, twice for the chat, for one limit on one endpoint.
 """
+
 import threading
 import time
 
@@ -21,13 +22,14 @@ class WorkerMemoryStorage(Storage):
     it starts again 10 ms after the last one, as long as requests come: under load, a new thread
     every few requests, which cost each worker about 0.1 ms of CPU a request (bench/http_load.py's
     fixed-reply server, with and without it). Registered with limits by its scheme."""
+
     STORAGE_SCHEME = ["worker-memory"]
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions, **options)
         self.counts: dict[str, int] = {}
         self.expiries: dict[str, float] = {}
-        self.lock = threading.Lock()   # a worker with threads counts each hit once
+        self.lock = threading.Lock()  # a worker with threads counts each hit once
         self.next_sweep = 0.0
 
     @property
@@ -38,7 +40,7 @@ class WorkerMemoryStorage(Storage):
         with self.lock:
             now = time.time()
             self._sweep(now)
-            if self.expiries.get(key, 0.0) <= now:   # a new window
+            if self.expiries.get(key, 0.0) <= now:  # a new window
                 self.counts[key], self.expiries[key] = 0, now + expiry
             self.counts[key] += amount
             return self.counts[key]
@@ -85,5 +87,6 @@ class RateLimit:
         for rule in self.rules:
             if not self.window.hit(rule, self.scope, client):
                 reset = self.window.get_window_stats(rule, self.scope, client).reset_time
-                raise TooManyRequests(f"At most {rule} from one address; try again shortly.",
-                                      retry_after=max(1, int(reset - time.time())))
+                raise TooManyRequests(
+                    f"At most {rule} from one address; try again shortly.", retry_after=max(1, int(reset - time.time()))
+                )

@@ -10,6 +10,7 @@ as WSGI allows an application to read it: about 6 k instructions. Every other bo
 unknown length, too long, another JSON type) goes to ``get_json`` as before, which answers 413 past
 the limit.
 """
+
 import io
 
 import flask
@@ -38,8 +39,11 @@ class Request(flask.Request):
         ``get_data`` has the body, and ``get_json`` reads it from there)."""
         environ = self.environ
         length = environ.get("CONTENT_LENGTH", "")
-        if not (length.isascii() and length.isdigit()) or "HTTP_TRANSFER_ENCODING" in environ \
-                or "stream" in self.__dict__:
+        if (
+            not (length.isascii() and length.isdigit())
+            or "HTTP_TRANSFER_ENCODING" in environ
+            or "stream" in self.__dict__
+        ):
             return None
         size = int(length)
         mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()

@@ -1,15 +1,9 @@
 """The embeddable widget (web/widget.js, web/widget.css) and a demo site: one plausible vendor
 page per tenant with the widget embedded, French by default, English with ?lang=en."""
+
 from pathlib import Path
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    render_template,
-    request,
-    send_from_directory,
-)
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 
 WEB = Path(__file__).resolve().parents[3] / "web"
 blueprint = Blueprint("site", __name__, template_folder=str(WEB / "templates"))

@@ -1,6 +1,7 @@
 """Slack: the /faq slash command with its feedback buttons, and the Events API (mentions of the app,
 direct messages). Every request must carry Slack's signature (HMAC-SHA256 of the raw body with the
 app's signing secret, at most 5 minutes old)."""
+
 import logging
 import threading
 import time
@@ -19,15 +20,16 @@ from .http_errors import ApiError
 blueprint = Blueprint("slack", __name__, url_prefix="/slack")
 log = logging.getLogger(__name__)
 
-REPLY_BUDGET = 2.5      # seconds: Slack drops a command not answered in 3 s; later replies go to response_url
-SECTION_LIMIT = 3000    # characters in a section's text, Slack's limit
-SEEN_FOR = 3600         # seconds an event id is remembered: Slack retries within about 5 minutes
+REPLY_BUDGET = 2.5  # seconds: Slack drops a command not answered in 3 s; later replies go to response_url
+SECTION_LIMIT = 3000  # characters in a section's text, Slack's limit
+SEEN_FOR = 3600  # seconds an event id is remembered: Slack retries within about 5 minutes
 COMMAND = "/faq"
 VOTES = {"feedback_helpful": True, "feedback_unhelpful": False}
 MENTION = patterns.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
 # -- requests from Slack ---------------------------------------------------------------------------
+
 
 def verify(retries_by_event: bool = False) -> None:
     """Reject what Slack did not sign, with the signature computed on the raw body as received, and
@@ -89,8 +91,11 @@ def interactions():
     if vote is None:  # another kind of interaction: acknowledged, nothing to do
         return "", 200
     session_id = voter_session(payload)
-    lang = chatops.feedback(assistant(), session_id, VOTES[vote["action_id"]]) \
-        if session_id and vote.get("value") == session_id else None
+    lang = (
+        chatops.feedback(assistant(), session_id, VOTES[vote["action_id"]])
+        if session_id and vote.get("value") == session_id
+        else None
+    )
     ack = acknowledgement(payload, chatops.label(assistant(), lang, "thanks" if lang else "unknown"))
     # Slack ignores the body of this answer for buttons: what the user sees goes through response_url.
     if payload.get("response_url"):
@@ -109,8 +114,11 @@ def events():
     event = data.get("event") if data.get("type") == "event_callback" else None
     # Keyed by event id (Slack's retries), and by message: a mention in a direct message arrives
     # twice, as app_mention and as message, with two event ids.
-    if isinstance(event, dict) and wanted(event) and first_time(data.get("event_id"),
-                                                                f"{event['channel']}:{event.get('ts')}"):
+    if (
+        isinstance(event, dict)
+        and wanted(event)
+        and first_time(data.get("event_id"), f"{event['channel']}:{event.get('ts')}")
+    ):
         chatops.background(answer_event, assistant(), settings(), data.get("team_id") or event.get("team"), event)
     return "", 200  # at once: Slack retries what is not acknowledged within 3 s
 
@@ -138,8 +146,9 @@ def first_time(*keys: str | None) -> bool:
     store = assistant().store
     conn = store.db.conn
     conn.execute("delete from slack_events where seen < ?", [now - SEEN_FOR])
-    added = [conn.execute("insert or ignore into slack_events (key, seen) values (?, ?)", [k, now]).rowcount
-             for k in keys]
+    added = [
+        conn.execute("insert or ignore into slack_events (key, seen) values (?, ?)", [k, now]).rowcount for k in keys
+    ]
     return all(added)
 
 
@@ -157,6 +166,7 @@ def answer_event(core, config, team_id: str | None, event: dict) -> None:
 
 
 # -- the slow path of a command --------------------------------------------------------------------
+
 
 class Pending:
     """A command's reply computed in the background: returned in time, or else posted to the
@@ -190,6 +200,7 @@ class Pending:
 
 # -- messages --------------------------------------------------------------------------------------
 
+
 def escape(text: str) -> str:
     """The three characters Slack's markup reserves; nothing else is escaped."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -220,12 +231,20 @@ def section(text: str) -> dict:
 def message(answer: chatops.Answer, votes: bool = True) -> dict:
     blocks = [section(answer.text)]
     if answer.sources:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": source_text(s)}
-                                                       for s in answer.sources[:10]]})
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": source_text(s)} for s in answer.sources[:10]]}
+        )
     if votes and answer.session_id:
-        blocks.append({"type": "actions", "block_id": "feedback", "elements": [
-            button(answer.labels["helpful"], "feedback_helpful", answer.session_id, "primary"),
-            button(answer.labels["unhelpful"], "feedback_unhelpful", answer.session_id)]})
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "feedback",
+                "elements": [
+                    button(answer.labels["helpful"], "feedback_helpful", answer.session_id, "primary"),
+                    button(answer.labels["unhelpful"], "feedback_unhelpful", answer.session_id),
+                ],
+            }
+        )
     return {"text": mrkdwn(answer.text), "blocks": blocks}
 
 
@@ -254,12 +273,16 @@ def acknowledgement(payload: dict, text: str) -> dict:
     blocks = (payload.get("message") or {}).get("blocks")
     if isinstance(blocks, list) and blocks:
         kept = [b for b in blocks if isinstance(b, dict) and b.get("block_id") != "feedback"]
-        return {"replace_original": True, "text": mrkdwn(text),
-                "blocks": kept + [{"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(text)}]}]}
+        return {
+            "replace_original": True,
+            "text": mrkdwn(text),
+            "blocks": kept + [{"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(text)}]}],
+        }
     return {"response_type": "ephemeral", "replace_original": False, "text": mrkdwn(text)}
 
 
 # -- to Slack --------------------------------------------------------------------------------------
+
 
 def respond(response_url: str | None, body: dict) -> None:
     if not response_url or not response_url.startswith(("https://", "http://")):

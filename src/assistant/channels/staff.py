@@ -1,4 +1,5 @@
 """The staff page: answer lookup and the back office, over the staff API (token login)."""
+
 from flask import Blueprint, render_template
 
 from .headers import for_staff

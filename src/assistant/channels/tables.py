@@ -3,6 +3,7 @@ page at a time (``--limit`` rows from ``--offset``, as the API pages them).
 
 A table keeps one line a row: a cell's line breaks are shown as LINE_BREAK and a cell longer than
 its column is cut, ending with "…", so that a multi-line email body or question never breaks it."""
+
 import json
 import sys
 
@@ -13,9 +14,9 @@ from .csvexport import write_csv
 # A page of a staff list, as the API pages it (default 50). Run on the server by its own user, the
 # command line may export more rows at once than the API's 200.
 PAGE, MOST = 50, 10_000
-WIDEST = 48           # characters of a column, at most
-LINE_BREAK = " ↵ "    # a line break inside a cell
-CUT = "…"             # ends a cell cut to its column's width
+WIDEST = 48  # characters of a column, at most
+LINE_BREAK = " ↵ "  # a line break inside a cell
+CUT = "…"  # ends a cell cut to its column's width
 
 
 def output_options(command):
@@ -24,10 +25,12 @@ def output_options(command):
 
 
 def page_options(command):
-    command = click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0),
-                           help="Skip this many rows.")(command)
-    return click.option("--limit", default=PAGE, show_default=True, type=click.IntRange(1, MOST),
-                        help="Print at most this many rows.")(command)
+    command = click.option(
+        "--offset", default=0, show_default=True, type=click.IntRange(min=0), help="Skip this many rows."
+    )(command)
+    return click.option(
+        "--limit", default=PAGE, show_default=True, type=click.IntRange(1, MOST), help="Print at most this many rows."
+    )(command)
 
 
 def emit_page(fetch, limit: int, offset: int, as_json: bool, as_csv: bool, columns: list[str]) -> list[dict]:
@@ -56,8 +59,10 @@ def table(rows: list[dict], columns: list[str]) -> list[str]:
     """A header and one line a row, each column as wide as its widest cell up to WIDEST."""
     cells = [[one_line(cell(r.get(c))) for c in columns] for r in rows]
     widths = [min(WIDEST, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
-    return ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip()
-            for line in [columns, *[[cut(v, w) for v, w in zip(row, widths)] for row in cells]]]
+    return [
+        "  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip()
+        for line in [columns, *[[cut(v, w) for v, w in zip(row, widths)] for row in cells]]
+    ]
 
 
 def one_line(text: str) -> str:
@@ -66,7 +71,7 @@ def one_line(text: str) -> str:
 
 
 def cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - len(CUT)] + CUT
+    return text if len(text) <= width else text[: width - len(CUT)] + CUT
 
 
 def cell(value) -> str:

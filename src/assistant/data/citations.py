@@ -3,6 +3,7 @@ question it cites in the reply's language, and the question's number, as in "eXo
 Hosting — Q5". Entries cite the seed as it is written (``source:``, in the seed's language); each
 tenant's ``sources.yml`` translates what they cite, and ``tenant.yml`` gives the document's title in
 each language and, when it is published, its address (knowledge/README.md, "Sources")."""
+
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,6 +19,7 @@ _NUMBERS = patterns.compile(r"(\d+)\.(?:\s*\w+\s*(\d+)\.)?")
 class Citations:
     """What a tenant's entries cite, translated: written in ``language`` (the seed's), each cited
     section with its name in other languages, each cited question (by section) with its text."""
+
     language: str = ""
     sections: dict[str, dict[str, str]] = field(default_factory=dict)
     questions: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
@@ -49,9 +51,13 @@ def source_of(entry, tenant, lang: str) -> Source:
     ``assistant check`` reports) is shown as cited rather than not at all."""
     section, question = entry.source.get("section", ""), entry.source.get("question", "")
     shown = tenant.citations.section(section, lang) or section
-    return Source(document=tenant.document, section=shown,
-                  question=tenant.citations.question(section, question, lang) or question,
-                  title=title(tenant, shown, question, lang), url=tenant.document_url)
+    return Source(
+        document=tenant.document,
+        section=shown,
+        question=tenant.citations.question(section, question, lang) or question,
+        title=title(tenant, shown, question, lang),
+        url=tenant.document_url,
+    )
 
 
 def title(tenant, section: str, question: str, lang: str) -> str:
@@ -60,14 +66,17 @@ def title(tenant, section: str, question: str, lang: str) -> str:
     words are in the source's ``question``."""
     style = langdata.load(lang, "language")["citation"]
     number = question_number(question)
-    parts = [tenant.document_title.get(lang) or tenant.name, section,
-             style["number"].format(number=number) if number else ""]
+    parts = [
+        tenant.document_title.get(lang) or tenant.name,
+        section,
+        style["number"].format(number=number) if number else "",
+    ]
     return style["separator"].join(part for part in parts if part)
 
 
 @lru_cache(maxsize=1024)
 def question_number(question: str) -> str | None:
-    """"5" for "5. Quelle …", "6–7" for "6. et 7. …", None for a question without a number. The
+    """ "5" for "5. Quelle …", "6–7" for "6. et 7. …", None for a question without a number. The
     questions are the knowledge's, a few hundred: each is read once, not at every answer (RE2's
     wrapper costs some 40 µs a call)."""
     match = _NUMBERS.match(question)

@@ -6,6 +6,7 @@ prompts per language), and the few rules that need code are named validators
 (``dialogue/validators.py``) that the data refers to, with their parameters, from the form itself or
 from a tenant (``forms:`` in ``tenant.yml``).
 """
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # what a stored request's email m
 @dataclass(frozen=True)
 class Check:
     """A named validator with the parameters the data gives it."""
+
     name: str
     params: dict = field(default_factory=dict, hash=False, compare=True)
 
@@ -26,12 +28,12 @@ class Form:
     name: str
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
-    intent: str | None = None       # the action intent that starts it (a tenant's ``actions`` says how)
+    intent: str | None = None  # the action intent that starts it (a tenant's ``actions`` says how)
     reference_prefix: str | None = None  # of its requests' references (QUO-…); None: it submits nothing
-    notify: str | None = None       # who is told of a request: a key of the tenant's ``notify``, or the
-                                    # account's manager (``account_manager``) for a ledger's request
-    backend: str = "stored"         # "stored", or "ledger": the tenant's ledger admits and books it
-    verify: str | None = None       # a slot proven by a one-time code before the form goes on
+    notify: str | None = None  # who is told of a request: a key of the tenant's ``notify``, or the
+    # account's manager (``account_manager``) for a ledger's request
+    backend: str = "stored"  # "stored", or "ledger": the tenant's ledger admits and books it
+    verify: str | None = None  # a slot proven by a one-time code before the form goes on
     validate: tuple[Check, ...] = ()
 
     @property
@@ -46,6 +48,7 @@ class Form:
 @dataclass
 class FormSet:
     """Every form and every slot type of the project."""
+
     forms: dict[str, Form]
     slots: dict[str, dict]
 
@@ -78,16 +81,24 @@ def checks(items) -> tuple[Check, ...]:
 
 
 def form_of(name: str, data: dict) -> Form:
-    return Form(name=name, required=tuple(data["required_slots"]), optional=tuple(data.get("optional_slots") or ()),
-                intent=data.get("intent"), reference_prefix=data.get("reference_prefix"), notify=data.get("notify"),
-                backend=data.get("backend", "stored"), verify=data.get("verify"),
-                validate=checks(data.get("validate")))
+    return Form(
+        name=name,
+        required=tuple(data["required_slots"]),
+        optional=tuple(data.get("optional_slots") or ()),
+        intent=data.get("intent"),
+        reference_prefix=data.get("reference_prefix"),
+        notify=data.get("notify"),
+        backend=data.get("backend", "stored"),
+        verify=data.get("verify"),
+        validate=checks(data.get("validate")),
+    )
 
 
 def read(data: dict) -> FormSet:
     """``forms.yml`` as plain data."""
-    return FormSet({name: form_of(name, spec) for name, spec in (data.get("forms") or {}).items()},
-                   dict(data.get("slots") or {}))
+    return FormSet(
+        {name: form_of(name, spec) for name, spec in (data.get("forms") or {}).items()}, dict(data.get("slots") or {})
+    )
 
 
 def load(root: Path) -> FormSet:
@@ -96,15 +107,21 @@ def load(root: Path) -> FormSet:
 
 # -- what a stored request holds ----------------------------------------------------------------------
 
+
 def request_schema(form: Form, slots: dict[str, dict], lookup_values) -> dict:
     """The JSON Schema a form's requests are validated against before they are stored, from its
     slots' types: what a CRM or a scheduler receives. ``lookup_values(slot)``: the values a
     ``choice`` slot read from lookup words may take (``intents.lookup_values``)."""
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": f"A {form.name} request, as its backend receives it",
-            "type": "object", "required": list(form.required),
-            "properties": {slot: slot_schema(slots[slot], lambda: sorted(lookup_values(slot))) for slot in form.slots},
-            "additionalProperties": False}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"A {form.name} request, as its backend receives it",
+        "type": "object",
+        "required": list(form.required),
+        "properties": {
+            slot: slot_schema(slots[slot], lambda slot=slot: sorted(lookup_values(slot))) for slot in form.slots
+        },
+        "additionalProperties": False,
+    }
 
 
 def slot_schema(spec: dict, lookup_values) -> dict:
@@ -115,8 +132,7 @@ def slot_schema(spec: dict, lookup_values) -> dict:
     if kind == "email":
         return {"type": "string", "pattern": EMAIL_PATTERN}
     if kind == "count":
-        return {"type": "integer", "minimum": spec.get("min", 1),
-                **({"maximum": spec["max"]} if "max" in spec else {})}
+        return {"type": "integer", "minimum": spec.get("min", 1), **({"maximum": spec["max"]} if "max" in spec else {})}
     if kind == "choice":
         return {"enum": lookup_values()}
     if kind == "flag":

@@ -1,4 +1,5 @@
 """How visitors phrase things (``intents/``): Rasa-style training phrases, synonyms and responses."""
+
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +25,7 @@ _FORMATTER = Formatter()
 class Example:
     text: str
     intent: str
-    scope: str   # "common" or a tenant id
+    scope: str  # "common" or a tenant id
     lang: str
     file: str
     line: int
@@ -33,9 +34,9 @@ class Example:
 @dataclass
 class IntentData:
     examples: list[Example] = field(default_factory=list)
-    synonyms: dict[str, dict[str, list[str]]] = field(default_factory=dict)   # lang -> canonical -> variants
-    responses: dict[str, dict[str, str]] = field(default_factory=dict)        # lang -> key -> text
-    lookups: dict[str, dict[str, list[str]]] = field(default_factory=dict)    # lang -> "slot:value" -> words
+    synonyms: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # lang -> canonical -> variants
+    responses: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> key -> text
+    lookups: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # lang -> "slot:value" -> words
 
     def for_scope(self, scope: str) -> list[Example]:
         return [e for e in self.examples if e.scope == scope]
@@ -47,10 +48,10 @@ class IntentData:
         if not values:
             return text
         parts = []
-        for literal, field, spec, conversion in _parsed(text):
+        for literal, name, spec, conversion in _parsed(text):
             parts.append((literal, False))
-            if field is not None:
-                value = _FORMATTER.convert_field(_FORMATTER.get_field(field, (), values)[0], conversion)
+            if name is not None:
+                value = _FORMATTER.convert_field(_FORMATTER.get_field(name, (), values)[0], conversion)
                 parts.append((_FORMATTER.format_field(value, spec or ""), True))
         return elision.join(parts, lang)
 
@@ -104,8 +105,9 @@ def _read_nlu(path: Path, root: Path, scope: str, lang: str, data: IntentData) -
         first = yamlfile.line_of(item, "examples")
         phrases = split_examples(item.get("examples") or "")
         if "intent" in item:
-            data.examples += [Example(text, item["intent"], scope, lang, item.file, first + off)
-                              for off, text in phrases]
+            data.examples += [
+                Example(text, item["intent"], scope, lang, item.file, first + off) for off, text in phrases
+            ]
         elif "synonym" in item:
             data.synonyms.setdefault(lang, {}).setdefault(item["synonym"], []).extend(t for _, t in phrases)
         elif "lookup" in item:

@@ -1,4 +1,5 @@
 """The vendors' knowledge (``knowledge/<tenant>/``): tenants, facts and entries, as read from data."""
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,25 +66,46 @@ class Tenant:
 
 def _fact(name: str, data: dict) -> Fact:
     data = yamlfile.plain(data)
-    return Fact(name=name, unit=data.get("unit", "none"), value=data.get("value"),
-                per=data.get("per"), bands=data.get("bands", []))
+    return Fact(
+        name=name,
+        unit=data.get("unit", "none"),
+        value=data.get("value"),
+        per=data.get("per"),
+        bands=data.get("bands", []),
+    )
 
 
 def _entry(tenant: str, located: yamlfile.Located) -> Entry:
     data = yamlfile.plain(located)
-    return Entry(id=data["id"], tenant=tenant, topic=data["topic"], source=data["source"],
-                 question=data["question"], answer=data["answer"], related=data.get("related") or [],
-                 computed=data.get("computed"), file=located.file, line=located.line)
+    return Entry(
+        id=data["id"],
+        tenant=tenant,
+        topic=data["topic"],
+        source=data["source"],
+        question=data["question"],
+        answer=data["answer"],
+        related=data.get("related") or [],
+        computed=data.get("computed"),
+        file=located.file,
+        line=located.line,
+    )
 
 
 def read_tenant(folder: Path, root: Path) -> Tenant:
     meta = yamlfile.read(folder / "tenant.yml", root)
     meta = yamlfile.plain(meta)
-    tenant = Tenant(id=meta["id"], name=meta["name"], document=meta["document"],
-                    languages=meta["languages"], actions=meta.get("actions") or {},
-                    catalogue=meta.get("catalogue") or [], notify=meta.get("notify") or {},
-                    document_title=meta.get("document_title") or {}, document_url=meta.get("document_url"),
-                    form_checks={form: checks(spec.get("validate")) for form, spec in (meta.get("forms") or {}).items()})
+    tenant = Tenant(
+        id=meta["id"],
+        name=meta["name"],
+        document=meta["document"],
+        languages=meta["languages"],
+        actions=meta.get("actions") or {},
+        catalogue=meta.get("catalogue") or [],
+        notify=meta.get("notify") or {},
+        document_title=meta.get("document_title") or {},
+        document_url=meta.get("document_url"),
+        form_checks={form: checks(spec.get("validate")) for form, spec in (meta.get("forms") or {}).items()},
+    )
     sources = folder / SOURCES
     if sources.exists():
         tenant.citations = citations_module.read(yamlfile.plain(yamlfile.read(sources, root)))

@@ -1,4 +1,5 @@
 """Reading YAML while remembering where each mapping and list item starts, so errors name a line."""
+
 from pathlib import Path
 
 import yaml
@@ -6,6 +7,7 @@ import yaml
 
 class Located(dict):
     """A mapping that knows the file and line it was written at."""
+
     file: str = ""
     line: int = 0
 

@@ -1,5 +1,6 @@
 """Writing an entry's answer in the visitor's language: facts filled in, and follow-ups (its source:
 citations.py)."""
+
 from functools import lru_cache
 
 from .. import patterns

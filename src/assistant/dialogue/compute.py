@@ -4,6 +4,7 @@ Each function reads the numbers it needs from the message and the constants from
 facts, and returns the values of its reply template's placeholders, or None when the message does
 not carry what it needs (then the entry's general answer is given).
 """
+
 from collections.abc import Callable
 from datetime import date
 
@@ -56,9 +57,11 @@ def renewal_max_price(message, numbers, tenant, spec, lang, **context) -> Values
         return None
     cap = tenant.facts["renewal_increase_cap"].value
     money = _currency(message)
-    return {"amount": format_quantity(amount, money, lang),
-            "max_amount": format_quantity(amount * (1 + cap / 100), money, lang),
-            "cap": _percent(tenant, "renewal_increase_cap", lang)}
+    return {
+        "amount": format_quantity(amount, money, lang),
+        "max_amount": format_quantity(amount * (1 + cap / 100), money, lang),
+        "cap": _percent(tenant, "renewal_increase_cap", lang),
+    }
 
 
 def discounted_price(message, numbers, tenant, spec, lang, **context) -> Values:
@@ -66,9 +69,11 @@ def discounted_price(message, numbers, tenant, spec, lang, **context) -> Values:
     if not amount:
         return None
     money = _currency(message)
-    return {"amount": format_quantity(amount, money, lang),
-            "price": format_quantity(_reduced(amount, tenant, spec["fact"]), money, lang),
-            "discount": _percent(tenant, spec["fact"], lang)}
+    return {
+        "amount": format_quantity(amount, money, lang),
+        "price": format_quantity(_reduced(amount, tenant, spec["fact"]), money, lang),
+        "discount": _percent(tenant, spec["fact"], lang),
+    }
 
 
 def academic_prices(message, numbers, tenant, spec, lang, **context) -> Values:
@@ -77,11 +82,13 @@ def academic_prices(message, numbers, tenant, spec, lang, **context) -> Values:
         return None
     money = _currency(message)
     server, cloud = "academic_discount_server", "academic_discount_cloud"
-    return {"amount": format_quantity(amount, money, lang),
-            "server_price": format_quantity(_reduced(amount, tenant, server), money, lang),
-            "cloud_price": format_quantity(_reduced(amount, tenant, cloud), money, lang),
-            "server_discount": _percent(tenant, server, lang),
-            "cloud_discount": _percent(tenant, cloud, lang)}
+    return {
+        "amount": format_quantity(amount, money, lang),
+        "server_price": format_quantity(_reduced(amount, tenant, server), money, lang),
+        "cloud_price": format_quantity(_reduced(amount, tenant, cloud), money, lang),
+        "server_discount": _percent(tenant, server, lang),
+        "cloud_discount": _percent(tenant, cloud, lang),
+    }
 
 
 def hosted_capacity(message, numbers, tenant, spec, lang, **context) -> Values:
@@ -94,9 +101,11 @@ def hosted_capacity(message, numbers, tenant, spec, lang, **context) -> Values:
     written = format_quantity(megabytes, bandwidth.unit, lang)
     if megabytes >= 1000:
         written += f" ({format_quantity(megabytes / 1000, 'gigabyte', lang)})"
-    return {"users": format_quantity(users, "registered_user", lang),
-            "storage": format_quantity(users * storage.value, storage.unit, lang),
-            "bandwidth": written}
+    return {
+        "users": format_quantity(users, "registered_user", lang),
+        "storage": format_quantity(users * storage.value, storage.unit, lang),
+        "bandwidth": written,
+    }
 
 
 def rental_runtime(message, numbers, tenant, spec, lang, **context) -> Values:
@@ -108,8 +117,11 @@ def rental_runtime(message, numbers, tenant, spec, lang, **context) -> Values:
         return None
     monthly = monthly.value
     months = credit / monthly
-    return {"credit": format_quantity(credit, "isc", lang), "monthly": format_quantity(monthly, "isc", lang),
-            "months": format_quantity(round(months, 1), "month", lang)}
+    return {
+        "credit": format_quantity(credit, "isc", lang),
+        "monthly": format_quantity(monthly, "isc", lang),
+        "months": format_quantity(round(months, 1), "month", lang),
+    }
 
 
 def grace_calls_left(message, numbers, tenant, spec, lang, **context) -> Values:
@@ -140,16 +152,29 @@ def date_after_period(message, numbers, tenant, spec, lang, **context) -> Values
         return None
     fact = tenant.facts[spec["fact"]]
     end = add(start, fact.value, fact.unit)
-    values = {"start": written(start, lang, "on"), "end": written(end, lang, "on"),
-              "until": written(end, lang, "until"), "period": render_fact(fact, lang)}
+    values = {
+        "start": written(start, lang, "on"),
+        "end": written(end, lang, "on"),
+        "until": written(end, lang, "until"),
+        "period": render_fact(fact, lang),
+    }
     if is_past(end, today) and "reply_past" in spec:
         values["reply"] = "reply_past"
     return values
 
 
 FUNCTIONS: dict[str, Callable[..., Values]] = {
-    f.__name__: f for f in (grace_calls_for_seats, renewal_max_price, discounted_price, academic_prices,
-                            hosted_capacity, rental_runtime, grace_calls_left, date_after_period)
+    f.__name__: f
+    for f in (
+        grace_calls_for_seats,
+        renewal_max_price,
+        discounted_price,
+        academic_prices,
+        hosted_capacity,
+        rental_runtime,
+        grace_calls_left,
+        date_after_period,
+    )
 }
 
 

@@ -7,6 +7,7 @@ again, answers a FAQ question asked on the way and then asks its pending questio
 visitor correct a value or cancel, and when every required slot is filled and the validators find
 nothing wrong, summarises and asks for confirmation. Nothing here names a form or a tenant.
 """
+
 from dataclasses import dataclass
 from functools import cache
 
@@ -29,6 +30,7 @@ FREE_TEXT = ("text", "person")  # slot types that take a whole message as their 
 @dataclass
 class Turn:
     """One message inside a form, with what the matcher made of it."""
+
     tenant: object
     session: Session
     text: str
@@ -43,8 +45,8 @@ class Forms:
         self.slots = definitions.slots
         self.intents = intents
         self.backoffice = backoffice
-        self.say = say          # (key, lang, tenant, **values) -> text
-        self.answer = answer    # (tenant, session, text, lang, entry, confidence) -> Reply
+        self.say = say  # (key, lang, tenant, **values) -> text
+        self.answer = answer  # (tenant, session, text, lang, entry, confidence) -> Reply
         # "no", "yes", "hello", "thanks" are never a name or a company: the pending slot takes no free
         # text from a message that is one of these phrasings, or that the matcher reads as small talk
         # (a number, an email still answer the slot asked for).
@@ -58,8 +60,13 @@ class Forms:
         nothing answers once it is complete (a question about an account, asked before it is proven)."""
         session = turn.session
         session.forms_started += 1
-        session.form = {"name": name, "slots": {}, "status": "collecting", "pending": None,
-                        "key": f"{session.id}:{session.forms_started}"}
+        session.form = {
+            "name": name,
+            "slots": {},
+            "status": "collecting",
+            "pending": None,
+            "key": f"{session.id}:{session.forms_started}",
+        }
         if answers:
             session.form["answers"] = answers
         return self._collect(turn, self._read(turn, pending=None))
@@ -70,8 +77,9 @@ class Forms:
         slot = self.forms[name].verify
         if not slot:
             return None
-        value = read_slots(turn.text, turn.lang, [slot], self.slots, turn.tenant.catalogue,
-                           self.intents.lookup_values, None).get(slot)
+        value = read_slots(
+            turn.text, turn.lang, [slot], self.slots, turn.tenant.catalogue, self.intents.lookup_values, None
+        ).get(slot)
         valid = value is not None and value.valid
         return value.value if valid and value.value not in self.proofs.proven(turn.session) else None
 
@@ -105,8 +113,9 @@ class Forms:
 
     def _read(self, turn: Turn, pending: str | None) -> dict[str, Value]:
         slots = list(self.forms[turn.session.form["name"]].slots)
-        return read_slots(turn.text, turn.lang, slots, self.slots, turn.tenant.catalogue,
-                          self.intents.lookup_values, pending)
+        return read_slots(
+            turn.text, turn.lang, slots, self.slots, turn.tenant.catalogue, self.intents.lookup_values, pending
+        )
 
     def _collect(self, turn: Turn, values: dict[str, Value]) -> Reply:
         form = turn.session.form
@@ -177,8 +186,13 @@ class Forms:
         return self.say(key, turn.lang, turn.tenant, choices=", ".join(turn.tenant.catalogue))
 
     def _invalid(self, turn: Turn, value: Value) -> str:
-        return self.say(f"utter_invalid_{value.slot}", turn.lang, turn.tenant, value=value.raw,
-                        choices=", ".join(turn.tenant.catalogue))
+        return self.say(
+            f"utter_invalid_{value.slot}",
+            turn.lang,
+            turn.tenant,
+            value=value.raw,
+            choices=", ".join(turn.tenant.catalogue),
+        )
 
     # -- validators named by the data -------------------------------------------------------------
 
@@ -189,18 +203,30 @@ class Forms:
         return [(check, VALIDATORS[check.name]) for check in named]
 
     def _context(self, turn: Turn, check: Check) -> Context:
-        return Context(turn.tenant, turn.lang, turn.text, dict(turn.session.form["slots"]), check.params,
-                       self.intents.lookup_values, self.backoffice.ledger(turn.tenant.id))
+        return Context(
+            turn.tenant,
+            turn.lang,
+            turn.text,
+            dict(turn.session.form["slots"]),
+            check.params,
+            self.intents.lookup_values,
+            self.backoffice.ledger(turn.tenant.id),
+        )
 
     def _validate(self, turn: Turn) -> Outcome | None:
         """The first thing a validator finds wrong with the form's values, if any."""
-        return next((found for check, code in self._checks(turn)
-                     if (found := code.check(self._context(turn, check)))), None)
+        return next(
+            (found for check, code in self._checks(turn) if (found := code.check(self._context(turn, check)))), None
+        )
 
     def _outcome(self, turn: Turn, outcome: Outcome) -> Reply:
         """A refusal ends the form; otherwise the slot is asked again, its value dropped."""
-        text = self.say(outcome.key or f"utter_invalid_{outcome.slot}", turn.lang, turn.tenant,
-                        **{"choices": ", ".join(turn.tenant.catalogue), **outcome.values})
+        text = self.say(
+            outcome.key or f"utter_invalid_{outcome.slot}",
+            turn.lang,
+            turn.tenant,
+            **{"choices": ", ".join(turn.tenant.catalogue), **outcome.values},
+        )
         if outcome.refused:
             extra = turn.tenant.entries.get(outcome.then_entry) if outcome.then_entry else None
             if extra is not None:
@@ -226,8 +252,10 @@ class Forms:
         form["status"], form["pending"] = "confirming", None
         text = self.say("utter_confirm", turn.lang, turn.tenant, summary=self._summary(turn))
         reply = self._form_reply(turn, text, "confirming")
-        reply.suggestions = [self.say("utter_yes_label", turn.lang, turn.tenant),
-                             self.say("utter_no_label", turn.lang, turn.tenant)]
+        reply.suggestions = [
+            self.say("utter_yes_label", turn.lang, turn.tenant),
+            self.say("utter_no_label", turn.lang, turn.tenant),
+        ]
         return reply
 
     def _summary(self, turn: Turn) -> str:
@@ -281,12 +309,16 @@ class Forms:
 
     def _digress(self, turn: Turn, values: dict[str, Value]) -> Reply:
         """The question's answer, then the form where it was, with the details the question gave."""
-        reply = self.answer(turn.tenant, turn.session, turn.text, turn.lang, turn.tenant.entries[turn.intent],
-                            turn.confidence)
+        reply = self.answer(
+            turn.tenant, turn.session, turn.text, turn.lang, turn.tenant.entries[turn.intent], turn.confidence
+        )
         form = turn.session.form
         if form["status"] == "verifying":  # nothing else is read until the code is given
-            resumed = self._form_reply(turn, self.say("utter_verify_waiting", turn.lang, turn.tenant,
-                                                      account=form["proof"]["value"]), "verifying")
+            resumed = self._form_reply(
+                turn,
+                self.say("utter_verify_waiting", turn.lang, turn.tenant, account=form["proof"]["value"]),
+                "verifying",
+            )
         else:
             kept = {k: v for k, v in values.items() if v.valid and not self._takes_any_text(k)}
             resumed = self._collect(turn, kept)
@@ -301,8 +333,15 @@ class Forms:
 
     def _reply(self, turn: Turn, kind: str, text: str, action: Action) -> Reply:
         intent = self.forms[action.name].intent or f"request_{action.name}"
-        return Reply(session_id=turn.session.id, reply=text, lang=turn.lang, type=kind, intent=intent,
-                     confidence=turn.confidence, action=action)
+        return Reply(
+            session_id=turn.session.id,
+            reply=text,
+            lang=turn.lang,
+            type=kind,
+            intent=intent,
+            confidence=turn.confidence,
+            action=action,
+        )
 
 
 def _key(text: str) -> str:

@@ -3,6 +3,7 @@
 to the account's contact email (verification.py) and the form waits for it, saying nothing about
 the account meanwhile. A proof lasts PROOF_TTL_S in its conversation.
 """
+
 from typing import NamedTuple
 
 from ..backoffice.verification import CODE_TTL_S, Verifier, read_code
@@ -17,6 +18,7 @@ MAX_PROVEN = 5  # accounts a conversation keeps proven at once
 class Step(NamedTuple):
     """What to say while proving: a response, its values, and the form's status after it
     ("verifying", "refused" when no code may be sent, or "proven" just now)."""
+
     key: str
     values: dict
     status: str
@@ -49,8 +51,11 @@ class Proofs:
             self._remember(session, value)
             return Step("utter_verify_ok", {"account": value}, "proven")
         if check.outcome == "wrong":
-            return Step("utter_verify_wrong", {"account": value, "attempts": format_quantity(
-                check.attempts_left, "attempt", lang)}, "verifying")
+            return Step(
+                "utter_verify_wrong",
+                {"account": value, "attempts": format_quantity(check.attempts_left, "attempt", lang)},
+                "verifying",
+            )
         key = "utter_verify_expired" if check.outcome == "expired" else "utter_verify_void"
         return self._send(session, tenant, lang, value, key)
 
@@ -63,12 +68,11 @@ class Proofs:
             session.form.pop("proof", None)
             return Step("utter_verify_limit", {"account": value}, "refused")
         session.form["proof"] = {"value": value, "challenge": challenge}
-        return Step(key, {"account": value, "minutes": format_quantity(CODE_TTL_S // 60, "minute", lang)},
-                    "verifying")
+        return Step(key, {"account": value, "minutes": format_quantity(CODE_TTL_S // 60, "minute", lang)}, "verifying")
 
     def _remember(self, session: Session, account: str) -> None:
         session.form.pop("proof", None)
         moment = self.verifier.clock()
         kept = {a: until for a, until in session.proven.items() if until > moment and a != account}
-        newest = sorted(kept, key=kept.get)[-(MAX_PROVEN - 1):] if MAX_PROVEN > 1 else []
+        newest = sorted(kept, key=kept.get)[-(MAX_PROVEN - 1) :] if MAX_PROVEN > 1 else []
         session.proven = {**{a: kept[a] for a in newest}, account: moment + PROOF_TTL_S}

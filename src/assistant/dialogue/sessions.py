@@ -1,4 +1,5 @@
 """Conversation state: which tenant, which language so far, the form in progress, what was said."""
+
 import hashlib
 import hmac
 import json
@@ -15,16 +16,20 @@ class Session:
     id: str
     tenant: str
     lang: str | None = None
-    turns: list[dict] = field(default_factory=list)   # this process's new turns, until saved
-    form: dict | None = None        # the form in progress: name, slots, status, pending, key
-    last_form: dict | None = None   # the last form that ended: name, status, reference
-    last_type: str | None = None    # the type of the last reply
+    turns: list[dict] = field(default_factory=list)  # this process's new turns, until saved
+    form: dict | None = None  # the form in progress: name, slots, status, pending, key
+    last_form: dict | None = None  # the last form that ended: name, status, reference
+    last_type: str | None = None  # the type of the last reply
     forms_started: int = 0
     proven: dict = field(default_factory=dict)  # account -> until when (epoch seconds) it is proven here
 
     def state(self) -> dict:
-        state = {"form": self.form, "last_form": self.last_form, "last_type": self.last_type,
-                 "forms_started": self.forms_started}
+        state = {
+            "form": self.form,
+            "last_form": self.last_form,
+            "last_type": self.last_type,
+            "forms_started": self.forms_started,
+        }
         if self.proven:  # most conversations prove nothing: their state stays as it was
             state["proven"] = self.proven
         return state
@@ -100,13 +105,28 @@ class SqliteSessions:
         if not count:
             return
         stamp, state = now(), to_json(session.state())
-        params = [value for t in session.turns for value in
-                  (session.id, session.tenant, stamp, t["lang"], t["user"], t["assistant"], t["type"], t["intent"], state)]
+        params = [
+            value
+            for t in session.turns
+            for value in (
+                session.id,
+                session.tenant,
+                stamp,
+                t["lang"],
+                t["user"],
+                t["assistant"],
+                t["type"],
+                t["intent"],
+                state,
+            )
+        ]
         self.store.write(ADD_TURN if count == 1 else add_turns(count), params)
         session.turns = []
 
     def _row(self, session_id: str) -> dict | None:
         """The conversation as its last turn left it."""
-        found = self.store.db.conn.execute("select session_id, tenant, lang, state from turns where session_id = ? "
-                                           "order by id desc limit 1", [session_id]).fetchone()
+        found = self.store.db.conn.execute(
+            "select session_id, tenant, lang, state from turns where session_id = ? order by id desc limit 1",
+            [session_id],
+        ).fetchone()
         return dict(zip(("id", "tenant", "lang", "state"), found)) if found else None

@@ -5,6 +5,7 @@ Each slot type has one reader. A reader returns a ``Value`` (valid or not, so th
 can be explained) or None when the message says nothing about that slot. The slot being asked
 for (``pending``) may also take the whole message, for free-text answers such as a company name.
 """
+
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,14 +22,22 @@ EMAIL = patterns.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = patterns.compile(r"(?:^|[^\w-])(\+?\d[\d .()-]{6,}\d)(?:\W|\Z)")
 # "po" and "bc" are whole words: what follows them starts with a space, "#" or ":".
 _PO_CUES = r"(?:n°|no\.?|number|num[ée]ro|#|:)"
-PO = patterns.compile(rf"(?:(?:^|\W)(?:po|bc)(?:\s+{_PO_CUES}*|[#:]{_PO_CUES}*)"
-                      rf"|(?:bon de commande|purchase order)\s*{_PO_CUES}*)\s*([A-Z0-9][A-Z0-9/-]{{2,}})", IGNORECASE)
-NAME_CUES = patterns.compile(r"(?:je m'appelle|mon nom est|moi c'est|my name is|i am|i'm|this is|name:|nom\s?:)\s+"
-                             r"([A-ZÀ-Ý][\w'À-ÿ-]+(?:\s+[A-ZÀ-Ý][\w'À-ÿ-]+){0,3})", IGNORECASE)
+PO = patterns.compile(
+    rf"(?:(?:^|\W)(?:po|bc)(?:\s+{_PO_CUES}*|[#:]{_PO_CUES}*)"
+    rf"|(?:bon de commande|purchase order)\s*{_PO_CUES}*)\s*([A-Z0-9][A-Z0-9/-]{{2,}})",
+    IGNORECASE,
+)
+NAME_CUES = patterns.compile(
+    r"(?:je m'appelle|mon nom est|moi c'est|my name is|i am|i'm|this is|name:|nom\s?:)\s+"
+    r"([A-ZÀ-Ý][\w'À-ÿ-]+(?:\s+[A-ZÀ-Ý][\w'À-ÿ-]+){0,3})",
+    IGNORECASE,
+)
 LEADING_NAME = patterns.compile(r"^\s*([A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+[A-ZÀ-Ý][\w'À-ÿ-]+){1,3})\s*[,;/]")
-COMPANY_CUES = patterns.compile(r"(?:soci[ée]t[ée]|entreprise|company|organisation|organization|chez|at|from|"
-                                r"travaille pour|work for|de la soci[ée]t[ée])\s+"
-                                r"([A-ZÀ-Ý0-9][\w&'.À-ÿ-]*(?:\s+[A-ZÀ-Ý0-9][\w&'.À-ÿ-]*){0,3})")
+COMPANY_CUES = patterns.compile(
+    r"(?:soci[ée]t[ée]|entreprise|company|organisation|organization|chez|at|from|"
+    r"travaille pour|work for|de la soci[ée]t[ée])\s+"
+    r"([A-ZÀ-Ý0-9][\w&'.À-ÿ-]*(?:\s+[A-ZÀ-Ý0-9][\w&'.À-ÿ-]*){0,3})"
+)
 PERSON = patterns.compile(r"[A-ZÀ-Ý][a-zà-ÿ'-]+(?:\s+(?:[A-ZÀ-Ý][\w'À-ÿ-]+|de|du|van|von|el|al|ben|bin)){1,3}")
 WORDS_ONLY = patterns.compile(r"[A-Za-zÀ-ÿ' .-]+")
 SEGMENTS = patterns.compile(r"[,;:\n]|[.?!]\s")
@@ -50,8 +59,10 @@ def account_patterns(prefix: str, digits: int):
     "SX-1234", "sx 1234", "SX1234"; and, loosely, what starts like one ("SX-12", "sx-abcd"), to be
     explained as invalid."""
     start = patterns.escape(prefix.lower())
-    return (patterns.compile(rf"(?:^|\W){start}\s?-?\s?(\d{{{digits}}})(?:\W|\Z)", IGNORECASE),
-            patterns.compile(rf"(?:^|\W)({start}[\w-]*)", IGNORECASE))
+    return (
+        patterns.compile(rf"(?:^|\W){start}\s?-?\s?(\d{{{digits}}})(?:\W|\Z)", IGNORECASE),
+        patterns.compile(rf"(?:^|\W)({start}[\w-]*)", IGNORECASE),
+    )
 
 
 def read_account(text: str, spec: dict) -> str | None:
@@ -68,8 +79,9 @@ class Value:
     raw: str = ""
 
 
-def read_slots(text: str, lang: str, slots: list[str], definitions: dict, catalogue: list[str],
-               lookups, pending: str | None) -> dict[str, Value]:
+def read_slots(
+    text: str, lang: str, slots: list[str], definitions: dict, catalogue: list[str], lookups, pending: str | None
+) -> dict[str, Value]:
     """Every slot of ``slots`` the message gives a value for."""
     found = {}
     for slot in slots:
@@ -252,7 +264,7 @@ def _cued(text: str, how: str | None, cues: list[str]) -> str | None:
 def _cue_start(words: list[str], phrases: list[list[str]]) -> int | None:
     """Where the first of the cue phrases starts among the (folded) words, if one is there."""
     for i in range(len(words)):
-        if any(p and words[i:i + len(p)] == p for p in phrases):
+        if any(p and words[i : i + len(p)] == p for p in phrases):
             return i
     return None
 
@@ -261,5 +273,14 @@ def _title(name: str) -> str:
     return " ".join(w if any(c.isupper() for c in w) else w.capitalize() for w in name.split())
 
 
-READERS = {"email": _email, "phone": _phone, "account": _account, "count": _count, "choice": _choice,
-           "flag": _flag, "reference": _reference, "person": _person, "text": _text}
+READERS = {
+    "email": _email,
+    "phone": _phone,
+    "account": _account,
+    "count": _count,
+    "choice": _choice,
+    "flag": _flag,
+    "reference": _reference,
+    "person": _person,
+    "text": _text,
+}

@@ -12,6 +12,7 @@ it reads a ``Context`` and returns None, or an ``Outcome``: a slot to ask again 
 or a refusal that ends the form. It may also give the placeholders of the form's last reply
 (``values``), such as the calls left on an account once one is booked.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,13 +24,14 @@ from .answers import render_fact
 @dataclass(frozen=True)
 class Context:
     """What a validator reads: the form's values so far, the message, and the data it is named with."""
+
     tenant: object
     lang: str
     text: str
     slots: dict
     params: dict
-    lookups: Callable[[str], dict[str, list[str]]]   # intents.lookup_values
-    ledger: object | None                            # the tenant's ledger, if it keeps one
+    lookups: Callable[[str], dict[str, list[str]]]  # intents.lookup_values
+    ledger: object | None  # the tenant's ledger, if it keeps one
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Outcome:
     """What a validator found wrong. ``refused``: the form ends with ``key``'s response; otherwise
     ``slot`` is asked again with ``key`` (default ``utter_invalid_<slot>``). ``then_entry``: an entry of
     the tenant whose answer follows a refusal, when the tenant has it."""
+
     refused: bool = False
     slot: str | None = None
     key: str | None = None
@@ -47,8 +50,8 @@ class Outcome:
 @dataclass(frozen=True)
 class Validator:
     check: Callable[[Context], Outcome | None]
-    required: tuple[str, ...] = ()                    # the parameters the data must give it
-    values: Callable[[Context], dict] | None = None   # placeholders for the reply once submitted
+    required: tuple[str, ...] = ()  # the parameters the data must give it
+    values: Callable[[Context], dict] | None = None  # placeholders for the reply once submitted
 
 
 VALIDATORS: dict[str, Validator] = {}
@@ -57,15 +60,18 @@ VALIDATORS: dict[str, Validator] = {}
 def validator(name: str, required: tuple[str, ...] = (), values: Callable[[Context], dict] | None = None):
     """Register the decorated function as the validator the data calls ``name``, with the
     parameters it needs (``assistant check`` reports one the data leaves out)."""
+
     def register(check: Callable[[Context], Outcome | None]):
         if name in VALIDATORS:
             raise ValueError(f"validator {name!r} is registered twice")
         VALIDATORS[name] = Validator(check, required, values)
         return check
+
     return register
 
 
 # -- the validators -------------------------------------------------------------------------------
+
 
 @validator("reserved_value", required=("slot", "value", "country"))
 def reserved_value(context: Context) -> Outcome | None:
@@ -106,21 +112,25 @@ def ledger_standing(context: Context) -> Outcome | None:
     if not account or context.ledger is None:
         return None
     if standing is None:
-        return Outcome(slot=context.params["slot"], key="utter_unknown_account",
-                       values={"value": account})
+        return Outcome(slot=context.params["slot"], key="utter_unknown_account", values={"value": account})
     if standing.eligible and standing.remaining:
         return None
     values = standing_values(standing, context.tenant, context.lang)
     if not standing.eligible:
         return Outcome(refused=True, key=f"utter_grace_not_eligible_{standing.reason}", values=values)
-    return Outcome(refused=True, key="utter_grace_none_left", values=values,
-                   then_entry=context.params.get("none_left_entry"))
+    return Outcome(
+        refused=True, key="utter_grace_none_left", values=values, then_entry=context.params.get("none_left_entry")
+    )
 
 
 def standing_values(standing, tenant, lang: str) -> dict:
     """An account's grace-call standing, written for the reply's placeholders."""
     rental = tenant.facts.get("short_term_rental_duration")
-    return {"account": standing.account, "allowance": format_quantity(standing.allowance, "call", lang),
-            "used": str(standing.used), "remaining": format_quantity(standing.remaining, "call", lang),
-            "renewal": format_date(standing.renewal, lang),
-            "rental": render_fact(rental, lang) if rental else ""}
+    return {
+        "account": standing.account,
+        "allowance": format_quantity(standing.allowance, "call", lang),
+        "used": str(standing.used),
+        "remaining": format_quantity(standing.remaining, "call", lang),
+        "renewal": format_date(standing.renewal, lang),
+        "rental": render_fact(rental, lang) if rental else "",
+    }

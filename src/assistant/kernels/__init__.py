@@ -8,6 +8,7 @@ the machine has a compiler, and installs the package without it when not). ``NAT
 runs. Both compute the same (tests/test_kernels.py): integers exactly, floats within 1e-5, the same
 rankings. A native module that is present but fails to load raises: a broken build is not hidden.
 """
+
 import importlib.util
 import os
 

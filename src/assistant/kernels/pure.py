@@ -9,6 +9,7 @@ agree exactly and floats to within float32's last digit: the C library's ``logf`
 always. Arguments are checked as the native code checks them, so that neither reads out of bounds
 and both refuse the same mistakes.
 """
+
 import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -40,8 +41,7 @@ F32, F64 = np.float32, np.float64
 def _array(value, dtype, ndim: int, name: str, writable: bool = False) -> np.ndarray:
     """``value`` if it is a C-contiguous array of this dtype and dimension (TypeError otherwise, as
     the native module's buffer checks), writable if asked (ValueError)."""
-    if not (isinstance(value, np.ndarray) and value.dtype == dtype and value.ndim == ndim
-            and value.flags.c_contiguous):
+    if not (isinstance(value, np.ndarray) and value.dtype == dtype and value.ndim == ndim and value.flags.c_contiguous):
         raise TypeError(f"{name} must be a C-contiguous {ndim}-D array of {np.dtype(dtype).name}")
     if writable and not value.flags.writeable:
         raise ValueError(f"{name} is read-only")
@@ -68,6 +68,7 @@ def _rounded(function, values: np.ndarray, *args) -> np.ndarray:
 # split() finds what re.findall(r"[^\W_]+(?:'[^\W_]+)*|[€$%]") finds once re.sub(r"\b(l|qu|...)'", r"\1 ")
 # has cut the elided words (test_words). Patterns go through patterns.py, which RE2 cannot spell
 # ([^\W_], \b): so one pass over the characters for each, as in _native.c.
+
 
 def _is_word(c: str) -> bool:
     return c.isalnum() or c == "_"  # the re module's \w; c.isalnum() is its [^\W_]
@@ -122,6 +123,7 @@ def split(folded: str, elided: tuple[str, ...]) -> tuple[str, ...]:
 
 # -- pooling ------------------------------------------------------------------------------------------
 
+
 def _normalised(v: np.ndarray) -> tuple[np.ndarray, float]:
     """v L2-normalised (unless it is zero), and its squared norm, summed in float64 item after item."""
     square = float(_sequential_sum(v.astype(F64) ** 2, np.zeros((), F64)))
@@ -149,8 +151,10 @@ def pool(ids: list[int], table: np.ndarray, out: np.ndarray) -> None:
 
 # -- vocabulary ---------------------------------------------------------------------------------------
 
+
 class Table:
     """A vocabulary's look-up table: its index, feature -> column."""
+
     __slots__ = ("index", "columns")
 
     def __init__(self, index: dict[str, int]):
@@ -162,7 +166,7 @@ def table(index: dict[str, int]) -> Table:
     """The look-up table of a vocabulary (feature -> column, each column in 0..2**31)."""
     if not isinstance(index, dict) or not all(isinstance(k, str) and isinstance(v, int) for k, v in index.items()):
         raise TypeError("table: index must map str to int")
-    _check(all(0 <= v < 2 ** 31 for v in index.values()), "table: columns must be in 0..2**31")
+    _check(all(0 <= v < 2**31 for v in index.values()), "table: columns must be in 0..2**31")
     return Table(index)
 
 
@@ -179,8 +183,11 @@ def token_grams(token: str) -> tuple[str, ...]:
     if len(token) <= TOKEN_GRAMS[0] or token.startswith(PLACEHOLDER):
         return ()
     bounded = TOKEN_BOUNDS[0] + token + TOKEN_BOUNDS[1]
-    return tuple(GRAM_TAG + bounded[j:j + n] for n in range(TOKEN_GRAMS[0], TOKEN_GRAMS[1] + 1)
-                 for j in range(len(bounded) - n + 1))
+    return tuple(
+        GRAM_TAG + bounded[j : j + n]
+        for n in range(TOKEN_GRAMS[0], TOKEN_GRAMS[1] + 1)
+        for j in range(len(bounded) - n + 1)
+    )
 
 
 def token_keys(tokens: Sequence[str]) -> Iterator[tuple[str, float]]:
@@ -238,8 +245,12 @@ def text_keys(folded: str) -> tuple[list[str], list[str]]:
             words.append(TEXT_PAIR_TAG + previous + " " + word)
         previous = word
     low, high = TEXT_GRAMS
-    return words, [TEXT_GRAM_TAG + folded[j:j + n] for j in range(len(folded))
-                   for n in range(low, high + 1) if j + n <= len(folded)]
+    return words, [
+        TEXT_GRAM_TAG + folded[j : j + n]
+        for j in range(len(folded))
+        for n in range(low, high + 1)
+        if j + n <= len(folded)
+    ]
 
 
 def surface_features(t: Table, folded: str, out: np.ndarray) -> tuple[int, int]:
@@ -252,12 +263,13 @@ def surface_features(t: Table, folded: str, out: np.ndarray) -> tuple[int, int]:
     out = _array(out, np.int32, 1, "out", writable=True)
     _check(len(out) >= COLUMNS_PER_CHARACTER * len(folded), "surface_features: out is too short")
     words, grams = ([index[k] for k in keys if k in index] for keys in text_keys(folded))
-    out[:len(words)] = words
-    out[len(words):len(words) + len(grams)] = grams
+    out[: len(words)] = words
+    out[len(words) : len(words) + len(grams)] = grams
     return len(words), len(words) + len(grams)
 
 
 # -- tf-idf -------------------------------------------------------------------------------------------
+
 
 def _weigh(cols: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """One block: its distinct columns, sorted, weighted (1 + log tf) * idf (tf the column's summed
@@ -281,25 +293,32 @@ def tfidf(cols, counts, idf, split: int, out_cols, out_weights) -> tuple[int, in
     out_cols = _array(out_cols, np.int32, 1, "out_cols", writable=True)
     out_weights = _array(out_weights, F32, 1, "out_weights", writable=True)
     n = len(cols)
-    _check(len(counts) == n and len(out_cols) >= n and len(out_weights) >= n and 0 <= split <= n
-           and bool(np.all((cols >= 0) & (cols < len(idf)) & (counts > 0))),
-           "tfidf: a column outside the idf table, a count not positive, or sizes inconsistent")
+    _check(
+        len(counts) == n
+        and len(out_cols) >= n
+        and len(out_weights) >= n
+        and 0 <= split <= n
+        and bool(np.all((cols >= 0) & (cols < len(idf)) & (counts > 0))),
+        "tfidf: a column outside the idf table, a count not positive, or sizes inconsistent",
+    )
     first, second = _weigh(cols[:split], counts[:split], idf), _weigh(cols[split:], counts[split:], idf)
     k, m = len(first[0]), len(second[0])
     out_cols[:k], out_weights[:k] = first[:2]
-    out_cols[k:k + m], out_weights[k:k + m] = second[:2]
+    out_cols[k : k + m], out_weights[k : k + m] = second[:2]
     return k, k + m, (first[2], second[2])
 
 
 # -- classifier ---------------------------------------------------------------------------------------
+
 
 def _rows_sum(rows: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     """sum of weights[i] * rows[i] (float32, each product rounded, then added row after row)."""
     return _sequential_sum(weights[:, None] * rows.astype(F32), np.zeros(k, F32))
 
 
-def probabilities(m: "Model", cols: np.ndarray, weights: np.ndarray, cols2: np.ndarray, weights2: np.ndarray,
-                  dense: np.ndarray) -> np.ndarray:
+def probabilities(
+    m: "Model", cols: np.ndarray, weights: np.ndarray, cols2: np.ndarray, weights2: np.ndarray, dense: np.ndarray
+) -> np.ndarray:
     """softmax(temperature * (sparse * scale + dense @ dense_coef + intercept)), the sparse scores the
     16-bit rows of the tokens' columns, then of the text's (after the tokens' rows), times their weights."""
     k = len(m.intercept)
@@ -320,6 +339,7 @@ def ranked(prob: np.ndarray, sim: np.ndarray, blend: float, top: int) -> list[tu
 
 # -- nearest ------------------------------------------------------------------------------------------
 
+
 class Index:
     """The training examples by feature: a CSR matrix (features x examples) whose examples are sorted
     by intent, intent i's starting at starts[i]."""
@@ -332,10 +352,17 @@ class Index:
 
     def _valid(self) -> bool:
         indptr, examples, starts = self.indptr, self.examples, self.starts
-        return (len(indptr) > 0 and indptr[0] == 0 and self.n_examples >= 0 and len(self.weights) == len(examples)
-                and bool(np.all(np.diff(indptr) >= 0)) and indptr[-1] <= len(examples)
-                and bool(np.all((examples >= 0) & (examples < self.n_examples)))
-                and bool(np.all((starts >= 0) & (starts <= self.n_examples))) and bool(np.all(np.diff(starts) >= 0)))
+        return (
+            len(indptr) > 0
+            and indptr[0] == 0
+            and self.n_examples >= 0
+            and len(self.weights) == len(examples)
+            and bool(np.all(np.diff(indptr) >= 0))
+            and indptr[-1] <= len(examples)
+            and bool(np.all((examples >= 0) & (examples < self.n_examples)))
+            and bool(np.all((starts >= 0) & (starts <= self.n_examples)))
+            and bool(np.all(np.diff(starts) >= 0))
+        )
 
     def best_per_intent(self, cols: np.ndarray, query: np.ndarray) -> np.ndarray:
         """The largest dot product of the query (columns and weights) with an example of each intent;
@@ -355,6 +382,7 @@ class Index:
 
 # -- matching -----------------------------------------------------------------------------------------
 
+
 class Model:
     """A matcher's model for rank(), checked once: its vocabularies, classifier and examples' index."""
 
@@ -362,18 +390,28 @@ class Model:
         (self.tokens, self.token_idf, self.unseen_idf), (self.surface, self.surface_idf) = tokens, surface
         self.coef, self.scale, self.dense_coef, self.intercept, self.temperature = linear
         self.index, self.blend = Index(*index), blend
-        for name, dtype, ndim in (("token_idf", F32, 1), ("surface_idf", F32, 1), ("coef", np.int16, 2),
-                                  ("scale", F32, 1), ("dense_coef", F32, 2), ("intercept", F32, 1)):
+        for name, dtype, ndim in (
+            ("token_idf", F32, 1),
+            ("surface_idf", F32, 1),
+            ("coef", np.int16, 2),
+            ("scale", F32, 1),
+            ("dense_coef", F32, 2),
+            ("intercept", F32, 1),
+        ):
             _array(getattr(self, name), dtype, ndim, name)
         self.offset = len(self.token_idf)
         _check(self._consistent(), "model: tables, weights and index of inconsistent sizes")
 
     def _consistent(self) -> bool:
         rows, k = self.coef.shape
-        return (_table(self.tokens).columns <= self.offset and _table(self.surface).columns <= len(self.surface_idf)
-                and rows == self.offset + len(self.surface_idf) and self.index.n_features == self.offset
-                and len(self.scale) == len(self.intercept) == len(self.index.starts) == k
-                and self.dense_coef.shape[1] == k)
+        return (
+            _table(self.tokens).columns <= self.offset
+            and _table(self.surface).columns <= len(self.surface_idf)
+            and rows == self.offset + len(self.surface_idf)
+            and self.index.n_features == self.offset
+            and len(self.scale) == len(self.intercept) == len(self.index.starts) == k
+            and self.dense_coef.shape[1] == k
+        )
 
 
 def model(tokens, surface, linear, index, blend: float) -> Model:
@@ -400,8 +438,9 @@ def text_vector(m: Model, folded: str) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks])
 
 
-def rank(m: Model, tokens: list[str], folded: str, dense: np.ndarray, top: int
-         ) -> list[tuple[int, float, float, float]]:
+def rank(
+    m: Model, tokens: list[str], folded: str, dense: np.ndarray, top: int
+) -> list[tuple[int, float, float, float]]:
     """The top intents of a message: its tokens' TF-IDF vector and the share of its weight that is
     known; the folded text's; the classifier's probabilities of those and of the sentence vector
     dense; each intent's nearest example times that share; the ranking of the blend. An empty list

@@ -6,6 +6,7 @@ credits do I need?") must not get the nearest entry's answer: the concept belong
 this tenant, so the assistant says it does not know. A tenant has a concept when its own knowledge
 uses one of the concept's words; nobody has to list what each vendor lacks.
 """
+
 from collections.abc import Iterable
 
 from .. import patterns
@@ -16,8 +17,12 @@ class Concepts:
     def __init__(self, definitions: dict[str, dict[str, list[str]]], owned: dict[str, set[str]]):
         """``definitions``: each concept's words per language; ``owned``: the concepts each tenant
         has (``owners``, worked out when the models are built, not at every start)."""
-        self.concept_of = {fold_term(w): name for name, words in definitions.items()
-                           for lang_words in words.values() for w in lang_words}
+        self.concept_of = {
+            fold_term(w): name
+            for name, words in definitions.items()
+            for lang_words in words.values()
+            for w in lang_words
+        }
         self._pattern = _words_pattern(self.concept_of) if self.concept_of else None
         self.owned = owned
 

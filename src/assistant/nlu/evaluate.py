@@ -1,5 +1,6 @@
 """Scoring the assistant on evaluation items (the format of the shared devset), one fresh
 conversation per item: accuracy by tenant, language and expected type, then the failures."""
+
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -67,20 +68,27 @@ def run(assistant, items: list[dict]) -> Report:
 
 def summary_lines(report: Report) -> list[str]:
     lines = []
-    for title, key in (("tenant", lambda o: o.item["tenant"]), ("language", lambda o: o.item["lang"]),
-                       ("expected", lambda o: o.item["expect"].split(":")[0])):
+    for title, key in (
+        ("tenant", lambda o: o.item["tenant"]),
+        ("language", lambda o: o.item["lang"]),
+        ("expected", lambda o: o.item["expect"].split(":")[0]),
+    ):
         lines.append(f"by {title}:")
         lines += [f"  {k:<14}{ok / n:7.1%}  ({ok}/{n})" for k, (ok, n) in report.accuracy(key).items()]
     lines.append("answers by language:")
     answers = Report([o for o in report.outcomes if o.item["expect"] == "answer"])
-    lines += [f"  {k:<14}{ok / n:7.1%}  ({ok}/{n})" for k, (ok, n) in answers.accuracy(lambda o: o.item["lang"]).items()]
+    lines += [
+        f"  {k:<14}{ok / n:7.1%}  ({ok}/{n})" for k, (ok, n) in answers.accuracy(lambda o: o.item["lang"]).items()
+    ]
     in_scope = lambda o: o.item["expect"] != "fallback"  # noqa: E731
     fell, n_in = report.rate(lambda o: o.reply["type"] == "fallback", in_scope)
     caught, n_out = report.rate(lambda o: o.reply["type"] == "fallback", lambda o: not in_scope(o))
     lang_ok, n = report.rate(lambda o: o.reply["lang"] == o.item["lang"], lambda o: True)
     ok_all = sum(o.ok for o in report.outcomes)
-    lines += [f"in-scope questions that fell back: {fell}/{n_in} ({fell / max(n_in, 1):.1%})",
-              f"out-of-scope questions that fell back: {caught}/{n_out} ({caught / max(n_out, 1):.1%})",
-              f"language right: {lang_ok}/{n} ({lang_ok / max(n, 1):.1%})",
-              f"overall: {ok_all}/{len(report.outcomes)} ({ok_all / max(len(report.outcomes), 1):.1%})"]
+    lines += [
+        f"in-scope questions that fell back: {fell}/{n_in} ({fell / max(n_in, 1):.1%})",
+        f"out-of-scope questions that fell back: {caught}/{n_out} ({caught / max(n_out, 1):.1%})",
+        f"language right: {lang_ok}/{n} ({lang_ok / max(n, 1):.1%})",
+        f"overall: {ok_all}/{len(report.outcomes)} ({ok_all / max(len(report.outcomes), 1):.1%})",
+    ]
     return lines

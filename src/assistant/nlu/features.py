@@ -4,6 +4,7 @@ character n-grams: the n-grams make a misspelt word still share most of its feat
 ``raw_features`` counts them (their definition is nlu/pure.py's ``token_keys``) and fits the
 vocabulary; a message's known ones are looked up by the matching stage's kernels (nlu/kernels.py),
 in a table of that vocabulary built when the vectorizer is made or loaded."""
+
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -36,6 +37,7 @@ class Fitted:
     CACHES, which keep per process what it computed for a word while answering, and the
     attributes named in DERIVED (look-up tables for the kernels), which ``_derive()`` builds from
     the rest when the object is made or loaded."""
+
     CACHES: tuple[str, ...] = ()
     DERIVED: tuple[str, ...] = ()
 
@@ -54,8 +56,9 @@ class Fitted:
         self._derive()
 
 
-def tfidf(cols: np.ndarray, counts: np.ndarray, idf: np.ndarray, split: int
-          ) -> tuple[np.ndarray, np.ndarray, int, tuple[float, float]]:
+def tfidf(
+    cols: np.ndarray, counts: np.ndarray, idf: np.ndarray, split: int
+) -> tuple[np.ndarray, np.ndarray, int, tuple[float, float]]:
     """TF-IDF of two blocks of features, cols[:split] and cols[split:], a column possibly repeated:
     each block summed by column, weighted ``(1 + log tf) * idf`` (a sublinear term frequency) and
     L2-normalised (kernels.tfidf). Returns the distinct columns, their weights, where the second
@@ -67,6 +70,7 @@ def tfidf(cols: np.ndarray, counts: np.ndarray, idf: np.ndarray, split: int
 
 class Vocabulary(Fitted):
     """A fitted vocabulary (``index``, feature -> column) with its lookup table for the kernels."""
+
     DERIVED = ("_table",)
 
     def _derive(self) -> None:
@@ -109,8 +113,9 @@ def fit(counted: Sequence[Counter], min_df: int = 1) -> tuple[dict[str, int], np
     df: Counter = Counter(f for feats in counted for f in feats)
     names = sorted(f for f, c in df.items() if c >= min_df)
     n = len(counted)
-    return {f: i for i, f in enumerate(names)}, np.array([math.log((1 + n) / (1 + df[f])) + 1 for f in names],
-                                                         dtype=np.float32)
+    return {f: i for i, f in enumerate(names)}, np.array(
+        [math.log((1 + n) / (1 + df[f])) + 1 for f in names], dtype=np.float32
+    )
 
 
 def sparse_rows(rows: Sequence[tuple[np.ndarray, np.ndarray]], size: int):

@@ -10,6 +10,7 @@ or a public benchmark alike. Two signals are combined:
 - the cosine similarity to the nearest training example of that intent, which says whether the
   message resembles anything known at all (the classifier alone is sure of itself everywhere).
 """
+
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -22,10 +23,10 @@ from . import vectors
 from .features import Fitted, Vectorizer
 from .surface import SurfaceVectorizer, surface
 
-C = 1.0             # SVM regularisation
+C = 1.0  # SVM regularisation
 SURFACE_MIN_DF = 2  # a feature of the text as written is kept if this many examples have it
-TEMPERATURE = 7.0   # SVM scores are small margins: scaled before the softmax
-BLEND = 0.2         # weight of nearest-example similarity against classifier probability
+TEMPERATURE = 7.0  # SVM scores are small margins: scaled before the softmax
+BLEND = 0.2  # weight of nearest-example similarity against classifier probability
 # A word the examples never use is read as its closest known word when that one is this close
 # (rapidfuzz's normalised Indel similarity, 0..100) and long enough for a typo to be likely.
 CORRECTION_CUTOFF = 85
@@ -43,6 +44,7 @@ def quantised(coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class Candidate(NamedTuple):
     """One ranked intent. A named tuple: made five times a message, in a sixth of a frozen
     dataclass's time."""
+
     intent: str
     confidence: float
     probability: float
@@ -53,9 +55,18 @@ class Matcher(Fitted):
     CACHES = ("_corrections",)
     DERIVED = ("_model",)  # the whole model for kernels.rank, its vocabularies, weights and examples checked once
 
-    def __init__(self, vectorizer: Vectorizer, intents: list[str], coef: np.ndarray, intercept: np.ndarray,
-                 examples_t, example_intent: np.ndarray, surface: SurfaceVectorizer, blend: float = 0.5,
-                 temperature: float = 1.0):
+    def __init__(
+        self,
+        vectorizer: Vectorizer,
+        intents: list[str],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        examples_t,
+        example_intent: np.ndarray,
+        surface: SurfaceVectorizer,
+        blend: float = 0.5,
+        temperature: float = 1.0,
+    ):
         self.vectorizer = vectorizer
         self.surface = surface
         self.intents = intents
@@ -70,13 +81,19 @@ class Matcher(Fitted):
         # The training examples by feature (a CSR matrix, features x examples), kept as plain numpy
         # so that answering never imports scipy: its row pointers, and each entry's example and weight,
         # in the dtypes the kernels read.
-        self.words = sorted(f[len(TOKEN_TAG):] for f in vectorizer.index
-                            if f.startswith(TOKEN_TAG) and not f.startswith(TOKEN_TAG + PLACEHOLDER))
+        self.words = sorted(
+            f[len(TOKEN_TAG) :]
+            for f in vectorizer.index
+            if f.startswith(TOKEN_TAG) and not f.startswith(TOKEN_TAG + PLACEHOLDER)
+        )
         # Examples sorted by intent, so that those of each intent follow one another from intent_starts.
         order = np.argsort(example_intent, kind="stable")
         examples_t = examples_t.tocsc()[:, order].tocsr()
-        self.by_feature = (examples_t.indptr.astype(np.int32), examples_t.indices.astype(np.int32),
-                           examples_t.data.astype(np.float32))
+        self.by_feature = (
+            examples_t.indptr.astype(np.int32),
+            examples_t.indices.astype(np.int32),
+            examples_t.data.astype(np.float32),
+        )
         self.example_intent = np.asarray(example_intent)[order]
         self.intent_starts = np.searchsorted(self.example_intent, np.arange(len(intents))).astype(np.int64)
         self.blend = blend
@@ -85,15 +102,24 @@ class Matcher(Fitted):
 
     def _derive(self) -> None:
         v, s = self.vectorizer, self.surface
-        self._model = kernels.model((v._table, v.idf, v.unseen_idf), (s._table, s.idf),
-                                    (self.sparse_coef, self.sparse_scale, self.dense_coef, self.intercept,
-                                     self.temperature),
-                                    (*self.by_feature, self.intent_starts, len(self.example_intent)), self.blend)
+        self._model = kernels.model(
+            (v._table, v.idf, v.unseen_idf),
+            (s._table, s.idf),
+            (self.sparse_coef, self.sparse_scale, self.dense_coef, self.intercept, self.temperature),
+            (*self.by_feature, self.intent_starts, len(self.example_intent)),
+            self.blend,
+        )
 
     @classmethod
-    def train(cls, examples: Sequence[tuple[Sequence[str], str]], weights: Sequence[float] | None = None,
-              texts: Sequence[str] | None = None, c: float = C, blend: float = BLEND,
-              temperature: float = TEMPERATURE) -> "Matcher":
+    def train(
+        cls,
+        examples: Sequence[tuple[Sequence[str], str]],
+        weights: Sequence[float] | None = None,
+        texts: Sequence[str] | None = None,
+        c: float = C,
+        blend: float = BLEND,
+        temperature: float = TEMPERATURE,
+    ) -> "Matcher":
         """``texts`` are the examples as written, for their surface features and sentence vectors
         (their tokens joined if absent)."""
         from scipy import sparse  # build time only
@@ -112,8 +138,7 @@ class Matcher(Fitted):
         index = {intent: i for i, intent in enumerate(intents)}
         y = np.array([index[label] for label in labels])
         features = sparse.hstack([x, surface.matrix(texts), sparse.csr_matrix(dense)]).tocsr()
-        model = LinearSVC(C=c).fit(features, y,
-                                   sample_weight=None if weights is None else np.asarray(weights))
+        model = LinearSVC(C=c).fit(features, y, sample_weight=None if weights is None else np.asarray(weights))
         coef = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
         # Similarity looks for the nearest example: an example written twice (or normalised alike)
         # is looked at once.
@@ -121,16 +146,29 @@ class Matcher(Fitted):
         for i, (doc, label) in enumerate(examples):
             seen.setdefault((tuple(doc), label), i)
         first = sorted(seen.values())
-        return cls(vectorizer, intents, coef, model.intercept_.astype(np.float32),
-                   x[first].T.tocsr(), y[first].astype(np.int32), surface, blend, temperature)
+        return cls(
+            vectorizer,
+            intents,
+            coef,
+            model.intercept_.astype(np.float32),
+            x[first].T.tocsr(),
+            y[first].astype(np.int32),
+            surface,
+            blend,
+            temperature,
+        )
 
     def correct(self, tokens: Sequence[str]) -> list[str]:
         """Misspelt words replaced by the known word they most resemble ("remboursemnt")."""
         index = self.vectorizer.index
-        return [self.remember("_corrections", token, self._closest_word)
-                if len(token) >= CORRECTION_MIN_LENGTH and TOKEN_TAG + token not in index
-                and not token.startswith(PLACEHOLDER)
-                else token for token in tokens]
+        return [
+            self.remember("_corrections", token, self._closest_word)
+            if len(token) >= CORRECTION_MIN_LENGTH
+            and TOKEN_TAG + token not in index
+            and not token.startswith(PLACEHOLDER)
+            else token
+            for token in tokens
+        ]
 
     def _closest_word(self, token: str) -> str:
         """Searched once per unknown word and process: the same typos come back."""

@@ -1,5 +1,6 @@
 """Scoring multi-turn conversations: each scenario is one conversation whose every turn must
 give the expected reply type (and action name and status, and evidence) for it to pass."""
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -70,8 +71,10 @@ def scenario_lines(outcomes: list[ScenarioOutcome], failures: bool = True) -> li
     if failures:
         for o in (o for o in outcomes if not o.ok):
             turn = o.scenario["turns"][o.failed_turn]
-            lines.append(f"  FAILED {o.scenario['id']} turn {o.failed_turn + 1} {turn['user']!r}: {o.why}"
-                         f" -> {o.replies[-1]['reply'][:100]!r}")
+            lines.append(
+                f"  FAILED {o.scenario['id']} turn {o.failed_turn + 1} {turn['user']!r}: {o.why}"
+                f" -> {o.replies[-1]['reply'][:100]!r}"
+            )
     passed = sum(o.ok for o in outcomes)
     lines.append(f"scenarios passed: {passed}/{len(outcomes)} ({passed / max(len(outcomes), 1):.1%})")
     return lines

@@ -9,6 +9,7 @@ character 2- to 5-grams. On CLINC150 they take the matcher from 92.3 % to 94.1 %
 vocabulary; a message's known ones are looked up by the matching stage's kernels (nlu/kernels.py), in
 a table of that vocabulary built when the vectorizer is made or loaded.
 """
+
 from collections import Counter
 from collections.abc import Iterable, Sequence
 

@@ -1,5 +1,6 @@
 """Training a tenant's matcher from its phrasings, its entries' questions and the common intents,
 with other tenants' phrases as negatives: what ``bundle.py`` builds and caches."""
+
 import logging
 from dataclasses import dataclass
 
@@ -58,12 +59,19 @@ def train_tenant(tenant: Tenant, intents: IntentData, normaliser: Normaliser) ->
     labelled = [(normaliser.tokens(t, lang), intent, t) for t, lang, intent in tenant_examples(tenant, intents)]
     negatives = [(normaliser.tokens(t, lang), intent, t) for t, lang, intent in other_tenants_examples(tenant, intents)]
     kept = unlike(negatives, [tokens for tokens, intent, _ in labelled if intent != OUT_OF_SCOPE])
-    log.info("%s: %d examples, %d of %d other tenants' phrases as negatives",
-             tenant.id, len(labelled), len(kept), len(negatives))
+    log.info(
+        "%s: %d examples, %d of %d other tenants' phrases as negatives",
+        tenant.id,
+        len(labelled),
+        len(kept),
+        len(negatives),
+    )
     examples = labelled + kept
-    return Matcher.train([(tokens, intent) for tokens, intent, _ in examples],
-                         weights=[1.0] * len(labelled) + [NEGATIVE_WEIGHT] * len(kept),
-                         texts=[text for _, _, text in examples])
+    return Matcher.train(
+        [(tokens, intent) for tokens, intent, _ in examples],
+        weights=[1.0] * len(labelled) + [NEGATIVE_WEIGHT] * len(kept),
+        texts=[text for _, _, text in examples],
+    )
 
 
 def unlike(candidates: list[tuple[list[str], str, str]], own: list[list[str]]) -> list[tuple[list[str], str, str]]:
@@ -76,8 +84,9 @@ def unlike(candidates: list[tuple[list[str], str, str]], own: list[list[str]]) -
 
 def build(tenants: dict[str, Tenant], intents: IntentData) -> Models:
     texts = texts_by_language(tenants, intents)
-    normaliser = Normaliser({lang: lexicon.compile_tables(lang, corpus, intents.synonyms.get(lang, {}))
-                             for lang, corpus in texts.items()})
+    normaliser = Normaliser(
+        {lang: lexicon.compile_tables(lang, corpus, intents.synonyms.get(lang, {})) for lang, corpus in texts.items()}
+    )
     detector = LanguageDetector.build(texts)
     matchers = {tid: train_tenant(t, intents, normaliser) for tid, t in tenants.items()}
     return Models(normaliser, detector, matchers)

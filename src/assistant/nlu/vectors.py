@@ -7,6 +7,7 @@ directly — its own loader looks for a tokenizer on the network, and nothing ma
 time — and pool them: no model runs, only a lookup and two reductions (mean and max), each
 L2-normalised, so a message is a 512-dimension vector in a few microseconds (kernels.pool).
 """
+
 import json
 from functools import cache, lru_cache
 from importlib.util import find_spec

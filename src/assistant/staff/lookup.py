@@ -1,5 +1,6 @@
 """Staff lookup: the entries that match a query, as plain rows any channel can print or serialise.
 The command line, the HTTP API and the staff page (which calls the API) all list ``lookup_rows``."""
+
 from dataclasses import dataclass
 
 from ..data.citations import source_of
@@ -15,13 +16,15 @@ MATCH_FLOOR = 0.005
 @dataclass
 class Match:
     """One line of a staff lookup."""
+
     tenant: str
     entry: Entry
     score: float
 
 
-def matches(assistant, query: str, tenant: str | list[str] | None = None, lang: str | None = None,
-            top: int = 5) -> list[Match]:
+def matches(
+    assistant, query: str, tenant: str | list[str] | None = None, lang: str | None = None, top: int = 5
+) -> list[Match]:
     """The entries that match a query, over one tenant, several or all, the best first, at most ``top``.
 
     The score is the one the assistant itself answers by, the matcher's confidence
@@ -36,9 +39,12 @@ def matches(assistant, query: str, tenant: str | list[str] | None = None, lang: 
     chosen = [tenant] if isinstance(tenant, str) else tenant
     scope = [assistant.tenant(t) for t in chosen] if chosen else list(assistant.tenants.values())
     tokens = assistant.models.normaliser.tokens(text, lang)
-    found = [Match(t.id, t.entries[c.intent], c.confidence)
-             for t in scope for c in assistant.models.matchers[t.id].rank(tokens, top + 10, text)
-             if is_entry(c.intent, assistant.bundle.forms.action_intents) and c.confidence >= MATCH_FLOOR]
+    found = [
+        Match(t.id, t.entries[c.intent], c.confidence)
+        for t in scope
+        for c in assistant.models.matchers[t.id].rank(tokens, top + 10, text)
+        if is_entry(c.intent, assistant.bundle.forms.action_intents) and c.confidence >= MATCH_FLOOR
+    ]
     return sorted(found, key=lambda m: -m.score)[:top]
 
 
@@ -48,10 +54,15 @@ def lookup_rows(assistant, query: str, tenant: str | None = None, lang: str | No
     rows = []
     for match in matches(assistant, query, tenant=tenant, lang=lang, top=top):
         t, entry = assistant.tenants[match.tenant], match.entry
-        rows.append({
-            "tenant": t.id, "id": entry.id, "score": round(match.score, 4), "topic": entry.topic,
-            "question": dict(entry.question),
-            "answer": {lang_code: answer_text(entry, t, lang_code) for lang_code in entry.answer},
-            "source": vars(source_of(entry, t, lang or t.citations.language or t.languages[0])),
-        })
+        rows.append(
+            {
+                "tenant": t.id,
+                "id": entry.id,
+                "score": round(match.score, 4),
+                "topic": entry.topic,
+                "question": dict(entry.question),
+                "answer": {lang_code: answer_text(entry, t, lang_code) for lang_code in entry.answer},
+                "source": vars(source_of(entry, t, lang or t.citations.language or t.languages[0])),
+            }
+        )
     return rows

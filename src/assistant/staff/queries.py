@@ -5,6 +5,7 @@ Every list is filtered by tenant in SQL, then ordered and cut to a page (``limit
 ``offset``; every row when ``limit`` is None), so that a page costs the same however much visitors
 have stored. ``tenant`` is one tenant, a collection of them (a staff token's scope), or None for all.
 """
+
 from ..backoffice.transcripts import transcript
 from ..dialogue.validators import standing_values
 from ..jsoncodec import loads
@@ -23,8 +24,9 @@ def _tenants(tenant) -> tuple[list[str], list]:
 
 def _select(store, sql: str, clauses: list[str], params: list, order: str, limit, offset) -> list[dict]:
     where = f" where {' and '.join(clauses)}" if clauses else ""
-    cursor = store.db.conn.execute(f"{sql}{where} order by {order} limit ? offset ?",
-                                   [*params, -1 if limit is None else limit, offset])
+    cursor = store.db.conn.execute(
+        f"{sql}{where} order by {order} limit ? offset ?", [*params, -1 if limit is None else limit, offset]
+    )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor]
 
@@ -37,16 +39,25 @@ def requests(store, tenant=None, kind=None, status=None, limit=None, offset=0) -
             clauses.append(f"{column} = ?")
             params.append(value)
     fields = ", ".join(f"json_extract(payload, '$.{f}') as {f}" for f in SUMMARY_FIELDS)
-    rows = _select(store, f"select reference, tenant, kind, status, created, lang, {fields} from requests",
-                   clauses, params, "created desc, rowid desc", limit, offset)
-    return [{**{k: row[k] for k in ("reference", "tenant", "kind", "status", "created", "lang")},
-             "summary": _summary(row)} for row in rows]
+    rows = _select(
+        store,
+        f"select reference, tenant, kind, status, created, lang, {fields} from requests",
+        clauses,
+        params,
+        "created desc, rowid desc",
+        limit,
+        offset,
+    )
+    return [
+        {**{k: row[k] for k in ("reference", "tenant", "kind", "status", "created", "lang")}, "summary": _summary(row)}
+        for row in rows
+    ]
 
 
 def _summary(row: dict) -> str:
     """Name, email, company and account, as far as the request has them, within SUMMARY_LENGTH."""
     text = " · ".join(str(row[f]) for f in SUMMARY_FIELDS if row.get(f) not in (None, ""))
-    return text if len(text) <= SUMMARY_LENGTH else text[:SUMMARY_LENGTH - 1] + "…"
+    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
 
 
 def request(store, reference: str) -> dict | None:
@@ -56,9 +67,13 @@ def request(store, reference: str) -> dict | None:
         return None
     payload = loads(row["payload"])
     turns, total = transcript(store, payload)
-    return {**{k: row[k] for k in ("reference", "tenant", "kind", "status", "created", "lang", "session_id")},
-            "payload": payload, "notices": outbox(store, reference=reference), "transcript": turns,
-            "transcript_turns": total}
+    return {
+        **{k: row[k] for k in ("reference", "tenant", "kind", "status", "created", "lang", "session_id")},
+        "payload": payload,
+        "notices": outbox(store, reference=reference),
+        "transcript": turns,
+        "transcript_turns": total,
+    }
 
 
 OUTBOX = "select id, created, reference, tenant, recipient, subject, body from outbox"
@@ -84,17 +99,35 @@ def emails(store, key: str) -> list[dict]:
 def ledger(assistant, tenant=None, limit=None, offset=0) -> list[dict]:
     """Each account of the tenants that keep a grace-call ledger, by tenant and account."""
     books = assistant.backoffice.ledgers
-    clauses, params = _tenants(books.keys() if tenant is None else
-                               [t for t in ([tenant] if isinstance(tenant, str) else tenant) if t in books])
+    clauses, params = _tenants(
+        books.keys() if tenant is None else [t for t in ([tenant] if isinstance(tenant, str) else tenant) if t in books]
+    )
     rows = []
-    for account in _select(assistant.store, "select account, tenant, seats, subscription, active from accounts",
-                           clauses, params, "tenant, account", limit, offset):
+    for account in _select(
+        assistant.store,
+        "select account, tenant, seats, subscription, active from accounts",
+        clauses,
+        params,
+        "tenant, account",
+        limit,
+        offset,
+    ):
         standing = books[account["tenant"]].standing(account["account"])
-        rows.append({"account": standing.account, "tenant": account["tenant"], "seats": account["seats"],
-                     "subscription": account["subscription"], "active": bool(account["active"]),
-                     "eligible": standing.eligible, "allowance": standing.allowance, "used": standing.used,
-                     "remaining": standing.remaining, "year_start": standing.period_start.isoformat(),
-                     "renewal": standing.renewal.isoformat()})
+        rows.append(
+            {
+                "account": standing.account,
+                "tenant": account["tenant"],
+                "seats": account["seats"],
+                "subscription": account["subscription"],
+                "active": bool(account["active"]),
+                "eligible": standing.eligible,
+                "allowance": standing.allowance,
+                "used": standing.used,
+                "remaining": standing.remaining,
+                "year_start": standing.period_start.isoformat(),
+                "renewal": standing.renewal.isoformat(),
+            }
+        )
     return rows
 
 
@@ -102,8 +135,15 @@ def unanswered(store, tenant=None, limit=None, offset=0) -> list[dict]:
     """Groups of similar unanswered questions (grouping.py), the most frequent first, then the most
     recently seen: what to write next."""
     clauses, params = _tenants(tenant)
-    rows = _select(store, "select id, count, tenant, question, languages, reasons, examples, last "
-                          "from unanswered_groups", clauses, params, "count desc, last desc, id desc", limit, offset)
+    rows = _select(
+        store,
+        "select id, count, tenant, question, languages, reasons, examples, last from unanswered_groups",
+        clauses,
+        params,
+        "count desc, last desc, id desc",
+        limit,
+        offset,
+    )
     for row in rows:
         for field in ("languages", "reasons", "examples"):
             row[field] = loads(row[field])

@@ -1,6 +1,7 @@
 """Text helpers every stage shares: folding case, accents and typographic variants."""
+
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .. import kernels, patterns
 from ..kernels.constants import APOSTROPHE
@@ -8,13 +9,24 @@ from ..kernels.constants import APOSTROPHE
 # Apostrophes and dashes as people type them on phones and in word processors. Every other ASCII
 # character maps to itself: str.translate raises and clears a KeyError for each character missing
 # from the table, which more than doubled its cost on every message.
-_TYPOGRAPHY = {i: i for i in range(128)} | str.maketrans({
-    "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
-    "–": "-", "—": "-", "‑": "-",
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
-})
-_ASCII_TYPOGRAPHY = [(chr(k), v if isinstance(v, str) else chr(v)) for k, v in _TYPOGRAPHY.items()
-                     if k < 128 and v not in (k, chr(k))]  # ASCII characters the table changes
+_TYPOGRAPHY = {i: i for i in range(128)} | str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "`": "'",
+        "´": "'",
+        "–": "-",
+        "—": "-",
+        "‑": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+    }
+)
+_ASCII_TYPOGRAPHY = [
+    (chr(k), v if isinstance(v, str) else chr(v)) for k, v in _TYPOGRAPHY.items() if k < 128 and v not in (k, chr(k))
+]  # ASCII characters the table changes
 _CONTROL = patterns.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -88,10 +100,10 @@ def fold_term(term: str) -> str:
 # not tried against all of them at every character.
 _DIGIT = patterns.compile(r"\d")
 _CONTACT_KINDS = (
-    ("@", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),              # an email
-    ("http", r"https?://\S+"),                               # a web address
+    ("@", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # an email
+    ("http", r"https?://\S+"),  # a web address
     ("www.", r"www\.\S+"),
-    (_DIGIT, r"\+?\d[\d .()-]{6,}\d"),                       # a phone number
+    (_DIGIT, r"\+?\d[\d .()-]{6,}\d"),  # a phone number
     # An account or request number, a whole word: as issued (capitals), or with a digit as typed
     # ("sx-1002"); "non-profit", "on-premise" or "per-second" are words.
     ("-", r"[A-Z]{2,4}-[A-Z0-9]{4,10}|[A-Za-z]{2,4}-[A-Za-z]{0,9}\d[A-Za-z0-9]{0,9}"),
@@ -99,7 +111,7 @@ _CONTACT_KINDS = (
 _WHOLE_WORD = len(_CONTACT_KINDS) - 1  # the last kind: _contacts gives it the context it needs
 
 
-@lru_cache(maxsize=None)
+@cache
 def _contacts(kinds: tuple[int, ...]):
     """The pattern of these kinds (their indexes in _CONTACT_KINDS, in that order), whose one
     matching group is the contact. The whole-word kind needs a character that is not a word
@@ -125,8 +137,11 @@ def _remove(pattern, text: str) -> str:
 
 
 def _possible_contacts(text: str) -> tuple[int, ...]:
-    return tuple(k for k, (needle, _) in enumerate(_CONTACT_KINDS)
-                 if (needle in text if isinstance(needle, str) else needle.search(text)))
+    return tuple(
+        k
+        for k, (needle, _) in enumerate(_CONTACT_KINDS)
+        if (needle in text if isinstance(needle, str) else needle.search(text))
+    )
 
 
 def without_contacts(text: str) -> str:

@@ -7,6 +7,7 @@ at the same precision in the reply's language. The month names and the words tha
 alone are per-language data (``lang/<code>/dates.yml``); a message is read with every language's,
 since a visitor may write a date in either.
 """
+
 import calendar
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -20,13 +21,16 @@ PRECISIONS = ("year", "month", "day")
 ISO = patterns.compile(r"(?:^|\D)(\d{4})-(\d{1,2})-(\d{1,2})(?:\D|\Z)")
 # Day, month and year with one separator used twice; dots only before a four-digit year, so that a
 # version number ("10.2.15") is not read as a date.
-NUMERIC = patterns.compile(r"(?:^|[^\d/.-])(?:(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})|(\d{1,2})-(\d{1,2})-(\d{4}|\d{2})"
-                           r"|(\d{1,2})\.(\d{1,2})\.(\d{4}))(?:[^\d/-]|\Z)")
+NUMERIC = patterns.compile(
+    r"(?:^|[^\d/.-])(?:(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})|(\d{1,2})-(\d{1,2})-(\d{4}|\d{2})"
+    r"|(\d{1,2})\.(\d{1,2})\.(\d{4}))(?:[^\d/-]|\Z)"
+)
 
 
 class Day(NamedTuple):
     """A date and how precisely it was given: "day", "month" (the 1st stands for the month) or
     "year" (1 January stands for the year)."""
+
     value: date
     precision: str
 
@@ -82,6 +86,7 @@ def written(day: Day, lang: str, form: str = "date") -> str:
 
 
 # -- readers, on folded text ---------------------------------------------------------------------
+
 
 def _iso(folded: str, today: date) -> Day | None:
     match = ISO.search(folded)
@@ -140,6 +145,7 @@ def _plus_months(value: date, months: int) -> date:
 
 # -- per-language data, read once ----------------------------------------------------------------
 
+
 @cache
 def _data(lang: str) -> dict:
     return langdata.load(lang, "dates")
@@ -148,14 +154,19 @@ def _data(lang: str) -> dict:
 @cache
 def _month_numbers() -> dict[str, int]:
     """Every language's month names and abbreviations, each with its month's number."""
-    return {name: number for lang in langdata.languages()
-            for number, names in enumerate(_data(lang)["months"], start=1) for name in names}
+    return {
+        name: number
+        for lang in langdata.languages()
+        for number, names in enumerate(_data(lang)["months"], start=1)
+        for name in names
+    }
 
 
 @cache
 def _named_pattern():
-    ordinals = "|".join(sorted({o for lang in langdata.languages() for o in _data(lang)["ordinals"]}, key=len,
-                               reverse=True))
+    ordinals = "|".join(
+        sorted({o for lang in langdata.languages() for o in _data(lang)["ordinals"]}, key=len, reverse=True)
+    )
     names = "|".join(sorted(_month_numbers(), key=len, reverse=True))
     day = rf"(\d{{1,2}})(?:{ordinals})?"
     return patterns.compile(rf"(?:^|\W)(?:{day}\s+)?({names})\.?(?:\s+{day},?)?(?:\s+((?:19|20)\d\d))?(?:\W|\Z)")
@@ -163,6 +174,7 @@ def _named_pattern():
 
 @cache
 def _year_pattern():
-    cues = "|".join(sorted({c for lang in langdata.languages() for c in _data(lang)["year_cues"]}, key=len,
-                           reverse=True))
+    cues = "|".join(
+        sorted({c for lang in langdata.languages() for c in _data(lang)["year_cues"]}, key=len, reverse=True)
+    )
     return patterns.compile(rf"(?:^|\W)(?:{cues})\s+((?:19|20)\d\d)(?:\W|\Z)")

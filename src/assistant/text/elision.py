@@ -14,6 +14,7 @@ typed wrong) are never rewritten. An h is mute only for the words the data lists
 taken as aspirated ("de hauts" stays). Idempotent: an elided word is joined to the next one, and
 a count of one written in words no longer follows a bare "que" or "de".
 """
+
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -28,7 +29,7 @@ _OPENING = "-'’"  # a word joined to the one before it ("donnez-le à") is not
 
 @dataclass(frozen=True)
 class _Rules:
-    elide: dict[str, str]          # word -> its elided form
+    elide: dict[str, str]  # word -> its elided form
     vowels: frozenset[str]
     mute_h: tuple[str, ...]
     never_before: frozenset[str]
@@ -40,12 +41,21 @@ def _rules(lang: str) -> _Rules:
     data = langdata.load(lang, "elision")
     units = langdata.load(lang, "units")
     genders = units.get("gender") or {}
-    nouns = {form[0].split()[0]: genders.get(unit, "masculine")
-             for unit, form in units["units"].items() if isinstance(form, list) and form[0]}
-    one = {word: {noun: words[gender] for noun, gender in nouns.items()}
-           for word, words in (data.get("one") or {}).items()}
-    return _Rules(dict(data.get("elide") or {}), frozenset(data.get("vowels") or ""), tuple(data.get("mute_h") or ()),
-                  frozenset(data.get("never_before") or ()), one)
+    nouns = {
+        form[0].split()[0]: genders.get(unit, "masculine")
+        for unit, form in units["units"].items()
+        if isinstance(form, list) and form[0]
+    }
+    one = {
+        word: {noun: words[gender] for noun, gender in nouns.items()} for word, words in (data.get("one") or {}).items()
+    }
+    return _Rules(
+        dict(data.get("elide") or {}),
+        frozenset(data.get("vowels") or ""),
+        tuple(data.get("mute_h") or ()),
+        frozenset(data.get("never_before") or ()),
+        one,
+    )
 
 
 def _letters(word: str) -> str:
@@ -80,7 +90,7 @@ def _edit(text: str, at: int, rules: _Rules) -> tuple[int, int, str] | None:
     if elided is None:  # most words before a value: nothing more to read
         return None
     end, following = at, _token(text, at)
-    if following == "1" and text[at + 1:at + 2] == " ":  # "que 1 instance": one in words, by the unit's gender
+    if following == "1" and text[at + 1 : at + 2] == " ":  # "que 1 instance": one in words, by the unit's gender
         unit, one = _letters(_token(text, at + 2)), rules.one.get(before.lower(), {})
         if unit in one:
             end, following = at + 1, one[unit]

@@ -1,4 +1,5 @@
 """Per-language data files (``lang/<code>/*.yml``), read once: adding a language is adding files."""
+
 from functools import cache
 from pathlib import Path
 

@@ -11,6 +11,7 @@ An explicit language always wins. Only the tenant's own languages are candidates
 a tenant that speaks French and English is never answered in a third language another tenant
 speaks, and the first of its languages wins a perfect tie.
 """
+
 import json
 import math
 import os
@@ -26,10 +27,10 @@ from .normalise import words
 
 CHAR_WEIGHT = 0.05
 WORD_WEIGHT = 1.0
-DECISIVE = 3.0          # a word-evidence margin (log-likelihood) beyond which characters are not read
+DECISIVE = 3.0  # a word-evidence margin (log-likelihood) beyond which characters are not read
 CONVERSATION_PRIOR = 2.5
 HINT_PRIOR = 1.5
-DEFAULT_PRIOR = 0.3     # on a perfect tie, the tenant's first language (its pages' language)
+DEFAULT_PRIOR = 0.3  # on a perfect tie, the tenant's first language (its pages' language)
 DEFAULT_LANGUAGE = "fr"  # the same without a tenant (a staff look-up): the vendors' pages are French
 
 
@@ -48,6 +49,7 @@ def _log_probabilities(counts: Counter, total: int, vocabulary: int) -> tuple[di
 @dataclass
 class LanguageModel:
     """Log-probabilities of one language's character n-grams, and the typography it hints at."""
+
     chars: dict[str, float]
     char_unseen: float
     typography: list[tuple[str, float]]  # (pattern, weight): kept as text, compiled by patterns.py
@@ -66,7 +68,9 @@ class LanguageDetector:
 
     @classmethod
     def build(cls, texts_by_language: dict[str, list[str]]) -> "LanguageDetector":
-        word_counts = {lang: Counter(w for t in texts for w in words(t, lang)) for lang, texts in texts_by_language.items()}
+        word_counts = {
+            lang: Counter(w for t in texts for w in words(t, lang)) for lang, texts in texts_by_language.items()
+        }
         vocabulary = set().union(*word_counts.values())
         models, word_lps = {}, []
         for lang, counts in word_counts.items():
@@ -106,8 +110,15 @@ class LanguageDetector:
                 scores[lang] += CHAR_WEIGHT * sum(map(m.chars.get, grams, repeat(m.char_unseen, len(grams))))
         return scores
 
-    def detect(self, text: str, explicit: str | None = None, conversation: str | None = None,
-               hint: str | None = None, settled: bool = False, languages: Sequence[str] | None = None) -> str:
+    def detect(
+        self,
+        text: str,
+        explicit: str | None = None,
+        conversation: str | None = None,
+        hint: str | None = None,
+        settled: bool = False,
+        languages: Sequence[str] | None = None,
+    ) -> str:
         """``settled``: the visitor is answering a form, where names and products are language-neutral,
         so the conversation's language holds more firmly. ``languages``: the tenant's, the first
         its default; every language of the knowledge when None."""
@@ -117,14 +128,19 @@ class LanguageDetector:
         evidence = self.evidence(text)
         default = next((lang for lang in languages if lang in candidates), None) if languages else DEFAULT_LANGUAGE
         prior = CONVERSATION_PRIOR * (3 if settled else 1)
-        scores = {lang: evidence[lang] + prior * (lang == conversation) + HINT_PRIOR * (lang == hint)
-                  + DEFAULT_PRIOR * (lang == default) for lang in candidates}
+        scores = {
+            lang: evidence[lang]
+            + prior * (lang == conversation)
+            + HINT_PRIOR * (lang == hint)
+            + DEFAULT_PRIOR * (lang == default)
+            for lang in candidates
+        }
         return max(scores, key=scores.get)
 
 
 def _grams(text: str) -> list[str]:
     lowered = f" {clean(text).lower()} "
-    return [g for n in (1, 2, 3) for i in range(len(lowered) - n + 1) if (g := lowered[i:i + n]).strip()]
+    return [g for n in (1, 2, 3) for i in range(len(lowered) - n + 1) if (g := lowered[i : i + n]).strip()]
 
 
 def hint_from_header(accept_language: str | None, supported: Collection[str]) -> str | None:

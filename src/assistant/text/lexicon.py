@@ -1,16 +1,11 @@
 """Compiling spaCy's language data into the small tables normalisation applies at run time."""
+
 from collections.abc import Iterable
 from pathlib import Path
 
 from . import langdata
 from .clean import fold
-from .normalise import (
-    LanguageTables,
-    longest_first,
-    split,
-    stop_word_adjustments,
-    words,
-)
+from .normalise import LanguageTables, longest_first, split, stop_word_adjustments, words
 
 
 def _spacy_lemma_table(lang: str) -> dict[str, str]:
@@ -49,10 +44,16 @@ def compile_tables(lang: str, corpus: Iterable[str], synonyms: dict[str, list[st
     lemmas = {form: lemma for form, lemma in full.items() if lemma in used_lemmas and form != lemma}
 
     keep, add = stop_word_adjustments(lang)
-    abbreviations = {fold(short): split(fold(long)) for short, long in
-                     (langdata.load(lang, "abbreviations").get("abbreviations") or {}).items()}
-    tables = LanguageTables(lemmas=lemmas, contractions=contractions, abbreviations=abbreviations,
-                            stop_words=frozenset((_spacy_stop_words(lang) - keep) | add))
+    abbreviations = {
+        fold(short): split(fold(long))
+        for short, long in (langdata.load(lang, "abbreviations").get("abbreviations") or {}).items()
+    }
+    tables = LanguageTables(
+        lemmas=lemmas,
+        contractions=contractions,
+        abbreviations=abbreviations,
+        stop_words=frozenset((_spacy_stop_words(lang) - keep) | add),
+    )
     for canonical, variants in synonyms.items():
         target = _lemmatise(canonical, lang, tables)
         for variant in variants:

@@ -4,6 +4,7 @@ The tables come from spaCy (lemmas, stop words), compiled once by ``lexicon.comp
 the vocabulary the knowledge uses; applying them is a few dictionary look-ups per word, so a
 reply never waits for spaCy to load (importing it alone takes longer than a cold start may).
 """
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -17,10 +18,11 @@ NUMBER = "#num"
 @dataclass
 class LanguageTables:
     """Everything normalisation needs for one language, as plain data (picklable, small)."""
+
     lemmas: dict[str, str] = field(default_factory=dict)
     stop_words: frozenset[str] = frozenset()
     synonyms: dict[tuple[str, ...], str] = field(default_factory=dict)
-    contractions: dict[str, str] = field(default_factory=dict)   # longest first
+    contractions: dict[str, str] = field(default_factory=dict)  # longest first
     abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Each word that starts a synonym, with the length of the longest one it starts: the other
     # words of a message are looked up once, not once per possible length.
@@ -83,7 +85,7 @@ class Normaliser:
             if i < done:  # inside a synonym already replaced
                 continue
             for n in range(min(starts[tokens[i]], len(tokens) - i), 0, -1):
-                if canonical := t.synonyms.get(tuple(tokens[i:i + n])):
+                if canonical := t.synonyms.get(tuple(tokens[i : i + n])):
                     out += tokens[done:i]
                     out.append(canonical)
                     done = i + n

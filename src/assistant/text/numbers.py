@@ -1,4 +1,5 @@
 """Reading numbers out of messages (digits or words, either language) and writing them back."""
+
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -29,6 +30,7 @@ _SEPARATORS = patterns.compile(r"[ ,.]")
 
 class _Written(NamedTuple):
     """A number as the message writes it: its span, and its digits, decimals and multiplier."""
+
     start: int
     end: int
     integer: str
@@ -43,8 +45,9 @@ def _written(text: str) -> list[_Written]:
     while (match := _NUMBER.search(text, position)) is not None:
         integer = 1 if match.group(1) is not None else _CUT
         end = max(match.end(group) for group in range(1, _CUT + 1))  # a group that took no part ends at -1
-        found.append(_Written(match.start(integer), end, match.group(integer), match.group("decimals"),
-                              match.group("unit")))
+        found.append(
+            _Written(match.start(integer), end, match.group(integer), match.group("decimals"), match.group("unit"))
+        )
         position = end - 1 if match.group("space") is not None else end
     return found
 
@@ -142,7 +145,7 @@ def extract(text: str, lang: str) -> list[Number]:
     monthly = _monthly(text, matches, words["per_month"])
     found = []
     for i, m in enumerate(matches):
-        before, after = text[max(0, m.start - 8):m.start].rstrip(), text[m.end:m.end + 24]
+        before, after = text[max(0, m.start - 8) : m.start].rstrip(), text[m.end : m.end + 24]
         money = bool(m.unit) or _next_to(words["money"], before, after)
         counts = "per_month" if i in monthly else "people" if _next_to(words["people"], "", after) else None
         found.append(Number(_value(m.integer, m.decimals, m.unit), m.start, m.end, money, counts))
