@@ -33,10 +33,12 @@ $(STAMP): pyproject.toml $(wildcard src/assistant/kernels/*.c)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
-# The code as ruff reads it: its lint rules, and formatted as its formatter writes it (pyproject.toml).
+# The code as ruff reads it (its lint rules, and formatted as its formatter writes it), and mypy's
+# types on the core, the dialogue and the store (pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 
 check: $(STAMP)
 	$(BIN)/assistant check

@@ -154,6 +154,7 @@ class Assistant:
 
     def _for_intent(self, turn: Turn) -> Reply:
         tenant, session, text, lang, intent = turn.tenant, turn.session, turn.text, turn.lang, turn.intent
+        assert intent is not None  # the matcher's best intent, above the threshold
         if is_entry(intent, self.bundle.forms.action_intents):
             entry = tenant.entries[intent]
             proving = (entry.computed or {}).get("form")
@@ -173,7 +174,7 @@ class Assistant:
         return self._fallback(tenant, session, text, lang, [])
 
     def _action(self, turn: Turn) -> Reply:
-        action = turn.tenant.action(turn.intent)
+        action = turn.tenant.action(turn.intent or "")
         if not action:
             return self._fallback(turn.tenant, turn.session, turn.text, turn.lang, [])
         if "entry" in action:
@@ -194,7 +195,7 @@ class Assistant:
         values = self._computed(entry, text, tenant, lang, session)
         if values and "response" in values:
             reply = self.response(values.pop("response"), lang, tenant, **values)
-        elif values:
+        elif values and entry.computed:
             reply = fill(entry.computed[values.pop("reply", "reply")][lang], tenant, lang, values)
         else:
             reply = answer_text(entry, tenant, lang)
@@ -213,7 +214,7 @@ class Assistant:
         if not entry.computed:
             return None
         proving = entry.computed.get("form")
-        verified = self.bundle.forms[proving].verify if proving in self.bundle.forms else None
+        verified = self.bundle.forms[proving].verify if proving and proving in self.bundle.forms else None
         return compute(
             entry.computed,
             text,

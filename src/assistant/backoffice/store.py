@@ -14,12 +14,13 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
 from .. import jsoncodec
 
-SCHEMA = {
+SCHEMA: dict[str, tuple[dict[str, Any], Any]] = {  # table -> (columns and their types, primary key)
     "turns": (
         {
             "id": int,
@@ -208,7 +209,7 @@ class Store:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.path, self.uri = str(path), False
         self._local = threading.local()
-        self._keep = self.db  # keeps a shared in-memory database alive
+        self._keep: sqlite_utils.Database | None = self.db  # keeps a shared in-memory database alive
         self._create()
 
     @property
@@ -242,8 +243,9 @@ class Store:
         """Close this thread's connections; using the store again opens others. A process that
         forks closes them first: an SQLite connection must not cross a fork."""
         local = self._local
-        for db in {getattr(local, "db", None), getattr(local, "writer", None)} - {None}:
-            db.conn.close()
+        for db in {getattr(local, "db", None), getattr(local, "writer", None)}:
+            if db is not None:
+                db.conn.close()
         local.db = local.writer = local.writing = self._keep = None
 
     def _create(self) -> None:
@@ -253,10 +255,10 @@ class Store:
                 self._switch_to_wal()
                 with self.transaction():
                     for name, (columns, pk) in SCHEMA.items():
-                        self.db[name].create(columns, pk=pk, if_not_exists=True)
+                        self.db.table(name).create(columns, pk=pk, if_not_exists=True)
                         self._add_new_columns(name, columns)
-                    for table, columns, unique in INDEXES:
-                        self.db[table].create_index(columns, unique=unique, if_not_exists=True)
+                    for table, indexed, unique in INDEXES:
+                        self.db.table(table).create_index(indexed, unique=unique, if_not_exists=True)
                     self._create_views()
                     self._group_unanswered()
                 return
@@ -270,7 +272,7 @@ class Store:
         existing = {c.name for c in self.db[name].columns}
         for column, kind in columns.items():
             if column not in existing:
-                self.db[name].add_column(column, kind)
+                self.db.table(name).add_column(column, kind)
 
     def _create_views(self) -> None:
         self._migrate_sessions()

@@ -1,14 +1,13 @@
 """The application's request: Flask's, with the body read as a JSON object in one step.
 
-werkzeug's ``get_json`` took about 70 k of the 274 k instructions the chat endpoint added to
-Flask's floor (bench/http_instructions.py). It reads the Content-Type and Content-Length through
-the headers' view of the environ, which raises and catches a KeyError for each header a request
-lacks; the body through a LimitedStream, whose read loops until the stream ends; the size limit and
-the decoder through ``current_app``, a proxy. The usual body, ``application/json`` with its length
-announced and within the limit, is read here from the WSGI input in one call of exactly that length,
-as WSGI allows an application to read it: about 6 k instructions. Every other body (chunked, of
-unknown length, too long, another JSON type) goes to ``get_json`` as before, which answers 413 past
-the limit.
+werkzeug's ``get_json`` is a large share of what the chat endpoint costs beyond Flask itself: it
+reads the Content-Type and Content-Length through the headers' view of the environ, which raises and
+catches a KeyError for each header a request lacks; the body through a LimitedStream, whose read
+loops until the stream ends; the size limit and the decoder through ``current_app``, a proxy. The
+usual body, ``application/json`` with its length announced and within the limit, is read here from
+the WSGI input in one call of exactly that length, as WSGI allows an application to read it (what
+that saved is in CHANGES.md). Every other body (chunked, of unknown length, too long, another JSON
+type) goes to ``get_json``, which answers 413 past the limit.
 """
 
 import io

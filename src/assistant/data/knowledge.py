@@ -19,6 +19,13 @@ class Fact:
     per: str | None = None
     bands: list[dict] = field(default_factory=list)
 
+    @property
+    def amount(self) -> float:
+        """The fact's single value; a fact written in bands has one per band instead."""
+        if self.value is None:
+            raise ValueError(f"fact {self.name} has bands, not a single value")
+        return self.value
+
     def band_value(self, quantity: float) -> float | None:
         for band in self.bands:
             if band.get("min", float("-inf")) <= quantity <= band.get("max", float("inf")):

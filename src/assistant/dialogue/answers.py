@@ -20,8 +20,8 @@ def render_fact(fact: Fact, lang: str, bare: bool = False) -> str:
     if fact.bands:
         return render_bands(fact, lang)
     if bare:
-        return format_number(fact.value, lang)
-    return format_quantity(fact.value, fact.unit, lang)
+        return format_number(fact.amount, lang)
+    return format_quantity(fact.amount, fact.unit, lang)
 
 
 def render_bands(fact: Fact, lang: str) -> str:
@@ -42,9 +42,10 @@ def fill(template: str, tenant: Tenant, lang: str, values: dict[str, str] | None
         return template
     values = values or {}
     pieces = _split(template)  # text, name, ".value" or None, text, ...
-    written = [(pieces[0], False)]
+    written = [(pieces[0] or "", False)]
     for i in range(1, len(pieces), 3):
-        written += [(_placeholder(pieces[i], pieces[i + 1], tenant, lang, values), True), (pieces[i + 2], False)]
+        name, suffix, text = pieces[i] or "", pieces[i + 1], pieces[i + 2] or ""
+        written += [(_placeholder(name, suffix, tenant, lang, values), True), (text, False)]
     return elision.join(written, lang)
 
 

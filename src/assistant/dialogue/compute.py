@@ -36,16 +36,18 @@ def _currency(message: str) -> str:
 
 
 def _percent(tenant: Tenant, fact: str, lang: str) -> str:
-    return format_quantity(tenant.facts[fact].value, "percent", lang)
+    return format_quantity(tenant.facts[fact].amount, "percent", lang)
 
 
 def _reduced(amount: float, tenant: Tenant, fact: str) -> float:
-    return amount * (1 - tenant.facts[fact].value / 100)
+    return amount * (1 - tenant.facts[fact].amount / 100)
 
 
 def grace_calls_for_seats(message, numbers, tenant, spec, lang, **context) -> Values:
     seats = _count(numbers)
-    calls = tenant.facts["grace_calls_per_year"].band_value(seats) if seats else None
+    if not seats:
+        return None
+    calls = tenant.facts["grace_calls_per_year"].band_value(seats)
     if calls is None:
         return None
     return {"seats": format_quantity(seats, "seat", lang), "calls": format_quantity(calls, "call", lang)}

@@ -15,14 +15,15 @@ from .. import patterns
 from ..backoffice.backends import Request
 from ..data.forms import Check, FormSet
 from ..data.intents import FORM_CONTROL, SMALLTALK
+from ..data.knowledge import Tenant
 from ..reply import Action, Reply
 from ..text import langdata
 from ..text.clean import fold
 from .policy import THRESHOLD, is_entry
 from .proof import Proofs
-from .sessions import Session
+from .sessions import FormState, Session
 from .slots import Value, read_slots
-from .validators import VALIDATORS, Context, Outcome
+from .validators import VALIDATORS, Context, Outcome, Validator
 
 FREE_TEXT = ("text", "person")  # slot types that take a whole message as their value when asked
 
@@ -31,12 +32,19 @@ FREE_TEXT = ("text", "person")  # slot types that take a whole message as their 
 class Turn:
     """One message inside a form, with what the matcher made of it."""
 
-    tenant: object
+    tenant: Tenant
     session: Session
     text: str
     lang: str
     intent: str | None
     confidence: float
+
+    @property
+    def form(self) -> FormState:
+        """The form in progress: a turn that reaches a form's step always has one."""
+        if self.session.form is None:
+            raise RuntimeError("no form in progress")
+        return self.session.form
 
 
 class Forms:
@@ -80,11 +88,12 @@ class Forms:
         value = read_slots(
             turn.text, turn.lang, [slot], self.slots, turn.tenant.catalogue, self.intents.lookup_values, None
         ).get(slot)
-        valid = value is not None and value.valid
-        return value.value if valid and value.value not in self.proofs.proven(turn.session) else None
+        if value is None or not value.valid or value.value in self.proofs.proven(turn.session):
+            return None
+        return str(value.value)
 
     def step(self, turn: Turn) -> Reply:
-        form = turn.session.form
+        form = turn.form
         if turn.intent == "cancel":
             return self._end(turn, "cancelled", self.say("utter_form_cancelled", turn.lang, turn.tenant))
         small_talk = turn.intent in SMALLTALK and self._takes_any_text(form["pending"])
@@ -112,13 +121,13 @@ class Forms:
     # -- collecting -------------------------------------------------------------------------------
 
     def _read(self, turn: Turn, pending: str | None) -> dict[str, Value]:
-        slots = list(self.forms[turn.session.form["name"]].slots)
+        slots = list(self.forms[turn.form["name"]].slots)
         return read_slots(
             turn.text, turn.lang, slots, self.slots, turn.tenant.catalogue, self.intents.lookup_values, pending
         )
 
     def _collect(self, turn: Turn, values: dict[str, Value]) -> Reply:
-        form = turn.session.form
+        form = turn.form
         for value in values.values():
             if value.valid:
                 form["slots"][value.slot] = value.value
@@ -140,7 +149,7 @@ class Forms:
     def _proceed(self, turn: Turn) -> Reply:
         """What comes once nothing the form verifies is left unproven: what a validator finds
         wrong, the next question, the answer the form was started for, or the summary to confirm."""
-        form = turn.session.form
+        form = turn.form
         outcome = self._validate(turn)
         if outcome:
             return self._outcome(turn, outcome)
@@ -156,8 +165,8 @@ class Forms:
 
     def _prove(self, turn: Turn):
         """The step of proving the value of the slot the form verifies, if it has one that is known."""
-        slot = self.forms[turn.session.form["name"]].verify
-        value = turn.session.form["slots"].get(slot) if slot else None
+        slot = self.forms[turn.form["name"]].verify
+        value = turn.form["slots"].get(slot) if slot else None
         if value is None:
             return None
         return self.proofs.step(turn.session, turn.tenant.id, turn.lang, turn.text, value)
@@ -166,13 +175,13 @@ class Forms:
         text = self.say(step.key, turn.lang, turn.tenant, **step.values)
         if step.status == "refused":
             return self._end(turn, "refused", text)
-        turn.session.form["status"], turn.session.form["pending"] = "verifying", None
+        turn.form["status"], turn.form["pending"] = "verifying", None
         return self._form_reply(turn, text, "verifying")
 
     def _answer_and_end(self, turn: Turn) -> Reply:
         """A form started to answer a question about an account ends with that answer, computed
         from what the form collected."""
-        session, form = turn.session, turn.session.form
+        session, form = turn.session, turn.form
         entry = turn.tenant.entries[form["answers"]]
         collected = " ".join(str(v) for v in form["slots"].values())
         session.last_form = {"name": form["name"], "status": "answered", "reference": None}
@@ -180,8 +189,8 @@ class Forms:
         return self.answer(turn.tenant, session, collected, turn.lang, entry, turn.confidence)
 
     def _question(self, turn: Turn, slot: str) -> str:
-        name = turn.session.form["name"]
-        first = not turn.session.form["slots"] and slot == self.forms[name].required[0]
+        name = turn.form["name"]
+        first = not turn.form["slots"] and slot == self.forms[name].required[0]
         key = f"utter_ask_{name}_{slot}" if first else f"utter_ask_{slot}"
         return self.say(key, turn.lang, turn.tenant, choices=", ".join(turn.tenant.catalogue))
 
@@ -196,9 +205,9 @@ class Forms:
 
     # -- validators named by the data -------------------------------------------------------------
 
-    def _checks(self, turn: Turn) -> list[tuple[Check, object]]:
+    def _checks(self, turn: Turn) -> list[tuple[Check, Validator]]:
         """The form's validators, then the tenant's, each with its registered code."""
-        name = turn.session.form["name"]
+        name = turn.form["name"]
         named = self.forms[name].validate + turn.tenant.form_checks.get(name, ())
         return [(check, VALIDATORS[check.name]) for check in named]
 
@@ -207,7 +216,7 @@ class Forms:
             turn.tenant,
             turn.lang,
             turn.text,
-            dict(turn.session.form["slots"]),
+            dict(turn.form["slots"]),
             check.params,
             self.intents.lookup_values,
             self.backoffice.ledger(turn.tenant.id),
@@ -232,8 +241,9 @@ class Forms:
             if extra is not None:
                 text += " " + self.answer(turn.tenant, turn.session, turn.text, turn.lang, extra, 1.0).reply
             return self._end(turn, "refused", text)
-        form = turn.session.form
-        form["slots"].pop(outcome.slot, None)
+        form = turn.form
+        if outcome.slot:
+            form["slots"].pop(outcome.slot, None)
         form["status"], form["pending"] = "collecting", outcome.slot
         return self._form_reply(turn, text, "collecting")
 
@@ -248,7 +258,7 @@ class Forms:
     # -- confirming and submitting ---------------------------------------------------------------
 
     def _confirm(self, turn: Turn) -> Reply:
-        form = turn.session.form
+        form = turn.form
         form["status"], form["pending"] = "confirming", None
         text = self.say("utter_confirm", turn.lang, turn.tenant, summary=self._summary(turn))
         reply = self._form_reply(turn, text, "confirming")
@@ -259,13 +269,13 @@ class Forms:
         return reply
 
     def _summary(self, turn: Turn) -> str:
-        form, lines = turn.session.form, []
+        form, lines = turn.form, []
         for slot in [s for s in self.forms[form["name"]].slots if s in form["slots"]]:
             lines.append(self.intents.summary_line(slot, form["slots"][slot], turn.lang))
         return "\n".join(lines)
 
     def _submit(self, turn: Turn) -> Reply:
-        form, session = turn.session.form, turn.session
+        form, session = turn.form, turn.session
         step = self._prove(turn)
         if step and step.status != "proven":  # nothing is spent on an account not proven
             return self._proving(turn, step)
@@ -281,7 +291,7 @@ class Forms:
         return self._end(turn, "submitted", text, receipt.reference)
 
     def _end(self, turn: Turn, status: str, text: str, reference: str | None = None) -> Reply:
-        name = turn.session.form["name"]
+        name = turn.form["name"]
         turn.session.last_form = {"name": name, "status": status, "reference": reference}
         turn.session.form = None
         kind = "done" if status == "submitted" else "form"
@@ -297,22 +307,23 @@ class Forms:
         currency noted."""
         if not turn.intent or not is_entry(turn.intent, self.forms.action_intents) or turn.confidence < THRESHOLD:
             return False
-        pending = turn.session.form["pending"]
-        answered = values.get(pending)
+        pending = turn.form["pending"]
+        answered = values.get(pending) if pending else None
         if answered is not None and answered.valid and not self._takes_any_text(pending):
             return False
         folded = fold(turn.text)
         return "?" in turn.text or folded.startswith(question_words(tuple(turn.tenant.languages)))
 
     def _takes_any_text(self, slot: str | None) -> bool:
-        return self.slots.get(slot, {}).get("type") in FREE_TEXT
+        return slot is not None and self.slots.get(slot, {}).get("type") in FREE_TEXT
 
     def _digress(self, turn: Turn, values: dict[str, Value]) -> Reply:
         """The question's answer, then the form where it was, with the details the question gave."""
+        assert turn.intent is not None  # _asks_question read it as one of the tenant's entries
         reply = self.answer(
             turn.tenant, turn.session, turn.text, turn.lang, turn.tenant.entries[turn.intent], turn.confidence
         )
-        form = turn.session.form
+        form = turn.form
         if form["status"] == "verifying":  # nothing else is read until the code is given
             resumed = self._form_reply(
                 turn,
@@ -329,7 +340,7 @@ class Forms:
     # -- replies ------------------------------------------------------------------------------------
 
     def _form_reply(self, turn: Turn, text: str, status: str) -> Reply:
-        return self._reply(turn, "form", text, Action(turn.session.form["name"], status))
+        return self._reply(turn, "form", text, Action(turn.form["name"], status))
 
     def _reply(self, turn: Turn, kind: str, text: str, action: Action) -> Reply:
         intent = self.forms[action.name].intent or f"request_{action.name}"

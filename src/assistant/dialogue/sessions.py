@@ -6,9 +6,22 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
+from typing import Any, NotRequired, TypedDict
 
 from .. import patterns
 from ..backoffice.store import Store, now, to_json
+
+
+class FormState(TypedDict):
+    """The form in progress, as the conversation's state stores it."""
+
+    name: str  # the form's name in intents/forms.yml
+    slots: dict[str, Any]  # the values given so far, by slot
+    status: str  # collecting, verifying or confirming
+    pending: str | None  # the slot asked for last, which may take free text
+    key: str  # the request's idempotency key: one request however often it is confirmed
+    answers: NotRequired[str]  # the entry a form that submits nothing answers once complete
+    proof: NotRequired[dict[str, Any]]  # the code sent to prove the verified slot: value, challenge
 
 
 @dataclass
@@ -17,7 +30,7 @@ class Session:
     tenant: str
     lang: str | None = None
     turns: list[dict] = field(default_factory=list)  # this process's new turns, until saved
-    form: dict | None = None  # the form in progress: name, slots, status, pending, key
+    form: FormState | None = None
     last_form: dict | None = None  # the last form that ended: name, status, reference
     last_type: str | None = None  # the type of the last reply
     forms_started: int = 0
@@ -92,11 +105,12 @@ class SqliteSessions:
         id. ``keyed``: the id is a chat platform's (``keyed_id``), derived by the server itself, so
         an unknown one starts the conversation under that id."""
         acceptable = is_keyed_id(session_id) if keyed else valid_id(session_id)
-        row = self._row(session_id) if acceptable else None
+        known = session_id if acceptable else None
+        row = self._row(known) if known else None
         if row is not None and row["tenant"] == tenant:
             state = json.loads(row["state"] or "{}")
             return Session(id=row["id"], tenant=tenant, lang=row["lang"], **state)
-        return Session(id=session_id if keyed and acceptable and row is None else new_id(), tenant=tenant)
+        return Session(id=known if keyed and known and row is None else new_id(), tenant=tenant)
 
     def save(self, session: Session) -> None:
         """The new turns in one insert, each with the conversation's state as this save leaves it:

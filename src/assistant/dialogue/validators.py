@@ -16,6 +16,8 @@ or a refusal that ends the form. It may also give the placeholders of the form's
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..backoffice.ledger import Ledger
+from ..data.knowledge import Tenant
 from ..text.clean import fold, fold_term
 from ..text.numbers import format_date, format_quantity
 from .answers import render_fact
@@ -25,13 +27,13 @@ from .answers import render_fact
 class Context:
     """What a validator reads: the form's values so far, the message, and the data it is named with."""
 
-    tenant: object
+    tenant: Tenant
     lang: str
     text: str
     slots: dict
     params: dict
     lookups: Callable[[str], dict[str, list[str]]]  # intents.lookup_values
-    ledger: object | None  # the tenant's ledger, if it keeps one
+    ledger: Ledger | None  # the tenant's ledger, if it keeps one
 
 
 @dataclass(frozen=True)
