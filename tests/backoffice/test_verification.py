@@ -96,7 +96,7 @@ def test_the_code_is_emailed_to_the_accounts_contact_and_shown_to_staff(fresh, c
 def test_staff_read_the_code_in_the_outbox_of_the_cli(fresh, converse, monkeypatch):
     converse("solidxperts", "I need a grace call for account SX-1003")
     monkeypatch.setattr("assistant.channels.cli._assistant", lambda: fresh)
-    rows = json.loads(CliRunner().invoke(cli, ["outbox", "--json"]).output)
+    rows = json.loads(CliRunner().invoke(cli, ["outbox", "--json"]).stdout)
     assert any(r["recipient"] == "it@client-1003.example" and verification.read_code(r["body"]) for r in rows)
 
 
