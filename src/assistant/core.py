@@ -170,11 +170,11 @@ class Assistant:
                 session, lang, "smalltalk", self.response(key, lang, tenant, topics=topics), intent, turn.confidence
             )
         if intent in self.bundle.forms.action_intents:
-            return self._action(turn)
+            return self._action(turn, intent)
         return self._fallback(tenant, session, text, lang, [])
 
-    def _action(self, turn: Turn) -> Reply:
-        action = turn.tenant.action(turn.intent or "")
+    def _action(self, turn: Turn, intent: str) -> Reply:
+        action = turn.tenant.action(intent)
         if not action:
             return self._fallback(turn.tenant, turn.session, turn.text, turn.lang, [])
         if "entry" in action:

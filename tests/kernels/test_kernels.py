@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_words import PIECES
 
 from assistant import kernels
 from assistant.kernels import pure
@@ -61,37 +62,7 @@ def test_without_the_native_module_pure_numpy_runs():
 
 # -- the same inputs through both ---------------------------------------------------------------------
 
-PIECES = st.lists(
-    st.sampled_from(
-        [
-            "l",
-            "d",
-            "qu",
-            "jusqu",
-            "s",
-            "t",
-            "a",
-            "é",
-            "'",
-            "''",
-            " ",
-            "_",
-            "-",
-            "1",
-            "²",
-            "€",
-            "$",
-            "%",
-            "ß",
-            "日本",
-            "٣",
-            "\u0301",
-            "\U0001f600",
-            "?",
-        ]
-    ),
-    max_size=25,
-).map("".join)
+# The pieces of a folded message that test_words.py splits: elisions, apostrophes, scripts.
 
 
 @needs_native

@@ -42,9 +42,7 @@ class Turn:
     @property
     def form(self) -> FormState:
         """The form in progress: a turn that reaches a form's step always has one."""
-        if self.session.form is None:
-            raise RuntimeError("no form in progress")
-        return self.session.form
+        return self.session.in_progress()
 
 
 class Forms:

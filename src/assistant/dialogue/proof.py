@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from ..backoffice.verification import CODE_TTL_S, Verifier, read_code
 from ..text.numbers import format_quantity
-from .sessions import FormState, Session
+from .sessions import Session
 from .slots import mentions
 
 PROOF_TTL_S = 60 * 60
@@ -38,7 +38,7 @@ class Proofs:
         """The next step of proving ``value`` in this message; None when it is proven already."""
         if value in self.proven(session):
             return None
-        proof = in_progress(session).get("proof")
+        proof = session.in_progress().get("proof")
         if not proof or proof["value"] != value:
             return self._send(session, tenant, lang, value, "utter_verify_sent")
         code = read_code(text)
@@ -65,21 +65,14 @@ class Proofs:
     def _send(self, session: Session, tenant: str, lang: str, value: str, key: str) -> Step:
         challenge = self.verifier.issue(tenant, value, session.id, lang)
         if challenge is None:
-            in_progress(session).pop("proof", None)
+            session.in_progress().pop("proof", None)
             return Step("utter_verify_limit", {"account": value}, "refused")
-        in_progress(session)["proof"] = {"value": value, "challenge": challenge}
+        session.in_progress()["proof"] = {"value": value, "challenge": challenge}
         return Step(key, {"account": value, "minutes": format_quantity(CODE_TTL_S // 60, "minute", lang)}, "verifying")
 
     def _remember(self, session: Session, account: str) -> None:
-        in_progress(session).pop("proof", None)
+        session.in_progress().pop("proof", None)
         moment = self.verifier.clock()
         kept = {a: until for a, until in session.proven.items() if until > moment and a != account}
         newest = sorted(kept, key=lambda a: kept[a])[-(MAX_PROVEN - 1) :] if MAX_PROVEN > 1 else []
         session.proven = {**{a: kept[a] for a in newest}, account: moment + PROOF_TTL_S}
-
-
-def in_progress(session: Session) -> FormState:
-    """The form a proof belongs to: proving happens only inside one."""
-    if session.form is None:
-        raise RuntimeError("no form in progress")
-    return session.form

@@ -36,6 +36,12 @@ class Session:
     forms_started: int = 0
     proven: dict = field(default_factory=dict)  # account -> until when (epoch seconds) it is proven here
 
+    def in_progress(self) -> FormState:
+        """The form in progress, for the steps that only run inside one."""
+        if self.form is None:
+            raise RuntimeError("no form in progress")
+        return self.form
+
     def state(self) -> dict:
         state = {
             "form": self.form,
