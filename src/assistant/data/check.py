@@ -56,6 +56,11 @@ def _schema(name: str) -> dict:
     return json.loads((Path(__file__).parent / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def entry_topics() -> tuple[str, ...]:
+    """The topics an entry may have (its schema's)."""
+    return tuple(_schema("knowledge")["properties"]["entries"]["items"]["properties"]["topic"]["enum"])
+
+
 def _line_at(data, path) -> int:
     line = getattr(data, "line", 1)
     for key in path:
