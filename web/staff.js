@@ -38,11 +38,16 @@
     try { value ? sessionStorage.setItem(KEY, value) : sessionStorage.removeItem(KEY); } catch (e) { /* private mode */ }
   }
 
-  /** GET a staff endpoint (a path under /api/v1/, or a page's "next" URL); rejects with {auth: true}
-      after a 401 (the sign-in form is then shown). */
-  function api(path, signal) {
+  /** A staff endpoint (a path under /api/v1/, or a page's "next" URL): GET, or ``options.method`` with
+      ``options.body`` as JSON. Rejects with {auth: true} after a 401 (the sign-in form is then shown),
+      else with an Error carrying the answer's status and body (``{"error": …, "field"?}``). */
+  function api(path, signal, options) {
+    options = options || {};
+    var headers = { Authorization: "Bearer " + getToken(), Accept: "application/json" };
+    if (options.body !== undefined) headers["Content-Type"] = "application/json";
     return fetch(path.indexOf("/api/v1/") === 0 ? path : "/api/v1/" + path, {
-      headers: { Authorization: "Bearer " + getToken(), Accept: "application/json" }, signal: signal
+      method: options.method || "GET", headers: headers, signal: signal,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body)
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
         if (response.status === 401) {
@@ -50,8 +55,10 @@
           throw { auth: true };
         }
         if (!response.ok) {
-          var message = body && body.error && body.error.message;
-          throw new Error(message || "The server answered " + response.status + ".");
+          var error = body && body.error, message = (error && error.message) || (body && body.message);
+          throw Object.assign(new Error(message || "The server answered " + response.status + "."),
+            { status: response.status, body: body || {}, code: (error && error.code) || error,
+              field: (error && error.field) || (body && body.field) });
         }
         return body;
       });
@@ -278,6 +285,7 @@
 
   function load(view) {
     var spec = VIEWS[view], status = statusOf(view), target = $("#view-" + view);
+    if (window.StaffCuration && window.StaffCuration.owns(view)) return window.StaffCuration.load(view);
     if (!spec) return;
     var seq = state.loads[view] = (state.loads[view] || 0) + 1;
     var params = new URLSearchParams({ limit: String(PAGE) });
@@ -375,6 +383,11 @@
       failed(status)(error);
     });
   }
+  // The curation views (Improve, Try, Edit: staff-curate.js and its kin) share the page's token, tenant and tabs.
+  window.StaffApp = { api: api, failed: failed, setStatus: setStatus, tenantName: tenantName,
+    tenant: function () { return tenantSelect.value; },
+    show: function (view) { activate(tabs.filter(function (t) { return t.dataset.view === view; })[0], true); } };
+
   // -- start --------------------------------------------------------------------------------------------
 
   if (getToken()) {
