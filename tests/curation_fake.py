@@ -14,15 +14,9 @@ class FakeCuration:
     def __init__(self, assistant, publish_seconds: float = 4.2, hold: bool = False):
         self.assistant = assistant
         self.drafts: list[dict] = []
+        # version 0 is the tenant's files; each version lists every change it is made of
         self.versions: list[dict] = [
-            {
-                "version": 1,
-                "created": "2026-11-20T09:00:00Z",
-                "author": "files",
-                "changes": [],
-                "live": True,
-                "rollback_of": None,
-            }
+            {"version": 0, "created": "", "author": "", "changes": [], "live": True, "rollback_of": None}
         ]
         self.handled: set = set()
         self.next_id = 1
@@ -135,42 +129,22 @@ class FakeCuration:
                         item["answer"].update(d.get("answer") or {})
         return {"items": items, "languages": list(t.languages)}
 
+    @staticmethod
+    def refused(field, message):
+        return 400, {"error": "invalid_change", "field": field, "message": message}
+
     def change(self, tenant, body):
         kind = body.get("kind")
         if kind == "phrasing" and not (body.get("text") or "").strip():
-            return 400, {
-                "error": {"code": "invalid_change", "message": "'text' must be a non-empty text.", "field": "text"}
-            }
+            return self.refused("text", "'text' must be a non-empty text.")
         if kind == "entry":
             if not (body.get("topic") or "").strip():
-                return 400, {
-                    "error": {
-                        "code": "invalid_change",
-                        "message": "'topic' must be one of the topics.",
-                        "field": "topic",
-                    }
-                }
-            for lang, text in body["question"].items():
+                return self.refused("topic", "'topic' must be one of the topics.")
+            for lang, text in [*body["question"].items(), *body["answer"].items()]:
                 if not text.strip():
-                    return 400, {
-                        "error": {
-                            "code": "invalid_change",
-                            "message": f"'{lang}' must be a non-empty text.",
-                            "field": lang,
-                        }
-                    }
-            for lang, text in body["answer"].items():
-                if not text.strip():
-                    return 400, {
-                        "error": {
-                            "code": "invalid_change",
-                            "message": f"'{lang}' must be a non-empty text.",
-                            "field": lang,
-                        }
-                    }
-            body["entry"] = body.get("entry") or re.sub(
-                r"[^a-z0-9]+", "_", next(iter(body["question"].values())).lower()
-            )[:40].strip("_")
+                    return self.refused(lang, f"'{lang}' must be a non-empty text.")
+            words = re.sub(r"[^a-z0-9]+", "_", next(iter(body["question"].values())).lower())
+            body["entry"] = body.get("entry") or words[:40].strip("_")
         draft = {**body, "id": self.next_id, "author": "staff", "created": "2026-11-22T10:00:00Z"}
         self.next_id += 1
         self.drafts.append(draft)
@@ -182,48 +156,36 @@ class FakeCuration:
 
     def publish(self):
         if not self.drafts:
-            return 409, {"error": {"code": "nothing_to_publish", "message": "No drafts."}}
+            return 409, {"error": {"code": "nothing_to_publish", "message": "No drafts."}}  # an ApiError
         bad = [d for d in self.drafts if "{unknown" in json.dumps(d.get("answer") or {})]
         if bad:
             problems = [
                 {"entry": d.get("entry"), "field": "answer.fr", "message": "{unknown} is not a fact of the tenant."}
                 for d in bad
             ]
-            return 422, {
-                "error": {"code": "invalid_knowledge", "message": "The knowledge has problems."},
-                "problems": problems,
-            }
+            return 422, {"error": "invalid_knowledge", "message": "Nothing was published.", "problems": problems}
+        live = next(v for v in self.versions if v["live"])
+        self.add_version(live["changes"] + self.drafts, None)
+        self.drafts = []
+        return 200, {"version": self.versions[-1]["version"], "seconds": self.publish_seconds}
+
+    def add_version(self, changes, rollback_of):
         for v in self.versions:
             v["live"] = False
-        version = len(self.versions) + 1
         self.versions.append(
             {
-                "version": version,
+                "version": len(self.versions),
                 "created": "2026-11-22T10:05:00Z",
                 "author": "staff",
-                "changes": self.drafts,
+                "changes": changes,
                 "live": True,
-                "rollback_of": None,
+                "rollback_of": rollback_of,
             }
         )
-        self.drafts = []
-        return 200, {"version": version, "seconds": self.publish_seconds}
 
     def rollback(self, version):
-        for v in self.versions:
-            v["live"] = False
-        new = len(self.versions) + 1
-        self.versions.append(
-            {
-                "version": new,
-                "created": "2026-11-22T10:06:00Z",
-                "author": "staff",
-                "changes": [],
-                "live": True,
-                "rollback_of": version,
-            }
-        )
-        return 200, {"version": new, "seconds": self.publish_seconds}
+        self.add_version(self.versions[version]["changes"], version)
+        return 200, {"version": self.versions[-1]["version"], "seconds": self.publish_seconds}
 
     def candidates(self, tenant, text, top):
         a = self.assistant
@@ -275,6 +237,8 @@ class FakeCuration:
                         "question": q,
                         "count": count,
                         "languages": langs,
+                        "lang": langs[0],
+                        "reasons": ["fallback"],
                         "examples": [q, q.replace("?", "").strip() + " svp"],
                         "last": "2026-11-22T09:12:00Z",
                         "candidates": self.candidates(tenant, q, 3)[2],

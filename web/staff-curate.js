@@ -163,10 +163,18 @@
     });
   }
 
+  /** What a version added to the one before it (a version lists every change it is made of). */
+  function added(v, before) {
+    var had = {};
+    ((before && before.changes) || []).forEach(function (c) { if (c.id != null) had[c.id] = true; });
+    return (v.changes || []).filter(function (c) { return c.id == null || !had[c.id]; });
+  }
   function renderVersions(tenant) {
-    clear(versionsList).appendChild(h("ol", { class: "version-list", reversed: true }, state.versions.map(function (v) {
-      var changes = v.changes || [], meta = [when(v.created), v.author ? "by " + v.author : "",
-        v.rollback_of != null ? "a rollback to version " + v.rollback_of : plural(changes.length, "change")];
+    clear(versionsList).appendChild(h("ol", { class: "version-list" }, state.versions.map(function (v, i) {
+      var changes = v.rollback_of != null ? [] : added(v, state.versions[i + 1]);
+      var meta = v.version === 0 && !v.created ? ["the tenant's files, as reviewed"] : [
+        v.created ? when(v.created) : "", v.author ? "by " + v.author : "",
+        v.rollback_of != null ? "back to version " + v.rollback_of : plural(changes.length, "change")];
       var head = h("div", { class: "version-head" }, [
         h("strong", { text: "Version " + v.version }),
         v.live ? h("span", { class: "pill pill-ok", text: "live" }) : null,

@@ -40,13 +40,24 @@
   function summary(got) {
     var p = got.published && got.published.decision, d = got.draft && got.draft.decision;
     if (!got.draft) return p + " (no drafts to compare)";
+    if (got.draft.error) return p + " when published; the drafts cannot be built";
     return p === d ? p + " in both" : p + " when published, " + d + " with the drafts";
   }
 
   function render(got) {
     clear(results);
     results.appendChild(column("Published", "try-published", got.published, null));
-    results.appendChild(got.draft ? column("With the drafts", "try-draft", got.draft, got.published)
+    var draft = got.draft;
+    if (draft && draft.error) {  // the drafts do not pass the check: nothing to compare until they are fixed
+      results.appendChild(h("section", { class: "try-column try-draft", "aria-label": "With the drafts" }, [
+        h("h3", { text: "With the drafts" }),
+        h("p", { class: "status-error", text: "The drafts cannot be built; publishing would be refused for the same reasons:" }),
+        h("ul", { class: "problems" }, (draft.problems || []).map(function (p) {
+          return h("li", null, [[p.entry, p.field].filter(Boolean).join(" · ") + (p.entry || p.field ? ": " : ""), p.message]);
+        }))]));
+      return;
+    }
+    results.appendChild(draft ? column("With the drafts", "try-draft", draft, got.published)
       : h("section", { class: "try-column try-draft", "aria-label": "With the drafts" }, [
         h("h3", { text: "With the drafts" }),
         h("p", { class: "muted", text: "There are no drafts: the published version is all there is." })]));

@@ -129,15 +129,15 @@ def test_improve_try_and_edit_fit_their_screen(curate, width):
     shot(page, f"curate-{width}-publishing")
     page.fake.hold = False
     page.fake.release()
-    expect(page.locator(".drafts-status")).to_contain_text("version 2 is live", timeout=15000)
-    expect(page.locator(".drafts-count")).to_contain_text("No drafts · version 2 is live")
+    expect(page.locator(".drafts-status")).to_contain_text("version 1 is live", timeout=15000)
+    expect(page.locator(".drafts-count")).to_contain_text("No drafts · version 1 is live")
     page.locator(".versions-toggle").click()
     expect(page.locator(".version")).to_have_count(2)
     fits(page)
     shot(page, f"curate-{width}-versions")
     page.locator(".version-rollback").click()
-    expect(page.locator(".drafts-status")).to_contain_text("Rolled back to version 1", timeout=15000)
-    expect(page.locator(".drafts-count")).to_contain_text("version 3 is live")
+    expect(page.locator(".drafts-status")).to_contain_text("Rolled back to version 0", timeout=15000)
+    expect(page.locator(".drafts-count")).to_contain_text("version 2 is live")
     assert unexpected(page, 400) == []
 
 
