@@ -21,7 +21,7 @@ An import never publishes: it compares each row with the tenant as it is and ret
 answer or topic an ``edit`` (one an entry); a phrasing line that the entry does not have yet (case
 and spacing aside) a ``phrasing``; an unchanged row nothing. Nothing is ever removed by leaving it
 out: a missing row, a deleted phrasing line or an emptied cell retire nothing (an emptied question
-or answer is a problem). Every change goes through ``changes.checked``, and each problem names the
+or answer is a problem, but a row may leave both empty to give phrasings only). Every change goes through ``changes.checked``, and each problem names the
 row (as Excel numbers it, the header being row 1) and the column. The caller drafts nothing when
 there is any problem, and can show them all at once.
 
@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .. import patterns
 from ..data.intents import COMMON_INTENTS, Example
 from ..data.knowledge import Entry, Tenant
 from . import changes
@@ -44,6 +45,7 @@ __all__ = [
     "SheetError",
     "export_rows",
     "import_rows",
+    "layout_row",
     "read_csv",
     "read_xlsx",
     "to_csv",
@@ -56,6 +58,7 @@ TEXTS = ("topic", "question", "answer", "phrasings", "retire")  # what makes a r
 WIDTHS = {"entry": 28, "language": 10, "topic": 14, "question": 45, "answer": 80, "phrasings": 60, "source": 40}
 YES = frozenset({"yes", "oui", "y", "o", "x", "1", "true", "vrai"})
 NO = frozenset({"", "no", "non", "n", "0", "false", "faux"})
+CONTROL = patterns.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_CHANGES = 2_000  # an import drafts at most this many changes
 MAX_PROBLEMS = 200  # and lists at most this many problems before it stops
 
@@ -75,7 +78,7 @@ def export_rows(tenant: Tenant, examples: Iterable[Example]) -> list[dict[str, s
         rows += [_entry_row(entry, lang, phrasings.get((entry.id, lang), [])) for lang in tenant.languages]
     for intent in sorted({intent for intent, _ in phrasings if intent in COMMON_INTENTS}):
         for lang in tenant.languages:
-            rows.append(_row(intent, lang, phrasings=phrasings.get((intent, lang), [])))
+            rows.append(layout_row(intent, lang, phrasings=phrasings.get((intent, lang), [])))
     return rows
 
 
@@ -83,10 +86,19 @@ def _entry_row(entry: Entry, lang: str, phrasings: list[str]) -> dict[str, str]:
     source = entry.source if isinstance(entry.source, dict) else {}
     cited = " — ".join(source[key] for key in ("section", "question") if source.get(key)) or "staff"
     question, answer = entry.question.get(lang, ""), entry.answer.get(lang, "")
-    return _row(entry.id, lang, entry.topic, question, answer, phrasings, cited)
+    return layout_row(entry.id, lang, entry.topic, question, answer, phrasings, cited)
 
 
-def _row(entry, lang, topic="", question="", answer="", phrasings=(), source="") -> dict[str, str]:
+def layout_row(
+    entry: str,
+    lang: str,
+    topic: str = "",
+    question: str = "",
+    answer: str = "",
+    phrasings: Sequence[str] = (),
+    source: str = "",
+) -> dict[str, str]:
+    """A row of the layout, its cells not given left empty (a template's row, a test's)."""
     texts = (entry, lang, topic, question, answer, "\n".join(phrasings), source, "")
     return dict(zip(COLUMNS, texts))
 
@@ -173,6 +185,11 @@ def _grouped(rows: Sequence[Mapping[str, str]], tenant: Tenant) -> tuple[dict[st
         cells["language"] = cells["language"].lower()
         if not any(cells[column] for column in TEXTS):
             continue  # a blank row, or one with only its (read-only) source
+        controls = [column for column in COLUMNS if CONTROL.search(cells[column])]
+        if controls:
+            note = "This cell holds a control character (an invisible one, other than a line break)."
+            problems += [Problem(number, column, note) for column in controls]
+            continue
         entry = cells["entry"]
         if not entry:
             problems.append(Problem(number, "entry", "Which entry? Write its id, or a new id for a new entry."))
@@ -217,6 +234,8 @@ def _existing(entry: Entry, lines: list[_Line], known: Knowledge) -> tuple[list[
     for line in lines:
         given = {name: line.cells[name] for name in ("question", "answer")}
         had = {"question": entry.question.get(line.lang, ""), "answer": entry.answer.get(line.lang, "")}
+        if not any(given.values()):
+            continue  # a row of phrasings only
         if not any(had.values()):
             problems += _both_or_neither(line)
         for name, limit in (("question", MAX_QUESTION), ("answer", MAX_ANSWER)):
