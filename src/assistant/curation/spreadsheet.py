@@ -155,7 +155,9 @@ def import_rows(
 
 
 def _capped(problems: list[Problem], made: list[dict], rows: Sequence) -> list[Problem]:
-    """The problems, at most MAX_PROBLEMS, and one more when the import was too large to finish."""
+    """The problems in the order of the rows, at most MAX_PROBLEMS, and one more when the import was
+    too large to finish."""
+    problems = sorted(problems, key=lambda problem: problem.row)
     last = len(rows) + 1
     if len(problems) >= MAX_PROBLEMS:
         note = f"Only the first {MAX_PROBLEMS} problems are listed: correct them and import again."
