@@ -4,7 +4,7 @@ does not carry a conversation across tenants, and a staff token scoped to tenant
 import pytest
 
 from assistant.channels import create_app
-from assistant.settings import Settings, parse_tokens
+from assistant.settings import Settings, StaffMember, parse_tokens
 
 ALL, EXO_ONLY, CONEX_ONLY, SOLID_ONLY = "staff-all", "staff-exo", "staff-conex", "staff-solidxperts"
 
@@ -37,10 +37,21 @@ def test_a_session_id_does_not_continue_under_another_tenant(fresh):
 
 
 def test_staff_tokens_are_read_from_the_environment_form():
-    assert parse_tokens("exo,conex:abc *:xyz broken") == {"abc": ["exo", "conex"], "xyz": ["*"]}
-    settings = Settings(staff_token="root", staff_tokens="exo:abc")
+    assert parse_tokens("exo,conex:abc alice@*:xyz broken") == {
+        "abc": {"name": None, "tenants": ["exo", "conex"]},
+        "xyz": {"name": "alice", "tenants": ["*"]},
+    }
+    settings = Settings(staff_token="root", staff_tokens="exo:abc alice@conex:def")
     assert settings.staff_scope("abc") == {"exo"} and settings.staff_scope("root") == {"*"}
     assert settings.staff_scope("abd") is None and settings.staff_scope("") is None
+    assert settings.staff_member("def").name == "alice" and settings.staff_member("root").name == "staff"
+    assert settings.staff_member("abc").name == "staff (exo)"
+
+
+def test_a_staff_token_in_the_file_may_be_named():
+    settings = Settings(staff_tokens={"abc": {"name": "Léa", "tenants": ["exo"]}, "def": ["conex"]})
+    assert settings.staff_member("abc") == StaffMember("Léa", {"exo"})
+    assert settings.staff_member("def") == StaffMember("staff (conex)", {"conex"})
 
 
 @pytest.fixture

@@ -149,12 +149,12 @@ def _load(path: Path, root: Path, cache_dir: Path, keep_last_good: bool = True) 
 
 def build_checked(root: Path) -> Bundle:
     """The bundle built from the data, after ``assistant check``'s validation."""
-    from .data.check import check_project  # build time only
+    from .data.check import check_project, errors  # build time only
     from .dialogue.compute import FUNCTIONS
     from .dialogue.validators import VALIDATORS
 
     try:
-        problems = check_project(root, FUNCTIONS, VALIDATORS)
+        problems = errors(check_project(root, FUNCTIONS, VALIDATORS))
     except Exception as error:  # what the checks themselves could not read
         raise KnowledgeError([f"{root}: {error}"]) from error
     if problems:

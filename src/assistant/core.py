@@ -16,7 +16,7 @@ from .backoffice.store import Store
 from .data.citations import source_of
 from .data.intents import FORM_CONTROL, HUMAN, SMALLTALK
 from .data.knowledge import Entry, Tenant
-from .dialogue.answers import answer_text, fill, follow_ups
+from .dialogue.answers import answer_text, fill, follow_ups, question_in
 from .dialogue.compute import compute
 from .dialogue.forms import Forms, Turn
 from .dialogue.policy import THRESHOLD, decide, is_entry
@@ -41,15 +41,20 @@ def utc_now() -> datetime:
 
 class Assistant:
     def __init__(self, bundle: models.Bundle, store: Store, clock=utc_now):
-        self.bundle = bundle
-        self.tenants = bundle.tenants
-        self.intents = bundle.intents
-        self.models = bundle.models
         self.store = store
         self.clock = clock
         self.sessions = SqliteSessions(store)
         self.locks = ConversationLocks(None if store.in_memory else f"{store.path}.locks")
-        self.backoffice = Backoffice(store, self.tenants, self.intents, bundle.forms, clock)
+        self.use(bundle)
+
+    def use(self, bundle: models.Bundle) -> None:
+        """Answer from ``bundle`` from the next message on: a tenant's knowledge as staff published
+        it (curation/live.py). Called between requests: a worker answers one request at a time."""
+        self.bundle = bundle
+        self.tenants = bundle.tenants
+        self.intents = bundle.intents
+        self.models = bundle.models
+        self.backoffice = Backoffice(self.store, self.tenants, self.intents, bundle.forms, self.clock)
         self.forms = Forms(bundle.forms, self.intents, self.backoffice, self.response, self._answer)
         self.concepts = Concepts(bundle.concepts, bundle.concept_owners)
 
@@ -133,7 +138,7 @@ class Assistant:
         return self._for_intent(turn)
 
     def rank(self, tenant: str, text: str, lang: str):
-        return self.models.matchers[tenant].rank(self.models.normaliser.tokens(text, lang), text=text)
+        return self.models.matchers[tenant].rank(self.models.normaliser_for(tenant).tokens(text, lang), text=text)
 
     def read_intent(self, tenant: str, text: str, lang: str, gives_contacts: bool = False):
         """The ranked intents of a message. When the whole message reads as small talk or as
@@ -257,7 +262,9 @@ class Assistant:
         )
 
     def _clarify(self, tenant: Tenant, session: Session, lang: str, decision) -> Reply:
-        questions = [tenant.entries[c.intent].question[lang] for c in (decision.best, decision.other)]
+        questions = [
+            question_in(tenant.entries[c.intent], lang, tenant.languages) for c in (decision.best, decision.other)
+        ]
         reply = self.response("utter_clarify", lang, tenant, options=" / ".join(questions))
         return self._reply(session, lang, "clarify", reply, None, decision.best.confidence, suggestions=questions)
 

@@ -46,9 +46,11 @@ class Settings:
     # worker (channels/ratelimit.py); a shared store such as "redis://host:6379" makes the limit hold
     # across workers and machines.
     rate_limit_storage: str = "worker-memory://"
-    # Staff tokens scoped to tenants: {token: [tenant, ...]} in the file, or in the environment
-    # "exo,conex:TOKEN1 *:TOKEN2" (tenants, a colon, the token; "*" for all). staff_token sees all.
-    staff_tokens: dict[str, list[str]] = field(default_factory=dict)
+    # Staff tokens scoped to tenants: {token: [tenant, ...]} or {token: {name: …, tenants: [...]}} in
+    # the file, or in the environment "alice@exo,conex:TOKEN1 *:TOKEN2" (a name and "@" if wanted,
+    # tenants, a colon, the token; "*" for all). staff_token sees all, as "staff". A change to the
+    # knowledge records the name of the token that made it (curation/).
+    staff_tokens: dict[str, list[str] | dict] = field(default_factory=dict)
     allowed_origins: dict[str, list[str]] = field(default_factory=dict)  # tenant -> origins
     slack_teams: dict[str, str] = field(default_factory=dict)  # Slack team id -> tenant
     mattermost_teams: dict[str, str] = field(default_factory=dict)  # Mattermost team -> tenant
@@ -80,18 +82,23 @@ class Settings:
 
     def staff_scope(self, given: str) -> set[str] | None:
         """The tenants a staff token may see ({"*"} for all), or None if the token is not valid."""
+        member = self.staff_member(given)
+        return member.tenants if member else None
+
+    def staff_member(self, given: str) -> "StaffMember | None":
+        """Who a staff token is and which tenants it may see, or None if the token is not valid."""
         found = None
-        for token, tenants in self.scoped_tokens().items():
+        for token, member in self.scoped_tokens().items():
             # Every token is compared, in constant time, so that timing tells nothing.
             if hmac.compare_digest(given.encode(), token.encode()):
-                found = set(tenants)
+                found = member
         return found
 
-    def scoped_tokens(self) -> dict[str, list[str]]:
-        tokens = dict(self.staff_tokens)
+    def scoped_tokens(self) -> dict[str, "StaffMember"]:
+        tokens = {token: member_of(value) for token, value in self.staff_tokens.items()}
         if self.staff_token:
-            tokens[self.staff_token] = [ALL_TENANTS]
-        return {token: list(tenants) for token, tenants in tokens.items() if token}
+            tokens[self.staff_token] = StaffMember("staff", {ALL_TENANTS})
+        return {token: member for token, member in tokens.items() if token}
 
     @cached_property
     def session_key(self) -> str:
@@ -120,11 +127,27 @@ def kept_secret(path: Path) -> str:
     return path.read_text().strip()
 
 
-def parse_tokens(text: str) -> dict[str, list[str]]:
-    """ "exo,conex:TOKEN1 *:TOKEN2" -> {"TOKEN1": ["exo", "conex"], "TOKEN2": ["*"]}"""
+@dataclass(frozen=True)
+class StaffMember:
+    name: str
+    tenants: set[str]
+
+
+def member_of(value: list[str] | dict) -> StaffMember:
+    """A token's setting: its tenants, or its name and tenants. Unnamed, it is named by its tenants."""
+    if isinstance(value, dict):
+        tenants = list(value.get("tenants") or [])
+        return StaffMember(str(value.get("name") or f"staff ({', '.join(tenants)})"), set(tenants))
+    return StaffMember(f"staff ({', '.join(value)})", set(value))
+
+
+def parse_tokens(text: str) -> dict[str, dict]:
+    """ "alice@exo,conex:TOKEN1 *:TOKEN2" -> {"TOKEN1": {"name": "alice", "tenants": ["exo", "conex"]},
+    "TOKEN2": {"name": None, "tenants": ["*"]}}"""
     tokens = {}
     for item in text.split():
-        tenants, _, token = item.partition(":")
+        who, _, token = item.partition(":")
+        name, at, tenants = who.rpartition("@")
         if token:
-            tokens[token] = [t for t in tenants.split(",") if t]
+            tokens[token] = {"name": name if at else None, "tenants": [t for t in tenants.split(",") if t]}
     return tokens

@@ -47,7 +47,8 @@ def test_a_phrase_under_two_intents_names_both_places(project):
 def test_a_missing_translation_is_reported_at_its_entry(project):
     edit(project / "knowledge/exo/entries.yml", "    en: What is your refund policy?", "    de: Rückerstattung?")
     problems = messages(project)
-    assert any("refund_policy: no question in en" in p for p in problems)
+    assert any("refund_policy: no question in en yet" in p and "warning" in p for p in problems)
+    assert any("refund_policy: question in de, which is not one of the tenant's languages" in p for p in problems)
     assert all(p.startswith("knowledge/exo/entries.yml:") for p in problems if "refund_policy" in p)
 
 

@@ -151,10 +151,12 @@ def staff_only(view):
     @wraps(view)
     def checked(*args, **kwargs):
         given = bearer_token(request.headers.get("Authorization", ""))
-        scope = settings().staff_scope(given) if given else None
-        if not scope:
+        member = settings().staff_member(given) if given else None
+        if not member or not member.tenants:
             raise ApiError(401, "unauthorized", "A valid staff token is required (Authorization: Bearer …).")
+        scope = member.tenants
         g.scope = set(assistant().tenants) if ALL_TENANTS in scope else scope & set(assistant().tenants)
+        g.staff = member.name  # who made a change to the knowledge
         return view(*args, **kwargs)
 
     return for_staff(checked)

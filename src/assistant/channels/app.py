@@ -11,8 +11,9 @@ from threadpoolctl import threadpool_limits
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .. import jsoncodec
+from .. import jsoncodec, paths
 from ..core import Assistant
+from ..curation.live import Knowledge, Live
 from ..settings import Settings
 from . import headers
 from . import http_errors as errors
@@ -33,7 +34,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.json = FastJSON(app)
     app.json.ensure_ascii = False
     app.extensions["assistant_settings"] = settings
-    app.extensions["assistant"] = assistant or Assistant.load(db=settings.database())
+    app.extensions["assistant"] = assistant = assistant or Assistant.load(db=settings.database())
+    app.extensions["live"] = live = serve_published(assistant)
+    app.before_request(live.refresh)  # every tenant's published version, in every worker
     app.extensions["chat_rate_limit"] = RateLimit(settings.rate_limit, settings.rate_limit_storage)
     app.extensions["feedback_rate_limit"] = RateLimit(
         settings.feedback_rate_limit, settings.rate_limit_storage, scope="feedback"
@@ -43,7 +46,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     from .api import api
 
     app.register_blueprint(api)
-    for name in ("site", "staff", "slack", "mattermost"):
+    for name in ("knowledge", "site", "staff", "slack", "mattermost"):
         module = __import__(f"{__package__}.{name}", fromlist=["blueprint"])
         app.register_blueprint(module.blueprint)
 
@@ -54,6 +57,14 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         # the rate limits (chat, votes) then count visitors, not the proxy.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     return app
+
+
+def serve_published(assistant: Assistant) -> Live:
+    """Keep ``assistant`` on every tenant's published knowledge (curation/live.py), from now on."""
+    root = paths.project_root()
+    live = Live(assistant, Knowledge.of(assistant, root, paths.data_dir(root) / "cache"))
+    live.refresh()
+    return live
 
 
 class FastJSON(DefaultJSONProvider):

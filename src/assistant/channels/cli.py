@@ -243,14 +243,16 @@ def reload(pidfile):
 @cli.command()
 def check():
     """Validate all knowledge and intents; each problem names its file and line. Warnings (an
-    answer that opens with a bare yes or no) are printed but do not fail."""
-    from ..data.check import check_project, check_warnings
+    answer that opens with a bare yes or no, an entry not yet translated or with few phrasings)
+    are printed but do not fail."""
+    from ..data.check import check_project, check_warnings, errors
     from ..dialogue.compute import FUNCTIONS
     from ..dialogue.validators import VALIDATORS
     from ..paths import project_root
 
-    problems = check_project(project_root(), FUNCTIONS, VALIDATORS)
-    warnings = [] if problems else check_warnings(project_root())
+    found = check_project(project_root(), FUNCTIONS, VALIDATORS)
+    problems = errors(found)
+    warnings = [] if problems else [p for p in found if p.warning] + check_warnings(project_root())
     for problem in problems + warnings:
         click.echo(str(problem))
     if problems:

@@ -13,6 +13,7 @@ import yaml
 from .. import patterns
 from ..text import langdata
 from ..text.clean import fold
+from . import citations as citations_module
 from . import forms as forms_module
 from . import intents as intents_module
 from . import knowledge, yamlfile
@@ -177,6 +178,8 @@ def citation_problems(tenant: knowledge.Tenant) -> list[Problem]:
 
 def untranslated(entry: knowledge.Entry, tenant: knowledge.Tenant) -> list[Problem]:
     """The entry's cited section and question where they have no text in one of the tenant's languages."""
+    if citations_module.by_staff(entry):
+        return []  # it cites no document
     section, question = entry.source.get("section", ""), entry.source.get("question", "")
     where = f"in knowledge/{tenant.id}/{knowledge.SOURCES}"
     return [
@@ -233,13 +236,23 @@ def form_problems(forms: FormSet, validators: Mapping) -> list[Problem]:
 
 
 def entry_problems(entry: knowledge.Entry, tenant: knowledge.Tenant) -> list[Problem]:
-    where = lambda message: Problem(entry.file, entry.line, f"{entry.id}: {message}")  # noqa: E731
+    where = lambda message, warning=False: Problem(entry.file, entry.line, f"{entry.id}: {message}", warning)  # noqa: E731
+    # An entry not yet translated is answered in the language it has (a warning); a text in a
+    # language the tenant does not speak is never read (an error).
     problems = [
-        where(f"no {part} in {lang}")
+        where(f"no {part} in {lang} yet: visitors writing {lang} get it in another language", True)
         for lang in tenant.languages
         for part in ("question", "answer")
         if not getattr(entry, part).get(lang)
     ]
+    problems += [
+        where(f"{part} in {lang}, which is not one of the tenant's languages {tenant.languages}")
+        for part in ("question", "answer")
+        for lang in getattr(entry, part)
+        if lang not in tenant.languages
+    ]
+    if set(entry.question) != set(entry.answer):
+        problems.append(where("question and answer must be written in the same languages"))
     problems += [where(f"related entry {r!r} does not exist") for r in entry.related if r not in tenant.entries]
     texts = list(entry.answer.values()) + _computed_texts(entry)
     computed_names = _computed_placeholders(entry)
@@ -281,7 +294,7 @@ def intent_problems(
         known = (
             {*intents_module.COMMON_INTENTS, *actions}
             if scope == intents_module.COMMON
-            else {*tenants[scope].entries, intents_module.OUT_OF_SCOPE, *actions}
+            else {*tenants[scope].entries, *intents_module.COMMON_INTENTS, *actions}
         )
         unknown = {}
         for e in data.for_scope(scope):
@@ -300,7 +313,11 @@ def intent_problems(
                 if counts.get((entry.id, lang), 0) < MIN_EXAMPLES:
                     problems.append(
                         Problem(
-                            entry.file, entry.line, f"{entry.id}: fewer than {MIN_EXAMPLES} training phrases in {lang}"
+                            entry.file,
+                            entry.line,
+                            f"{entry.id}: fewer than {MIN_EXAMPLES} training phrases in {lang}: "
+                            "other wordings of visitors may not find it",
+                            True,
                         )
                     )
         problems += shared_phrases(data.for_scope(intents_module.COMMON) + data.for_scope(tenant.id))
@@ -374,10 +391,15 @@ def unknown_functions(tenants: dict[str, knowledge.Tenant], functions: Collectio
     ]
 
 
+def errors(problems: list[Problem]) -> list[Problem]:
+    """The problems that make the data invalid (warnings aside)."""
+    return [p for p in problems if not p.warning]
+
+
 def check_project(root: Path, functions: Collection[str], validators: Mapping) -> list[Problem]:
-    """Every problem of the project's data; ``functions``: the names computed answers may use;
-    ``validators``: the forms' validators by name, each with the parameters it ``required``
-    (the dialogue's registries)."""
+    """Every problem of the project's data, warnings included (``errors`` keeps the others);
+    ``functions``: the names computed answers may use; ``validators``: the forms' validators by
+    name, each with the parameters it ``required`` (the dialogue's registries)."""
     problems = schema_problems(root)
     if problems:
         return problems  # the rest reads the files as the schema describes them

@@ -46,9 +46,18 @@ def read(data: dict | None) -> Citations:
     return citations
 
 
+def by_staff(entry) -> bool:
+    """An entry the vendor's staff wrote (``source: {by: staff}``), which cites no document."""
+    return entry.source.get("by") == "staff"
+
+
 def source_of(entry, tenant, lang: str) -> Source:
     """An entry's source as a reply in ``lang`` shows it. What the data does not translate (which
     ``assistant check`` reports) is shown as cited rather than not at all."""
+    if by_staff(entry):
+        style = langdata.load(lang, "language")["citation"]
+        team = style["staff"].format(name=tenant.name)
+        return Source(document=tenant.document, section="", question="", title=team, url=None)
     section, question = entry.source.get("section", ""), entry.source.get("question", "")
     shown = tenant.citations.section(section, lang) or section
     return Source(

@@ -35,6 +35,8 @@ class Example:
 class IntentData:
     examples: list[Example] = field(default_factory=list)
     synonyms: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # lang -> canonical -> variants
+    # A tenant's own synonyms (intents/<tenant>/), which only its messages are read with.
+    tenant_synonyms: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)  # tenant -> lang -> …
     responses: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> key -> text
     lookups: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # lang -> "slot:value" -> words
 
@@ -109,7 +111,8 @@ def _read_nlu(path: Path, root: Path, scope: str, lang: str, data: IntentData) -
                 Example(text, item["intent"], scope, lang, item.file, first + off) for off, text in phrases
             ]
         elif "synonym" in item:
-            data.synonyms.setdefault(lang, {}).setdefault(item["synonym"], []).extend(t for _, t in phrases)
+            shared = data.synonyms if scope == COMMON else data.tenant_synonyms.setdefault(scope, {})
+            shared.setdefault(lang, {}).setdefault(item["synonym"], []).extend(t for _, t in phrases)
         elif "lookup" in item:
             data.lookups.setdefault(lang, {}).setdefault(item["lookup"], []).extend(t for _, t in phrases)
     for key, variants in (doc.get("responses") or {}).items():

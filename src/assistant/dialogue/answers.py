@@ -64,9 +64,28 @@ def _placeholder(name: str, suffix: str | None, tenant: Tenant, lang: str, value
 
 
 def answer_text(entry: Entry, tenant: Tenant, lang: str) -> str:
-    return fill(entry.answer[lang], tenant, lang)
+    """The entry's answer in ``lang``; one staff have not translated yet, in the first of the
+    tenant's languages it is written in, after a sentence in ``lang`` saying so."""
+    written = written_in(entry.answer, lang, tenant.languages)
+    text = fill(entry.answer[written], tenant, written)
+    if written == lang:
+        return text
+    style = langdata.load(lang, "language")
+    return f"{style['untranslated'].format(language=style['language_names'].get(written, written))} {text}"
+
+
+def written_in(texts: dict[str, str], lang: str, languages: list[str]) -> str:
+    """``lang`` if ``texts`` has it, else the first of ``languages`` (then of ``texts``) it has."""
+    if lang in texts:
+        return lang
+    return next((code for code in languages if code in texts), next(iter(texts)))
+
+
+def question_in(entry: Entry, lang: str, languages: list[str]) -> str:
+    """The entry's question in ``lang``, else as it is written (not yet translated)."""
+    return entry.question[written_in(entry.question, lang, languages)]
 
 
 def follow_ups(entry: Entry, tenant: Tenant, lang: str, limit: int = 3) -> list[str]:
     related = (tenant.entries.get(r) for r in entry.related)
-    return [r.question[lang] for r in related if r is not None][:limit]
+    return [question_in(r, lang, tenant.languages) for r in related if r is not None][:limit]

@@ -2,7 +2,7 @@
 with other tenants' phrases as negatives: what ``bundle.py`` builds and caches."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,6 +22,11 @@ class Models:
     normaliser: Normaliser
     detector: LanguageDetector
     matchers: dict[str, Matcher]
+    # The tenants that have synonyms of their own read messages with these (the shared tables and theirs).
+    own_normalisers: dict[str, Normaliser] = field(default_factory=dict)
+
+    def normaliser_for(self, tenant: str) -> Normaliser:
+        return self.own_normalisers.get(tenant, self.normaliser)
 
 
 # Another tenant's phrase teaches "not mine" only if it resembles none of this tenant's phrases,
@@ -39,7 +44,7 @@ def texts_by_language(tenants: dict[str, Tenant], intents: IntentData) -> dict[s
     for tenant in tenants.values():
         for entry in tenant.entries.values():
             for lang in entry.question:
-                texts.setdefault(lang, []).extend([entry.question[lang], entry.answer[lang]])
+                texts.setdefault(lang, []).extend([entry.question[lang], entry.answer.get(lang, "")])
     return texts
 
 
@@ -53,6 +58,17 @@ def tenant_examples(tenant: Tenant, intents: IntentData) -> list[tuple[str, str,
 
 def other_tenants_examples(tenant: Tenant, intents: IntentData) -> list[tuple[str, str, str]]:
     return [(e.text, e.lang, OUT_OF_SCOPE) for e in intents.examples if e.scope not in (COMMON, tenant.id)]
+
+
+def tenant_normaliser(shared: Normaliser, synonyms: dict[str, dict[str, list[str]]]) -> Normaliser | None:
+    """The shared normaliser with a tenant's own synonyms, or None when it has none."""
+    if not synonyms:
+        return None
+    tables = dict(shared.tables)
+    for lang, own in synonyms.items():
+        if lang in tables:
+            tables[lang] = lexicon.with_synonyms(tables[lang], lang, own)
+    return Normaliser(tables)
 
 
 def train_tenant(tenant: Tenant, intents: IntentData, normaliser: Normaliser) -> Matcher:
@@ -88,5 +104,10 @@ def build(tenants: dict[str, Tenant], intents: IntentData) -> Models:
         {lang: lexicon.compile_tables(lang, corpus, intents.synonyms.get(lang, {})) for lang, corpus in texts.items()}
     )
     detector = LanguageDetector.build(texts)
-    matchers = {tid: train_tenant(t, intents, normaliser) for tid, t in tenants.items()}
-    return Models(normaliser, detector, matchers)
+    own = {
+        tid: n
+        for tid in tenants
+        if (n := tenant_normaliser(normaliser, intents.tenant_synonyms.get(tid, {}))) is not None
+    }
+    matchers = {tid: train_tenant(t, intents, own.get(tid, normaliser)) for tid, t in tenants.items()}
+    return Models(normaliser, detector, matchers, own)

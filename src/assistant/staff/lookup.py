@@ -38,11 +38,11 @@ def matches(
     lang = assistant.models.detector.detect(text, explicit=lang)
     chosen = [tenant] if isinstance(tenant, str) else tenant
     scope = [assistant.tenant(t) for t in chosen] if chosen else list(assistant.tenants.values())
-    tokens = assistant.models.normaliser.tokens(text, lang)
+    models = assistant.models
     found = [
         Match(t.id, t.entries[c.intent], c.confidence)
         for t in scope
-        for c in assistant.models.matchers[t.id].rank(tokens, top + 10, text)
+        for c in models.matchers[t.id].rank(models.normaliser_for(t.id).tokens(text, lang), top + 10, text)
         if is_entry(c.intent, assistant.bundle.forms.action_intents) and c.confidence >= MATCH_FLOOR
     ]
     return sorted(found, key=lambda m: -m.score)[:top]

@@ -1,6 +1,7 @@
 """Compiling spaCy's language data into the small tables normalisation applies at run time."""
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from . import langdata
@@ -54,15 +55,23 @@ def compile_tables(lang: str, corpus: Iterable[str], synonyms: dict[str, list[st
         abbreviations=abbreviations,
         stop_words=frozenset((_spacy_stop_words(lang) - keep) | add),
     )
+    return with_synonyms(tables, lang, synonyms)
+
+
+def with_synonyms(tables: LanguageTables, lang: str, synonyms: dict[str, list[str]]) -> LanguageTables:
+    """``tables`` (unchanged) with more synonyms, read with their lemmas: a tenant's own, added at
+    run time without spaCy."""
+    added = dict(tables.synonyms)
     for canonical, variants in synonyms.items():
         target = _lemmatise(canonical, lang, tables)
         for variant in variants:
             key = tuple(_lemmatise_all(variant, lang, tables))
             if key and key != (target,):
-                tables.synonyms[key] = target
-    for key in tables.synonyms:
-        tables.synonym_starts[key[0]] = max(len(key), tables.synonym_starts.get(key[0], 0))
-    return tables
+                added[key] = target
+    starts: dict[str, int] = {}
+    for key in added:
+        starts[key[0]] = max(len(key), starts.get(key[0], 0))
+    return replace(tables, synonyms=added, synonym_starts=starts)
 
 
 def _lemmatise_all(text: str, lang: str, tables: LanguageTables) -> list[str]:
