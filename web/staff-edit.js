@@ -160,12 +160,23 @@
       h("legend", { text: name + " (" + lang.toUpperCase() + ")" }),
       lacking ? h("p", { class: "missing-note", text: "No " + name + " text yet: " + name +
         "-speaking visitors get the answer in another language until it is written." }) : null,
-      field("question." + lang, "Question", h("input", { id: "entry-question-" + lang, name: "question." + lang,
-        autocomplete: "off", lang: lang, value: question })),
+      field("question." + lang, "Question", oneLine(h("textarea", { id: "entry-question-" + lang, name: "question." + lang,
+        rows: "2", lang: lang, class: "question-text" }), question)),
       field("answer." + lang, "Answer", answer)
     ]);
     if (entry && entry.state !== "new") column.appendChild(phrasings(entry, lang));
     return column;
+  }
+
+  /** A question's box: two lines tall, so that it is read whole, but one line of text (Enter saves). */
+  function oneLine(area, value) {
+    area.value = value;
+    area.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      if (area.form) area.form.requestSubmit();
+    });
+    return area;
   }
 
   /** The facts an entry's answers name, with their values: {name} in an answer shows the value. */
@@ -190,6 +201,7 @@
   }
 
   function phrasings(entry, lang) {
+    var name = LANG_NAMES[lang] || lang.toUpperCase();
     var list = (entry.phrasings || {})[lang] || [];
     var id = "phrasing-" + lang, input = h("input", { id: id, name: "text", autocomplete: "off", lang: lang,
       "aria-describedby": id + "-error" });
@@ -212,7 +224,8 @@
     });
     return h("details", { class: "phrasings" }, [
       h("summary", { text: "Phrasings (" + list.length + ")" }),
-      list.length ? D.list(list) : h("p", { class: "muted small", text: "None yet: only the question." }),
+      list.length ? h("ul", { class: "plain phrasing-list", tabindex: "0", "aria-label": name + " phrasings" },
+        list.map(function (p) { return h("li", { text: p }); })) : h("p", { class: "muted small", text: "None yet: only the question." }),
       h("label", { for: id, text: "Another way visitors ask it" }),
       h("div", { class: "inline-add" }, [input, add]), error
     ]);

@@ -76,9 +76,9 @@
     var candidates = item.candidates || [];
     parts.push(h("h4", { text: candidates.length ? "Closest entries" : "No entry comes close" }));
     if (candidates.length) {
-      parts.push(h("ol", { class: "candidates" }, candidates.map(function (c) {
+      parts.push(h("ol", { class: "candidates" }, candidates.map(function (c, rank) {
         var entry = entryId(tenant, c.intent);
-        var mean = h("button", { type: "button", class: "btn btn-small improve-means", text: "Means this entry",
+        var mean = h("button", { type: "button", class: "btn btn-small improve-means" + (rank ? " btn-quiet" : ""), text: "Means this entry",
           "aria-describedby": id + "-title" });
         mean.addEventListener("click", function () {
           var change = Object.assign({ kind: "phrasing", entry: entry, lang: lang(), text: textOf(item) }, handles(item));

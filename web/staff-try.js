@@ -95,8 +95,8 @@
     var body = $("tbody", wrap), n = function (v) { return v == null ? "—" : Number(v).toFixed(2); };
     list.forEach(function (c, i) {
       D.addRow(body, h("tr", null, [td(i + 1, "num"),
-        td(h("span", null, [h("span", { class: "candidate-question", text: c.question || "—" }), " ",
-          h("code", { class: "entry-id", text: c.intent })]), "wide"),
+        td(h("span", null, [c.question ? h("span", { class: "candidate-question", text: c.question }) : null,
+          c.question ? " " : null, h("code", { class: "entry-id", text: c.intent })]), "wide"),
         td(n(c.probability), "num"), td(n(c.similarity), "num"), td(n(c.confidence), "num")]));
     });
     return wrap;

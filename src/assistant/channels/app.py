@@ -36,7 +36,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.extensions["assistant_settings"] = settings
     app.extensions["assistant"] = assistant = assistant or Assistant.load(db=settings.database())
     app.extensions["live"] = live = serve_published(assistant)
-    app.before_request(live.refresh)  # every tenant's published version, in every worker
+    # every tenant's published version, in every worker; its answer (whether it switched) is no response
+    app.before_request(lambda: None if live.refresh() else None)
     app.extensions["chat_rate_limit"] = RateLimit(settings.rate_limit, settings.rate_limit_storage)
     app.extensions["feedback_rate_limit"] = RateLimit(
         settings.feedback_rate_limit, settings.rate_limit_storage, scope="feedback"
