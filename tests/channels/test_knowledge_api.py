@@ -91,7 +91,7 @@ def test_a_scoped_token_curates_only_its_tenants(client):
 )
 def test_a_change_that_cannot_be_made_is_refused_naming_its_field(client, change, field):
     status, error = call(client, "POST", f"{TENANT}/changes", json=change)
-    assert (status, error["error"], error["field"]) == (400, "invalid_change", field)
+    assert (status, error["error"]["code"], error["error"]["field"]) == (400, "invalid_change", field)
     assert call(client, "GET", f"{TENANT}/changes")[1]["items"] == []
 
 
@@ -105,8 +105,8 @@ def test_broken_drafts_are_refused_with_each_problem_by_entry_and_field(client):
     }
     assert call(client, "POST", f"{TENANT}/changes", json=entry)[0] == 201
     status, error = call(client, "POST", f"{TENANT}/publish")
-    assert status == 422 and error["error"] == "invalid_knowledge"
-    assert [(p["entry"], p["field"]) for p in error["problems"]] == [("hotline", "answer")]
+    assert status == 422 and error["error"]["code"] == "invalid_knowledge"
+    assert [(p["entry"], p["field"]) for p in error["error"]["problems"]] == [("hotline", "answer")]
     assert [v["version"] for v in call(client, "GET", f"{TENANT}/versions")[1]["items"]] == [0]
 
 
@@ -168,7 +168,8 @@ def test_a_spreadsheet_round_trips_and_an_edited_one_makes_drafts_or_names_its_c
     assert upload(sheet) == (201, {"created": []})
     header = sheet.splitlines()[0]
     status, refused = upload(f"{header}\r\nnew_one;xx;support;Q?;A.;;;\r\n")
-    assert status == 422 and refused["problems"][0]["row"] == 2 and refused["problems"][0]["column"] == "language"
+    [problem] = refused["error"]["problems"]
+    assert status == 422 and (problem["row"], problem["column"]) == (2, "language")
     status, made = upload(f"{header}\r\nnew_one;en;support;Any hotline?;No hotline.;;;\r\n")
     assert status == 201 and len(made["created"]) == 1
     assert call(client, "POST", f"{TENANT}/spreadsheet", data=b"x", content_type="application/pdf")[0] == 415

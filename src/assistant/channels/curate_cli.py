@@ -186,7 +186,7 @@ def try_message(tenant, lang, as_json, message):
 
 
 def explained(seen: dict) -> str:
-    if "error" in seen:
+    if "problems" in seen:
         return "the drafts break rules: " + "; ".join(p["message"] for p in seen["problems"])
     lines = [f"language {seen['language']['code']}: {seen['language']['why']}", f"tokens: {' '.join(seen['tokens'])}"]
     lines += [

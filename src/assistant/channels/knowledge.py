@@ -33,14 +33,9 @@ def curated(tenant: str) -> str:
     return tenant
 
 
-def refused(error: InvalidKnowledge):
-    return jsonify(
-        {
-            "error": "invalid_knowledge",
-            "message": "Nothing was published: the knowledge would break these rules.",
-            "problems": [vars(p) for p in error.problems],
-        }
-    ), 422
+def refused(error: InvalidKnowledge) -> ApiError:
+    message = "Nothing was published: the knowledge would break these rules."
+    return ApiError(422, "invalid_knowledge", message, problems=[vars(p) for p in error.problems])
 
 
 def id_field(data: dict, name: str) -> int:
@@ -57,7 +52,7 @@ def add_change(tenant):
     try:
         kept = service.add_change(live(), tenant, body(request), g.staff)
     except ChangeError as error:
-        return jsonify({"error": "invalid_change", "field": error.field, "message": str(error)}), 400
+        raise ApiError(400, "invalid_change", str(error), field=error.field) from None
     except drafts.TooManyDrafts as error:
         raise ApiError(409, "too_many_drafts", str(error)) from None
     return jsonify({"id": kept["id"], "change": kept}), 201
@@ -85,7 +80,7 @@ def publish(tenant):
     except publishing.NothingToPublish as error:
         raise ApiError(409, "nothing_to_publish", str(error)) from None
     except InvalidKnowledge as error:
-        return refused(error)
+        raise refused(error) from None
     return jsonify({"version": done.version, "seconds": round(done.seconds, 2)})
 
 
@@ -106,7 +101,7 @@ def rollback(tenant):
     except publishing.UnknownVersion as error:
         raise ApiError(404, "unknown_version", str(error)) from None
     except InvalidKnowledge as error:  # the files changed under that version
-        return refused(error)
+        raise refused(error) from None
     return jsonify({"version": done.version, "seconds": round(done.seconds, 2)})
 
 
@@ -177,7 +172,7 @@ def spreadsheet_import(tenant):
     try:
         rows = spreadsheet.read_xlsx(data) if kind == XLSX else spreadsheet.read_csv(data)
     except spreadsheet.SheetError as error:
-        return jsonify({"error": "invalid_spreadsheet", "message": str(error), "problems": [vars(error.problem)]}), 422
+        raise ApiError(422, "invalid_spreadsheet", str(error), problems=[vars(error.problem)]) from None
     created, problems = service.import_sheet(live(), tenant, rows, g.staff)
     if problems:
         message = "Nothing was drafted: fix these cells and import the file again."

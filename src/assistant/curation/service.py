@@ -49,7 +49,7 @@ def try_message(live: Live, tenant: str, message: str, lang: str | None) -> dict
     try:
         draft = trying.explain(live.drafts_assistant(tenant, pending), tenant, message, lang)
     except InvalidKnowledge as error:
-        draft = {"error": "invalid_knowledge", "problems": [vars(p) for p in error.problems]}
+        draft = {"problems": [vars(p) for p in error.problems]}
     return {"published": published, "draft": draft}
 
 
