@@ -159,6 +159,10 @@ INDEXES = [
     ("requests", ["tenant", "created"], False),
     ("requests", ["created"], False),
     ("outbox", ["tenant"], False),
+    # The staff's numbers over a range of days (staff/stats.py).
+    ("turns", ["tenant", "at"], False),
+    ("unanswered", ["tenant", "created"], False),
+    ("feedback", ["tenant", "created"], False),
 ]
 # Each conversation as its last turn has it, with when it began: what the sessions table held
 # before its state moved onto the turns (see _migrate_sessions).
