@@ -20,6 +20,7 @@ from ..errors import AssistantError
 from ..text import langdata
 from .curate_cli import CURATE_COMMANDS
 from .staff_cli import STAFF_COMMANDS, fail
+from .stats_cli import stats
 
 LANGS = click.Choice(langdata.languages())  # the languages with data in lang/<code>/; a tenant speaks some
 
@@ -295,6 +296,7 @@ def evaluate(path, failures):
 
 for command in (*STAFF_COMMANDS, *CURATE_COMMANDS):
     cli.add_command(command)
+cli.add_command(stats)
 
 if __name__ == "__main__":
     cli()
