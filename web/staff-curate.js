@@ -51,10 +51,11 @@
     }
     return state.entries[tenant];
   }
-  function entryTitle(tenant, id) {
+  /** An entry as staff know it: its question (in ``lang`` when it has one) and its id. */
+  function entryTitle(tenant, id, lang) {
     var known = state.known[tenant];
     var entry = known && known.items.filter(function (e) { return e.id === id; })[0];
-    var lang = entry && Object.keys(entry.question || {})[0];
+    lang = entry && ((entry.question || {})[lang] ? lang : Object.keys(entry.question || {})[0]);
     return entry && lang ? "“" + entry.question[lang] + "” (" + id + ")" : id;
   }
 
@@ -76,7 +77,7 @@
   function langsOf(texts) { return Object.keys(texts || {}).map(function (l) { return l.toUpperCase(); }).join(", "); }
   function describe(tenant, c) {
     switch (c.kind) {
-      case "phrasing": return "Phrasing (" + String(c.lang).toUpperCase() + ") " + quote(c.text) + " for " + entryTitle(tenant, c.entry);
+      case "phrasing": return "Phrasing (" + String(c.lang).toUpperCase() + ") " + quote(c.text) + " for " + entryTitle(tenant, c.entry, c.lang);
       case "entry": {
         var lang = Object.keys(c.question || {})[0];
         return "New entry " + (lang ? quote(c.question[lang]) : "") + (c.entry ? " (" + c.entry + ")" : "") +
@@ -242,7 +243,7 @@
     say(barStatus, "Nothing was published: " + plural(problems.length, "problem") + " to fix first.", true);
     clear(problemsBox).appendChild(h("ul", { class: "problems" }, problems.map(function (p) {
       var where = [p.entry, p.field].filter(Boolean).join(" · ");
-      var item = h("li", null, [where ? h("code", { text: where }) : null, " ", p.message]);
+      var item = h("li", null, [where ? h("code", { text: where }) : null, where ? ": " : "", p.message]);
       if (p.entry && views.edit) {
         var open = h("button", { type: "button", class: "link", text: "Edit this entry" });
         open.addEventListener("click", function () { views.edit.open(p.entry, p.field); });

@@ -283,7 +283,14 @@
         "Year start", "Renewal"], row: function (row) { return R.ledgerRow(row, tenantName); } }
   };
 
+  // A tab in a file of its own registers as window.StaffTabs[view] (staff-stats.js) and loads itself.
+  function loadTab(view) {
+    window.StaffTabs[view].load({ api: api, token: getToken, signOut: signOut, tenant: tenantSelect.value,
+      tenantName: tenantName, status: statusOf(view), setStatus: setStatus, failed: failed });
+  }
+
   function load(view) {
+    if (window.StaffTabs && window.StaffTabs[view]) return loadTab(view);
     var spec = VIEWS[view], status = statusOf(view), target = $("#view-" + view);
     if (window.StaffCuration && window.StaffCuration.owns(view)) return window.StaffCuration.load(view);
     if (!spec) return;

@@ -1,11 +1,13 @@
 """The staff page in Chromium with data in every table: the tables fit their box at a desktop's width
 and the page never scrolls sideways on a phone, "Copy answer" stays where it is, and a source is
-shown by its title, linked only to a web address (screenshots of every tab in tests/output/)."""
+shown by its title, linked only to a web address; the Stats tab's charts and tables fit a laptop and a
+phone, and its CSV is downloaded with the token (screenshots of every tab in tests/output/)."""
 
 import json
+import re
 
 import pytest
-from browsing import fill_the_back_office, require_chromium, shot, sign_in, watched_page
+from browsing import OUTPUT, fill_the_back_office, require_chromium, shot, sign_in, watched_page
 
 require_chromium()
 
@@ -150,3 +152,142 @@ def test_a_lookup_source_is_shown_by_its_title_and_linked_only_to_a_web_address(
     expect(sources.nth(1).locator("a")).to_have_count(0)
     expect(sources.nth(2)).to_have_text("Source: 002.txt — Support — 1. Le support ?")
     assert page.problems == page.dialogs == []
+
+
+# -- the Stats tab ------------------------------------------------------------------------------------
+
+POPULAR = ["backup_policy", "trial_length", "refund_policy", "exact_price", "support_levels", "server_location"]
+MISSING = {
+    "Avez-vous une application mobile ?": 6,
+    "Do you integrate with SAP?": 4,
+    "Quel est le délai de réponse ?": 2,
+}
+
+
+def fill_the_stats(served):
+    """Thirty days of conversations for exo and conex, stamped day by day as the store stamps them
+    (French mostly, some days busier), votes and requests among them, and unanswered questions of today."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from assistant.backoffice.store import to_json
+
+    store = served.store
+    if store.rows("turns", "session_id like 'stats-%'"):
+        return
+    rng, today = random.Random(27), datetime.now(UTC).date()
+    kinds = ["answer"] * 12 + ["clarify", "clarify", "fallback", "fallback", "fallback", "smalltalk", "form"]
+    for back in range(30):
+        day = (today - timedelta(days=back)).isoformat()
+        for n in range(rng.randint(1, 9) + (6 if back % 7 in (1, 2) else 0)):
+            tenant, session = ("exo" if n % 4 else "conex"), f"stats-{back}-{n}"
+            lang = "en" if rng.random() < 0.3 else "fr"
+            for k in range(rng.randint(1, 4)):
+                kind = rng.choice(kinds)
+                intent = f"exo.{rng.choice(POPULAR)}" if kind == "answer" and tenant == "exo" else None
+                store.insert(
+                    "turns",
+                    {
+                        "session_id": session,
+                        "tenant": tenant,
+                        "at": f"{day}T{9 + k:02d}:15:00+00:00",
+                        "lang": lang,
+                        "user": "…",
+                        "assistant": "…",
+                        "type": kind,
+                        "intent": intent,
+                    },
+                )
+            if rng.random() < 0.4:
+                store.insert(
+                    "feedback",
+                    {
+                        "session_id": session,
+                        "tenant": tenant,
+                        "helpful": int(rng.random() < 0.75),
+                        "comment": "",
+                        "message": "…",
+                        "created": f"{day}T18:00:00+00:00",
+                    },
+                )
+        if back % 3 == 0:
+            kind = rng.choice(["quote", "demo", "grace_call", "contact"])
+            store.insert(
+                "requests",
+                {
+                    "reference": f"STAT-{back}",
+                    "key": f"stats-{back}",
+                    "tenant": "exo",
+                    "kind": kind,
+                    "status": "submitted",
+                    "payload": to_json({"name": f"Client {back}"}),
+                    "session_id": f"stats-{back}-0",
+                    "lang": "fr",
+                    "created": f"{day}T11:00:00+00:00",
+                },
+            )
+    for question, times in MISSING.items():
+        for _ in range(times):
+            served.backoffice.log_unanswered("exo", "en" if question.startswith("Do") else "fr", question, [], "s" * 16)
+
+
+def whole_page_shot(page, name: str) -> None:
+    """The whole page, below the fold too: the Stats tab is longer than a screen."""
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
+
+
+def open_stats(page, tenant="exo"):
+    page.locator(".staff-tenant").select_option(tenant)
+    page.locator("#tab-stats").click()
+    expect(page.locator("#view-stats svg.chart").first).to_be_visible(timeout=10000)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_stats_tab_shows_thirty_days_in_charts_and_tables_that_fit_the_screen(staff, served, width):
+    fill_the_stats(served)
+    page = staff(width)
+    open_stats(page)
+    expect(page.locator("#panel-stats .status")).to_contain_text("eXo Platform,")
+    columns = page.locator("#view-stats svg.chart").first.locator("g.chart-column")
+    expect(columns).to_have_count(30)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    label = page.locator("#view-stats svg.chart").first.get_attribute("aria-label")
+    assert label.startswith("Messages per day, by how they were answered: answered ")
+    expect(page.locator(".stats-figure", has_text="Conversations")).to_be_visible()
+    expect(page.locator("#view-stats table", has_text="Avez-vous une application mobile ?")).to_be_visible()
+    whole_page_shot(page, f"staff-{width}-stats")
+    page.locator(".stats-numbers summary").click()
+    expect(page.locator(".stats-numbers tbody tr")).to_have_count(30)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator("#stats-by").select_option("week")
+    expect(page.locator("#panel-stats .status")).to_contain_text("a row a week")
+    assert page.locator("#view-stats svg.chart").first.locator("g.chart-column").count() in (5, 6)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    whole_page_shot(page, f"staff-{width}-stats-weeks")
+    assert page.locator("#app img").count() == 0 and page.problems == []
+
+
+def test_the_stats_csv_is_downloaded_with_the_token_and_a_bad_range_is_said_in_words(staff, served):
+    fill_the_stats(served)
+    page = staff(1280)
+    open_stats(page)
+    with page.expect_download() as started:
+        page.locator(".staff-stats-csv[data-table='periods']").click()
+    download = started.value
+    text = open(download.path(), encoding="utf-8-sig").read()
+    assert download.suggested_filename.startswith("stats-exo-") and download.suggested_filename.endswith("-periods.csv")
+    assert text.startswith('"start","end","conversations","messages"') and len(text.splitlines()) == 31
+    expect(page.locator("#panel-stats .status")).to_contain_text("downloaded")
+    to = page.locator("#stats-to").input_value()
+    page.locator("#stats-from").fill("2026-01-01")
+    page.locator("#stats-to").fill("2025-12-01")
+    page.locator("#stats-form button[type=submit]").click()
+    refused = page.locator("#panel-stats .status.status-error")
+    expect(refused).to_have_text(re.compile(r"^'to' must not be before 'from'\. The numbers below are still those of "))
+    page.locator("#stats-to").fill(to)
+    page.locator("#stats-from").fill(to)
+    page.locator("#stats-form button[type=submit]").click()
+    expect(page.locator("#view-stats svg.chart").first.locator("g.chart-column")).to_have_count(1)
+    expect(page.locator("#panel-stats .status")).not_to_have_class(re.compile("status-error"))
+    assert [p for p in page.problems if "status of 400" not in p] == []  # the refused range's, in the console

@@ -175,6 +175,10 @@ INDEXES = [
     ("requests", ["tenant", "created"], False),
     ("requests", ["created"], False),
     ("outbox", ["tenant"], False),
+    # The staff's numbers over a range of days (staff/stats.py).
+    ("turns", ["tenant", "at"], False),
+    ("unanswered", ["tenant", "created"], False),
+    ("feedback", ["tenant", "created"], False),
     ("knowledge_changes", ["tenant", "status"], False),
     ("knowledge_versions", ["tenant", "version"], True),
 ]

@@ -1,5 +1,6 @@
 """The HTTP API under /api/v1/: the public chat for the widget, and staff views behind a token."""
 
+import io
 import json
 from functools import wraps
 from pathlib import Path
@@ -10,8 +11,10 @@ from flask import Blueprint, current_app, g, jsonify, request
 from .. import patterns
 from ..settings import ALL_TENANTS
 from ..staff import queries as staff
+from ..staff import stats as numbers
 from ..staff.lookup import lookup_rows
 from ..text.language import hint_from_header
+from .csvexport import write_csv
 from .headers import for_staff
 from .http_errors import ApiError
 
@@ -249,6 +252,35 @@ def outbox():
 def ledger():
     tenants, served = tenants_arg(), assistant()
     return page(lambda limit, offset: staff.ledger(served, tenants, limit, offset))
+
+
+@api.get("/stats")
+@staff_only
+def stats():
+    """The numbers of a tenant (else of every tenant the token sees) over ?from= to ?to= (YYYY-MM-DD,
+    by default the last 30 days), ?by=day or week; ?format=csv gives one ?table= of them as a CSV file."""
+    tenant, args = tenant_arg(), request.args
+    within = numbers.span(args.get("from"), args.get("to"), args.get("by"))
+    kind, table = args.get("format", "json"), args.get("table", "periods")
+    if kind not in ("json", "csv"):
+        raise ApiError(400, "invalid_format", "'format' must be json or csv.")
+    if table not in numbers.TABLES:
+        raise ApiError(400, "invalid_table", f"'table' must be one of {', '.join(numbers.TABLES)}.")
+    found = numbers.stats(assistant(), [tenant] if tenant else sorted(g.scope), within)
+    if kind == "json":
+        return jsonify(found)
+    return csv_file(*numbers.table_rows(found, table), f"stats-{tenant or 'all'}-{found['from']}-{found['to']}-{table}")
+
+
+def csv_file(columns: list[str], rows: list[dict], name: str):
+    """Rows as a CSV download (formulas neutralised, csvexport.py), with a byte order mark: Excel then
+    reads it as UTF-8, accents included."""
+    text = io.StringIO()
+    text.write("\ufeff")
+    write_csv(text, columns, rows)
+    response = current_app.response_class(text.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 def openapi_document() -> dict:

@@ -11,9 +11,9 @@ from threadpoolctl import threadpool_limits
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .. import jsoncodec, paths
+from .. import jsoncodec
 from ..core import Assistant
-from ..curation.live import Knowledge, Live
+from ..curation.live import serve_published
 from ..settings import Settings
 from . import headers
 from . import http_errors as errors
@@ -36,8 +36,11 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.extensions["assistant_settings"] = settings
     app.extensions["assistant"] = assistant = assistant or Assistant.load(db=settings.database())
     app.extensions["live"] = live = serve_published(assistant)
-    # every tenant's published version, in every worker; its answer (whether it switched) is no response
-    app.before_request(lambda: None if live.refresh() else None)
+
+    @app.before_request
+    def serve_latest() -> None:  # every tenant's published version, in every worker
+        live.refresh()
+
     app.extensions["chat_rate_limit"] = RateLimit(settings.rate_limit, settings.rate_limit_storage)
     app.extensions["feedback_rate_limit"] = RateLimit(
         settings.feedback_rate_limit, settings.rate_limit_storage, scope="feedback"
@@ -58,14 +61,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         # the rate limits (chat, votes) then count visitors, not the proxy.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     return app
-
-
-def serve_published(assistant: Assistant) -> Live:
-    """Keep ``assistant`` on every tenant's published knowledge (curation/live.py), from now on."""
-    root = paths.project_root()
-    live = Live(assistant, Knowledge.of(assistant, root, paths.data_dir(root) / "cache"))
-    live.refresh()
-    return live
 
 
 class FastJSON(DefaultJSONProvider):

@@ -18,20 +18,32 @@ import click
 
 from ..errors import AssistantError
 from ..text import langdata
+from .curate_cli import CURATE_COMMANDS
 from .staff_cli import STAFF_COMMANDS, fail
+from .stats_cli import stats
 
 LANGS = click.Choice(langdata.languages())  # the languages with data in lang/<code>/; a tenant speaks some
 
 
-def _assistant():
-    """The assistant, saying first on stderr when loading it trains the models (about a minute)."""
+def _assistant(published: bool = True):
+    """The assistant on every tenant's published knowledge (``published``, else on the files alone),
+    saying first on stderr when loading it trains the models (about a minute)."""
+    return _live(published).assistant
+
+
+def _live(published: bool = True):
+    """The assistant with its curation switcher (curation/live.py)."""
     from ..bundle import announce_build
     from ..core import Assistant
+    from ..curation.live import serve_published
     from ..paths import data_dir, project_root
 
     root = project_root()
     announce_build(root, data_dir(root) / "cache", sys.stderr)
-    return Assistant.load(root)
+    live = serve_published(Assistant.load(root), root)
+    if not published:
+        live.assistant.use(live.knowledge.base)
+    return live
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,7 +54,7 @@ def cli(ctx):
     Knowledge lives in knowledge/<tenant>/, phrasing in intents/; run `assistant check` after
     editing them.
     """
-    ctx.obj = _assistant  # how the staff commands (staff_cli.py) load the assistant
+    ctx.obj = _live  # how the staff commands (staff_cli.py, curate_cli.py) load the assistant
 
 
 @cli.command()
@@ -182,7 +194,7 @@ def _evaluate_scenarios(scenarios, failures):
     from ..core import Assistant
     from ..nlu.scenarios import run_scenarios, scenario_lines
 
-    first = _assistant()
+    first = _assistant(published=False)
     bundle = first.bundle
     with tempfile.TemporaryDirectory() as folder:
         counter = iter(range(10**6))
@@ -272,7 +284,7 @@ def evaluate(path, failures):
     items = read_items(path)
     if items and "turns" in items[0]:
         return _evaluate_scenarios(items, failures)
-    report = run(_assistant(), items)
+    report = run(_assistant(published=False), items)
     lines = summary_lines(report)
     click.echo("\n".join(lines[:-1]))
     if failures and report.failures:
@@ -282,8 +294,9 @@ def evaluate(path, failures):
     click.echo(lines[-1])
 
 
-for command in STAFF_COMMANDS:
+for command in (*STAFF_COMMANDS, *CURATE_COMMANDS):
     cli.add_command(command)
+cli.add_command(stats)
 
 if __name__ == "__main__":
     cli()

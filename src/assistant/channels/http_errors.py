@@ -1,4 +1,6 @@
-"""Every error is JSON ``{"error": {"code", "message"}}`` with a 4xx status; never an HTML page."""
+"""Every error is JSON ``{"error": {"code", "message"}}`` with a 4xx status; never an HTML page. An
+error may say more in fields of its own (a refused change its ``field``, a refused publish its
+``problems``)."""
 
 import logging
 
@@ -11,19 +13,19 @@ log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, **details):
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.details = status, code, message, details
 
 
-def error(status: int, code: str, message: str):
-    return jsonify({"error": {"code": code, "message": message}}), status
+def error(status: int, code: str, message: str, **details):
+    return jsonify({"error": {"code": code, "message": message, **details}}), status
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(e: ApiError):
-        return error(e.status, e.code, e.message)
+        return error(e.status, e.code, e.message, **e.details)
 
     @app.errorhandler(AssistantError)
     def assistant_error(e: AssistantError):

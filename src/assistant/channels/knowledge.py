@@ -4,18 +4,23 @@ token curates its own tenants."""
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from ..curation import drafts, improving, publishing, trying
+from ..core import MAX_MESSAGE
+from ..curation import drafts, improving, publishing, service, spreadsheet
 from ..curation.building import InvalidKnowledge
-from ..curation.changes import ChangeError, Knowledge, checked
-from ..curation.entries import draft_knowledge, entry_rows
+from ..curation.changes import ChangeError
+from ..curation.entries import entry_rows
+from ..curation.sheetfiles import MAX_BYTES
 from .api import MAX_LIMIT, TENANT, assistant, body, language_list, staff_only, text_field
 from .http_errors import ApiError
 
 blueprint = Blueprint("knowledge", __name__, url_prefix="/api/v1/knowledge")
 
 
-def curation():
-    """This process's knowledge (files and builds) and its Live switcher (app.py)."""
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def live():
+    """This process's knowledge and the switcher that keeps it on the published versions (app.py)."""
     return current_app.extensions["live"]
 
 
@@ -28,24 +33,26 @@ def curated(tenant: str) -> str:
     return tenant
 
 
-def as_it_will_be(tenant: str):
-    """The tenant as published and as its drafts leave it (curation.entries.draft_knowledge)."""
-    store = assistant().store
-    return draft_knowledge(
-        curation().knowledge, tenant, drafts.live(store, tenant).changes, drafts.drafts(store, tenant)
-    )
+def refused(error: InvalidKnowledge) -> ApiError:
+    message = "Nothing was published: the knowledge would break these rules."
+    return ApiError(422, "invalid_knowledge", message, problems=[vars(p) for p in error.problems])
+
+
+def id_field(data: dict, name: str) -> int:
+    value = data.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:
+        raise ApiError(400, f"invalid_{name}", f"'{name}' must be a whole number.")
+    return value
 
 
 @blueprint.post("/<tenant>/changes")
 @staff_only
 def add_change(tenant):
     tenant = curated(tenant)
-    _, draft = as_it_will_be(tenant)
     try:
-        change = checked(body(request), Knowledge(draft.tenant, frozenset(draft.tenant.entries)))
-        kept = drafts.add(assistant().store, tenant, change, g.staff)
+        kept = service.add_change(live(), tenant, body(request), g.staff)
     except ChangeError as error:
-        return jsonify({"error": "invalid_change", "field": error.field, "message": str(error)}), 400
+        raise ApiError(400, "invalid_change", str(error), field=error.field) from None
     except drafts.TooManyDrafts as error:
         raise ApiError(409, "too_many_drafts", str(error)) from None
     return jsonify({"id": kept["id"], "change": kept}), 201
@@ -68,20 +75,12 @@ def discard_change(tenant, change_id):
 @blueprint.post("/<tenant>/publish")
 @staff_only
 def publish(tenant):
-    tenant = curated(tenant)
     try:
-        done = publishing.publish(curation().knowledge, assistant().store, tenant, g.staff)
+        done = service.publish(live(), curated(tenant), g.staff)
     except publishing.NothingToPublish as error:
         raise ApiError(409, "nothing_to_publish", str(error)) from None
     except InvalidKnowledge as error:
-        return jsonify(
-            {
-                "error": "invalid_knowledge",
-                "message": "Nothing was published: the drafts break these rules.",
-                "problems": [vars(p) for p in error.problems],
-            }
-        ), 422
-    curation().refresh()  # this worker at once; the others before their next request
+        raise refused(error) from None
     return jsonify({"version": done.version, "seconds": round(done.seconds, 2)})
 
 
@@ -89,26 +88,20 @@ def publish(tenant):
 @staff_only
 def versions(tenant):
     found = drafts.versions(assistant().store, curated(tenant))
-    live = found[0].version
-    return jsonify({"items": [{**v.as_dict(), "live": v.version == live} for v in found[:MAX_LIMIT]]})
+    return jsonify({"items": [{**v.as_dict(), "live": i == 0} for i, v in enumerate(found[:MAX_LIMIT])]})
 
 
 @blueprint.post("/<tenant>/rollback")
 @staff_only
 def rollback(tenant):
     tenant = curated(tenant)
-    number = body(request).get("version")
-    if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-        raise ApiError(400, "invalid_version", "'version' must be a version number (0: the tenant's files).")
+    number = id_field(body(request), "version")
     try:
-        done = publishing.rollback(curation().knowledge, assistant().store, tenant, number, g.staff)
+        done = service.rollback(live(), tenant, number, g.staff)
     except publishing.UnknownVersion as error:
         raise ApiError(404, "unknown_version", str(error)) from None
     except InvalidKnowledge as error:  # the files changed under that version
-        return jsonify(
-            {"error": "invalid_knowledge", "message": str(error), "problems": [vars(p) for p in error.problems]}
-        ), 422
-    curation().refresh()
+        raise refused(error) from None
     return jsonify({"version": done.version, "seconds": round(done.seconds, 2)})
 
 
@@ -118,24 +111,15 @@ def try_message(tenant):
     tenant = curated(tenant)
     data = body(request)
     message = text_field(data, "message")
-    if not message.strip() or len(message) > 2000:
-        raise ApiError(400, "invalid_message", "'message' must hold a message of at most 2000 characters.")
+    if not message.strip() or len(message) > MAX_MESSAGE:
+        raise ApiError(400, "invalid_message", f"'message' must hold a message of at most {MAX_MESSAGE} characters.")
     lang = text_field(data, "lang", required=False)
     languages = assistant().tenants[tenant].languages
     if lang is not None and lang not in languages:
         raise ApiError(
             400, "invalid_lang", f"'lang' must be one of the tenant's languages: {language_list(languages)}."
         )
-    served = assistant()
-    published = trying.explain(served, tenant, message, lang)
-    pending = drafts.drafts(served.store, tenant)
-    draft = None
-    if pending:
-        try:
-            draft = trying.explain(curation().drafts_assistant(tenant, pending), tenant, message, lang)
-        except InvalidKnowledge as error:
-            draft = {"error": "invalid_knowledge", "problems": [vars(p) for p in error.problems]}
-    return jsonify({"published": published, "draft": draft})
+    return jsonify(service.try_message(live(), tenant, message, lang))
 
 
 @blueprint.get("/<tenant>/improve")
@@ -148,10 +132,7 @@ def improve(tenant):
 @staff_only
 def ignore(tenant):
     tenant = curated(tenant)
-    group = body(request).get("group")
-    if not isinstance(group, int) or isinstance(group, bool):
-        raise ApiError(400, "invalid_group", "'group' must be the id of an unanswered group.")
-    if not drafts.ignore(assistant().store, tenant, group=group):
+    if not drafts.ignore(assistant().store, tenant, group=id_field(body(request), "group")):
         raise ApiError(404, "unknown_group", "No unanswered group of this tenant has this id.")
     return "", 204
 
@@ -159,6 +140,43 @@ def ignore(tenant):
 @blueprint.get("/<tenant>/entries")
 @staff_only
 def entries(tenant):
-    tenant = curated(tenant)
-    published, draft = as_it_will_be(tenant)
+    published, draft = service.as_it_will_be(live(), curated(tenant))
     return jsonify({"items": entry_rows(published, draft), "languages": draft.tenant.languages})
+
+
+@blueprint.get("/<tenant>/spreadsheet")
+@staff_only
+def spreadsheet_export(tenant):
+    tenant = curated(tenant)
+    form = request.args.get("format", "csv")
+    separator = request.args.get("separator", ";")
+    if form not in ("csv", "xlsx") or separator not in (";", ","):
+        raise ApiError(400, "invalid_format", "'format' must be csv or xlsx, and 'separator' ; or ,.")
+    data = service.sheet(live(), tenant, form, separator)
+    mimetype = XLSX if form == "xlsx" else "text/csv"
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{tenant}-entries.{form}"'
+    return response
+
+
+@blueprint.post("/<tenant>/spreadsheet")
+@staff_only
+def spreadsheet_import(tenant):
+    """A CSV or XLSX file as the body: drafts, all or none (never published)."""
+    tenant = curated(tenant)
+    request.max_content_length = MAX_BYTES
+    kind = (request.mimetype or "").lower()
+    if kind not in ("text/csv", XLSX):
+        raise ApiError(415, "unsupported_type", f"Send the file as text/csv or {XLSX}.")
+    data = request.get_data(cache=False)
+    try:
+        rows = spreadsheet.read_xlsx(data) if kind == XLSX else spreadsheet.read_csv(data)
+    except spreadsheet.SheetError as error:
+        raise ApiError(422, "invalid_spreadsheet", str(error), problems=[vars(error.problem)]) from None
+    created, problems = service.import_sheet(live(), tenant, rows, g.staff)
+    if problems:
+        message = "Nothing was drafted: fix these cells and import the file again."
+        return jsonify(
+            {"error": "invalid_spreadsheet", "message": message, "problems": [vars(p) for p in problems]}
+        ), 422
+    return jsonify({"created": [c["id"] for c in created]}), 201

@@ -7,11 +7,15 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 
 WEB = Path(__file__).resolve().parents[3] / "web"
 blueprint = Blueprint("site", __name__, template_folder=str(WEB / "templates"))
-ASSETS = {
-    *("widget.js", "widget.css", "site.css", "site.js"),
-    *("staff.js", "staff-dom.js", "staff-rows.js", "staff.css"),
-    *("staff-curate.js", "staff-improve.js", "staff-try.js", "staff-edit.js", "staff-curate.css"),
-}
+ASSETS = {"widget.js", "widget.css", "staff.js", "staff-dom.js", "staff-rows.js", "staff.css", "site.css", "site.js"}
+ASSETS |= {"staff-charts.js", "staff-stats.js", "staff-stats.css"}  # the staff page's Stats tab
+ASSETS |= {
+    "staff-curate.js",
+    "staff-improve.js",
+    "staff-try.js",
+    "staff-edit.js",
+    "staff-curate.css",
+}  # Improve, Try, Edit
 
 
 def tenants():

@@ -13,7 +13,7 @@ from .tables import cell, emit_page, output_options, page_options
 
 def _assistant():
     """The assistant, loaded as the ``assistant`` command loads it (``cli.py`` gives the loader)."""
-    return click.get_current_context().find_root().obj()
+    return click.get_current_context().find_root().obj().assistant
 
 
 def fail(error: AssistantError) -> None:

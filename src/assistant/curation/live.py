@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import paths
 from ..backoffice.store import Store
 from ..bundle import Bundle, fingerprint
 from ..core import Assistant
@@ -87,3 +88,12 @@ class Live:
             log.error(
                 "%s: version %d no longer builds on the files, which are served: %s", tenant, version.version, error
             )
+
+
+def serve_published(assistant: Assistant, root: Path | None = None) -> Live:
+    """Keep ``assistant`` (loaded from the files of ``root``, the project's by default) on every
+    tenant's published version, from now on: call the result's ``refresh`` before each request."""
+    root = root or paths.project_root()
+    live = Live(assistant, Knowledge.of(assistant, root, paths.data_dir(root) / "cache"))
+    live.refresh()
+    return live
