@@ -194,3 +194,55 @@ def test_reload_under_load_drops_no_request_and_keeps_the_last_good_knowledge(se
             thread.join()
     assert statuses and set(statuses) == {200}, [s for s in statuses if s != 200][:5]
     assert ask(url) == 200
+
+
+def call(url: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{url}{path}", data, headers, method="POST" if data is not None else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_every_worker_serves_a_published_version_and_no_request_is_dropped(server):
+    """A publish on one worker: each worker, alone to accept (the other stopped), answers the new
+    phrasing; visitors chatting meanwhile all get their answer."""
+    process, url, env = server
+    missed = {"tenant": "anvaigo", "message": "is the hotline free of charge", "lang": "en"}
+    assert call(url, "/api/v1/chat", missed)[1]["type"] == "fallback"
+    change = {"kind": "phrasing", "entry": "free_general_questions", "lang": "en", "text": missed["message"]}
+    token = env["ASSISTANT_STAFF_TOKEN"]
+    assert call(url, "/api/v1/knowledge/anvaigo/changes", change, token)[0] == 201
+    statuses, stop = [], threading.Event()
+
+    def visitor():
+        while not stop.is_set():
+            try:
+                statuses.append(ask(url))
+            except OSError as error:
+                statuses.append(repr(error))
+
+    thread = threading.Thread(target=visitor)
+    thread.start()
+    try:
+        status, published = call(url, "/api/v1/knowledge/anvaigo/publish", {}, token)
+    finally:
+        stop.set()
+        thread.join()
+    assert status == 200 and published["version"] == 1
+    assert statuses and set(statuses) == {200}
+    pids = workers(process.pid)
+    assert len(pids) == 2
+    for serving in pids:
+        others = pids - {serving}
+        for pid in others:
+            os.kill(int(pid), signal.SIGSTOP)
+        try:
+            reply = call(url, "/api/v1/chat", missed)[1]
+        finally:
+            for pid in others:
+                os.kill(int(pid), signal.SIGCONT)
+        assert reply["intent"] == "anvaigo.free_general_questions", f"worker {serving}"

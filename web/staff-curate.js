@@ -239,7 +239,7 @@
   }
   /** A 422: nothing was published; each problem by entry and field, with a way to the entry. */
   function showProblems(tenant, error) {
-    var body = error.body || {}, problems = body.problems || (body.error && body.error.problems) || [];
+    var body = error.body || {}, problems = (body.error && body.error.problems) || [];
     say(barStatus, "Nothing was published: " + plural(problems.length, "problem") + " to fix first.", true);
     clear(problemsBox).appendChild(h("ul", { class: "problems" }, problems.map(function (p) {
       var where = [p.entry, p.field].filter(Boolean).join(" · ");

@@ -40,7 +40,7 @@
   function summary(got) {
     var p = got.published && got.published.decision, d = got.draft && got.draft.decision;
     if (!got.draft) return p + " (no drafts to compare)";
-    if (got.draft.error) return p + " when published; the drafts cannot be built";
+    if (got.draft.problems) return p + " when published; the drafts cannot be built";
     return p === d ? p + " in both" : p + " when published, " + d + " with the drafts";
   }
 
@@ -48,7 +48,7 @@
     clear(results);
     results.appendChild(column("Published", "try-published", got.published, null));
     var draft = got.draft;
-    if (draft && draft.error) {  // the drafts do not pass the check: nothing to compare until they are fixed
+    if (draft && draft.problems) {  // the drafts do not pass the check: nothing to compare until they are fixed
       results.appendChild(h("section", { class: "try-column try-draft", "aria-label": "With the drafts" }, [
         h("h3", { text: "With the drafts" }),
         h("p", { class: "status-error", text: "The drafts cannot be built; publishing would be refused for the same reasons:" }),

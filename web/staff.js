@@ -40,7 +40,7 @@
 
   /** A staff endpoint (a path under /api/v1/, or a page's "next" URL): GET, or ``options.method`` with
       ``options.body`` as JSON. Rejects with {auth: true} after a 401 (the sign-in form is then shown),
-      else with an Error carrying the answer's status and body (``{"error": …, "field"?}``). */
+      else with an Error carrying the answer's status and body (``{"error": {code, message, field?}}``). */
   function api(path, signal, options) {
     options = options || {};
     var headers = { Authorization: "Bearer " + getToken(), Accept: "application/json" };
@@ -55,10 +55,9 @@
           throw { auth: true };
         }
         if (!response.ok) {
-          var error = body && body.error, message = (error && error.message) || (body && body.message);
-          throw Object.assign(new Error(message || "The server answered " + response.status + "."),
-            { status: response.status, body: body || {}, code: (error && error.code) || error,
-              field: (error && error.field) || (body && body.field) });
+          var error = (body && body.error) || {};
+          throw Object.assign(new Error(error.message || "The server answered " + response.status + "."),
+            { status: response.status, body: body || {}, code: error.code, field: error.field });
         }
         return body;
       });
