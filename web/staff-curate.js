@@ -1,7 +1,7 @@
 /* Curation on the staff page: what the Improve, Try and Edit views share — the tenant they work on,
    its entries as its drafts leave them, posting a change, and the drafts bar (drafts, Publish, the
    versions and Rollback) at the top of each. Views register themselves with StaffCuration.register;
-   staff.js calls StaffCuration.load(view) when a curation tab opens or the tenant changes. */
+   staff.js loads each as a window.StaffTabs entry when its tab opens or the tenant changes. */
 (function () {
   "use strict";
   var D = window.StaffDom;
@@ -12,8 +12,12 @@
   var state = { entries: {}, known: {}, drafts: [], versions: [], publishing: false, tick: 0, seq: 0 };
   var bar = $("#drafts");
 
-  function register(view, spec) { views[view] = spec; }
-  function owns(view) { return !!views[view]; }
+  // Each curation view is a tab in a file of its own, which staff.js loads as it loads Stats.
+  function register(view, spec) {
+    views[view] = spec;
+    window.StaffTabs = window.StaffTabs || {};
+    window.StaffTabs[view] = { load: function () { load(view); } };
+  }
   function path(tenant, rest) { return "knowledge/" + encodeURIComponent(tenant) + "/" + rest; }
   function send(method, tenant, rest, body) {
     return App().api(path(tenant, rest), null, { method: method, body: body === undefined ? (method === "GET" ? undefined : {}) : body });
@@ -269,6 +273,6 @@
     ]);
   }
 
-  window.StaffCuration = { register: register, owns: owns, load: load, view: function (name) { return views[name]; }, send: send, post: post, entries: entries,
+  window.StaffCuration = { register: register, load: load, view: function (name) { return views[name]; }, send: send, post: post, entries: entries,
     changed: changed, describe: describe, scores: scores, quote: quote };
 })();

@@ -282,7 +282,7 @@
         "Year start", "Renewal"], row: function (row) { return R.ledgerRow(row, tenantName); } }
   };
 
-  // A tab in a file of its own registers as window.StaffTabs[view] (staff-stats.js) and loads itself.
+  // A tab in a file of its own (Stats, Improve, Try, Edit) registers as window.StaffTabs[view] and loads itself.
   function loadTab(view) {
     window.StaffTabs[view].load({ api: api, token: getToken, signOut: signOut, tenant: tenantSelect.value,
       tenantName: tenantName, status: statusOf(view), setStatus: setStatus, failed: failed });
@@ -291,7 +291,6 @@
   function load(view) {
     if (window.StaffTabs && window.StaffTabs[view]) return loadTab(view);
     var spec = VIEWS[view], status = statusOf(view), target = $("#view-" + view);
-    if (window.StaffCuration && window.StaffCuration.owns(view)) return window.StaffCuration.load(view);
     if (!spec) return;
     var seq = state.loads[view] = (state.loads[view] || 0) + 1;
     var params = new URLSearchParams({ limit: String(PAGE) });

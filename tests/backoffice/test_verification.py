@@ -15,6 +15,7 @@ from assistant.backoffice.verification import (
     MAX_CODES_PER_CONVERSATION,
 )
 from assistant.channels.cli import cli
+from assistant.curation.live import Live
 
 START = "je veux utiliser un appel de grâce"
 # How the assistant writes what the ledger knows of an account (its allowance, balance, renewal
@@ -95,7 +96,7 @@ def test_the_code_is_emailed_to_the_accounts_contact_and_shown_to_staff(fresh, c
 
 def test_staff_read_the_code_in_the_outbox_of_the_cli(fresh, converse, monkeypatch):
     converse("solidxperts", "I need a grace call for account SX-1003")
-    monkeypatch.setattr("assistant.channels.cli._assistant", lambda: fresh)
+    monkeypatch.setattr("assistant.channels.cli._live", lambda: Live(fresh, None))
     rows = json.loads(CliRunner().invoke(cli, ["outbox", "--json"]).stdout)
     assert any(r["recipient"] == "it@client-1003.example" and verification.read_code(r["body"]) for r in rows)
 

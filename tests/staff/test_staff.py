@@ -14,6 +14,7 @@ from assistant.backoffice.backends import Request
 from assistant.backoffice.store import Store
 from assistant.channels import csvexport, tables
 from assistant.channels.cli import cli
+from assistant.curation.live import Live
 from assistant.staff import queries as staff
 
 
@@ -58,7 +59,7 @@ def test_the_commands_print_json_and_csv(assistant):
 
 def test_the_outbox_prints_one_line_an_email_and_one_email_whole(fresh, converse, monkeypatch):
     converse("exo", "je voudrais une démo", "Karim Benali, karim@exemple.dz", "Sonatrach", "oui")
-    monkeypatch.setattr("assistant.channels.cli._assistant", lambda: fresh)
+    monkeypatch.setattr("assistant.channels.cli._live", lambda: Live(fresh, None))
     runner = CliRunner()
     mails = staff.outbox(fresh.store)
     assert len(mails) == 2 and all(mail["body"].count("\n") >= 3 for mail in mails)

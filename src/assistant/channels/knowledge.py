@@ -176,7 +176,5 @@ def spreadsheet_import(tenant):
     created, problems = service.import_sheet(live(), tenant, rows, g.staff)
     if problems:
         message = "Nothing was drafted: fix these cells and import the file again."
-        return jsonify(
-            {"error": "invalid_spreadsheet", "message": message, "problems": [vars(p) for p in problems]}
-        ), 422
+        raise ApiError(422, "invalid_spreadsheet", message, problems=[vars(p) for p in problems])
     return jsonify({"created": [c["id"] for c in created]}), 201
