@@ -77,11 +77,35 @@ def probe_ms() -> float:
     return round(statistics.median(timeit.repeat("sum(i * i for i in range(200_000))", number=1, repeat=5)) * 1000, 1)
 
 
+def curation(quick: bool) -> dict:
+    """Issue 27's numbers: publish and rollback to live, and the matcher with few phrasings."""
+    return {
+        "curation_date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "publish": run("publish.py", "--rounds", "1" if quick else "2"),
+        "few_phrasings": run("few_phrasings.py", "--k", "0,3" if quick else "0,1,3,all"),
+    }
+
+
+def curation_only() -> None:
+    """Only the curation benchmarks, written into the last full run's results (--curation)."""
+    path = HERE / "results.json"
+    results = json.loads(path.read_text())
+    results.update(curation(False))
+    path.write_text(json.dumps(results, indent=1) + "\n")
+    (HERE / "RESULTS.md").write_text(results_md.render(results))
+    print(f"\nwrote section 6 of {HERE / 'RESULTS.md'} into the run of {results['machine']['date']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
     parser.add_argument("--quick", action="store_true", help="short runs, to try the report")
+    parser.add_argument(
+        "--curation", action="store_true", help="only publish.py and few_phrasings.py, into results.json"
+    )
     args = parser.parse_args()
+    if args.curation:
+        return curation_only()
     sizes = ["--sizes", "1000", "3000"] if args.quick else []
     probe = probe_ms()
     results = {
@@ -94,6 +118,7 @@ def main() -> None:
         "http_instructions": run("http_instructions.py", *(["--requests", "60"] if args.quick else [])),
         "load": run("load.py", "--seconds", "10" if args.quick else "60"),
         "crash": run("load.py", "--seconds", "10" if args.quick else "30", "--crash", "4" if args.quick else "10"),
+        **curation(args.quick),
     }
     results["machine"]["probe_ms"] = [probe, probe_ms()]
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")

@@ -305,6 +305,38 @@ Conversations open across the crash: {crash["spanning"]}, of which ended with th
 """
 
 
+def curation_section(publish: dict | None, few: dict | None, date: str | None) -> str:
+    """Issue 27: publish and rollback to live, and the matcher with few phrasings."""
+    if not publish and not few:
+        return ""
+    out = ["## 6. Curation\n", f"Measured on {date} (`python bench/report.py --curation` runs this section alone).\n"]
+    if publish:
+        out.append(
+            f"`bench/publish.py`: a phrasing published, then rolled back, in each tenant, {publish['publishes']} "
+            "times; timed from the call to a second worker answering with the new version.\n"
+        )
+        rows = [[t, f"{s:.1f} s"] for t, s in publish["per_tenant"].items()]
+        out.append(table(["tenant", "publish to live, p50"], rows))
+        out.append(
+            f"\nPublish to live: p50 **{publish['publish_p50_s']:.1f} s**, max {publish['publish_max_s']:.1f} s "
+            f"(goal p50 ≤ {publish['goal_s']:.0f} s: {met(publish['publish_p50_s'], publish['goal_s'], higher=False)}). "
+            f"Rollback to live: p50 **{publish['rollback_p50_s']:.2f} s**, max {publish['rollback_max_s']:.2f} s "
+            "(the version's build is in the cache: nothing is trained).\n"
+        )
+    if few:
+        out.append(
+            "`bench/few_phrasings.py`: each entry's question plus k phrasings per language, scored on `tests/eval/holdout.jsonl`.\n"
+        )
+        rows = [
+            [r["k"], f"{r['answers']:.1f} %", f"{r['in_scope_fallbacks'][0]}/{r['in_scope_fallbacks'][1]}",
+             f"{r['oos_fallbacks'][0]}/{r['oos_fallbacks'][1]}", f"{r['build_s']:.0f} s"]
+            for r in few["rows"]
+        ]  # fmt: skip
+        out.append(table(["k", "answers right", "in scope fell back", "out of scope fell back", "build"], rows))
+        out.append("\n" + "\n".join(f"- {line}" for line in few["goals"]) + "\n")
+    return "\n".join(out)
+
+
 def render(results: dict) -> str:
     return "\n".join(
         [
@@ -316,5 +348,6 @@ def render(results: dict) -> str:
             http_section(results["http"], results["reply"], results["machine"], results.get("http_instructions")),
             start_section(results["reply"], results["http"]),
             load_section(results["load"], results["crash"]),
+            curation_section(results.get("publish"), results.get("few_phrasings"), results.get("curation_date")),
         ]
     )
