@@ -1,6 +1,7 @@
 """Reloading knowledge: `assistant reload` (or SIGHUP) puts changed data in service without dropping
 a request; a broken file is reported with its file and line, and the last good knowledge stays."""
 
+import contextlib
 import json
 import logging
 import os
@@ -160,9 +161,11 @@ def until(condition, seconds=30.0) -> bool:
     return False
 
 
-def test_reload_under_load_drops_no_request_and_keeps_the_last_good_knowledge(server, home):
-    process, url, env = server
-    statuses, stop = [], threading.Event()
+@contextlib.contextmanager
+def visitors(url: str, count: int):
+    """``count`` visitors asking without a pause while the block runs; yields the statuses they got."""
+    statuses: list = []
+    stop = threading.Event()
 
     def visitor():
         while not stop.is_set():
@@ -171,10 +174,20 @@ def test_reload_under_load_drops_no_request_and_keeps_the_last_good_knowledge(se
             except OSError as error:
                 statuses.append(repr(error))
 
-    threads = [threading.Thread(target=visitor) for _ in range(3)]
+    threads = [threading.Thread(target=visitor) for _ in range(count)]
     for thread in threads:
         thread.start()
     try:
+        yield statuses
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+
+
+def test_reload_under_load_drops_no_request_and_keeps_the_last_good_knowledge(server, home):
+    process, url, env = server
+    with visitors(url, 3) as statuses:
         before = workers(process.pid)
         done = subprocess.run([ASSISTANT, "reload"], env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
@@ -188,10 +201,6 @@ def test_reload_under_load_drops_no_request_and_keeps_the_last_good_knowledge(se
         os.kill(process.pid, signal.SIGHUP)
         assert until(lambda: len(workers(process.pid)) == 2 and not workers(process.pid) & before)
         time.sleep(1)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
     assert statuses and set(statuses) == {200}, [s for s in statuses if s != 200][:5]
     assert ask(url) == 200
 
@@ -216,22 +225,8 @@ def test_every_worker_serves_a_published_version_and_no_request_is_dropped(serve
     change = {"kind": "phrasing", "entry": "free_general_questions", "lang": "en", "text": missed["message"]}
     token = env["ASSISTANT_STAFF_TOKEN"]
     assert call(url, "/api/v1/knowledge/anvaigo/changes", change, token)[0] == 201
-    statuses, stop = [], threading.Event()
-
-    def visitor():
-        while not stop.is_set():
-            try:
-                statuses.append(ask(url))
-            except OSError as error:
-                statuses.append(repr(error))
-
-    thread = threading.Thread(target=visitor)
-    thread.start()
-    try:
+    with visitors(url, 1) as statuses:
         status, published = call(url, "/api/v1/knowledge/anvaigo/publish", {}, token)
-    finally:
-        stop.set()
-        thread.join()
     assert status == 200 and published["version"] == 1
     assert statuses and set(statuses) == {200}
     pids = workers(process.pid)
