@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml $(wildcard src/assistant/kernels/*.c)
 	touch $(STAMP)
 
 # The code as ruff reads it (its lint rules, and formatted as its formatter writes it), and mypy's
-# types on the core, the dialogue and the store (pyproject.toml).
+# types on the core, the dialogue, the store and curation (pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench

@@ -154,7 +154,7 @@ def new_id(question: dict[str, str], known: Knowledge) -> str:
 
 
 def _edit(payload: dict, known: Knowledge) -> dict:
-    change = {"entry": existing_entry(payload, known)}
+    change: dict = {"entry": existing_entry(payload, known)}
     for name, limit in (("question", MAX_QUESTION), ("answer", MAX_ANSWER)):
         given = texts(payload, name, known.tenant, limit, required=False)
         if given:
