@@ -2,10 +2,12 @@
 with other tenants' phrases as negatives: what ``bundle.py`` builds and caches."""
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import patterns
 from ..data.intents import COMMON, OUT_OF_SCOPE, IntentData
 from ..data.knowledge import Tenant
 from ..text import lexicon
@@ -75,19 +77,72 @@ def train_tenant(tenant: Tenant, intents: IntentData, normaliser: Normaliser) ->
     labelled = [(normaliser.tokens(t, lang), intent, t) for t, lang, intent in tenant_examples(tenant, intents)]
     negatives = [(normaliser.tokens(t, lang), intent, t) for t, lang, intent in other_tenants_examples(tenant, intents)]
     kept = unlike(negatives, [tokens for tokens, intent, _ in labelled if intent != OUT_OF_SCOPE])
+    answers = sparse_answers(tenant, labelled, normaliser)
     log.info(
-        "%s: %d examples, %d of %d other tenants' phrases as negatives",
+        "%s: %d examples, %d of %d other tenants' phrases as negatives, %d answer sentences of sparse entries",
         tenant.id,
         len(labelled),
         len(kept),
         len(negatives),
+        len(answers),
     )
-    examples = labelled + kept
+    examples = labelled + kept + answers
     return Matcher.train(
         [(tokens, intent) for tokens, intent, _ in examples],
-        weights=[1.0] * len(labelled) + [NEGATIVE_WEIGHT] * len(kept),
+        weights=sparse_weights(tenant, [intent for _, intent, _ in labelled])
+        + [NEGATIVE_WEIGHT] * len(kept)
+        + [ANSWER_WEIGHT] * len(answers),
         texts=[text for _, _, text in examples],
     )
+
+
+# Few phrasings (issue 27, section 5). An entry a support agent has just written has its question and
+# maybe two or three phrasings per language, where the developers wrote 9 to 53: the out_of_scope
+# class's hundreds of phrasings then outweigh it, and visitors' questions about it fall back. An entry
+# with fewer than SPARSE_EXAMPLES examples (both languages together) is helped twice; every entry of
+# the files has at least 20, so a build of them is unchanged (docs/quality.md#with-few-phrasings):
+# - each of its examples weighs SPARSE_EXAMPLES / their number, at most SPARSE_CAP (10 for a question
+#   in two languages, 2.5 with three phrasings each);
+# - the sentences of its answer teach it too, each weighing ANSWER_WEIGHT: they hold the words visitors
+#   ask with ("tickets", "contacts", "remboursé") that its question lacks.
+SPARSE_EXAMPLES = 20
+SPARSE_CAP = 10.0
+ANSWER_WEIGHT = 3.0
+_SENTENCE_END = patterns.compile(r"[.!?;:]\s+")
+_PLACEHOLDER = patterns.compile(r"\{[a-z][a-z0-9_.]*\}")
+ANSWER_SENTENCE_MIN_WORDS = 3
+
+
+def sparse_weights(tenant: Tenant, labels: list[str]) -> list[float]:
+    """The weight of each labelled example: 1, or more for an entry with few examples."""
+    counts = Counter(labels)
+    return [
+        min(SPARSE_CAP, max(1.0, SPARSE_EXAMPLES / counts[label])) if label in tenant.entries else 1.0
+        for label in labels
+    ]
+
+
+def sparse_answers(
+    tenant: Tenant, labelled: list[tuple[list[str], str, str]], normaliser: Normaliser
+) -> list[tuple[list[str], str, str]]:
+    """(tokens, entry, sentence) for the sentences of the answers of the entries with few examples."""
+    counts = Counter(intent for _, intent, _ in labelled)
+    found = []
+    for entry in tenant.entries.values():
+        if counts[entry.id] >= SPARSE_EXAMPLES:
+            continue
+        for lang, answer in entry.answer.items():
+            for sentence in answer_sentences(answer):
+                tokens = normaliser.tokens(sentence, lang)
+                if tokens:
+                    found.append((tokens, entry.id, sentence))
+    return found
+
+
+def answer_sentences(answer: str) -> list[str]:
+    """An answer's sentences of a few words or more, without the facts' placeholders."""
+    parts = _SENTENCE_END.split(_PLACEHOLDER.sub("", answer))
+    return [s.strip() for s in parts if len(s.split()) >= ANSWER_SENTENCE_MIN_WORDS]
 
 
 def unlike(candidates: list[tuple[list[str], str, str]], own: list[list[str]]) -> list[tuple[list[str], str, str]]:
