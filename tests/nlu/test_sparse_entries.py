@@ -1,18 +1,19 @@
 """Few phrasings (issue 27, section 5): an entry with few examples weighs more and also learns from its
-answer's sentences; every entry of the project's files has enough examples that its build is unchanged.
+answer's clauses; every entry of the project's files has enough examples that its build is unchanged.
 No training."""
 
 from collections import Counter
 
 from assistant.data import intents as intents_module
 from assistant.data import knowledge
+from assistant.data.knowledge import Fact
 from assistant.nlu import training
 from assistant.paths import project_root
 
 
 class FakeTenant:
-    def __init__(self, entries):
-        self.entries = entries
+    def __init__(self, entries, facts=None):
+        self.entries, self.facts = entries, facts or {}
 
 
 class FakeEntry:
@@ -37,8 +38,13 @@ def test_the_files_entries_are_trained_as_before():
 
 
 def test_a_sparse_entry_weighs_more_and_learns_from_its_answer():
-    answer = {"en": "A subscription lasts {term} a year. It includes support: tickets and contacts. Yes."}
-    tenant = FakeTenant({"new": FakeEntry("new", answer), "old": FakeEntry("old", {"en": "Old words here."})})
+    answer = {
+        "en": "A subscription lasts {term} a year. It includes {tickets}, and {contacts.value} contacts. Yes, ok."
+    }
+    tenant = FakeTenant(
+        {"new": FakeEntry("new", answer), "old": FakeEntry("old", {"en": "Old words here."})},
+        {"tickets": Fact("tickets", unit="ticket", value=10), "contacts": Fact("contacts", unit="contact", value=3)},
+    )
     labels = ["new", "new", *["old"] * 40, *["out_of_scope"] * 300]
     weights = training.sparse_weights(tenant, labels)  # type: ignore[arg-type]
     assert weights[:2] == [training.SPARSE_EXAMPLES / 2] * 2 and set(weights[2:]) == {1.0}
@@ -46,6 +52,6 @@ def test_a_sparse_entry_weighs_more_and_learns_from_its_answer():
     labelled = [(["x"], label, "x") for label in labels]
     assert training.sparse_answers(tenant, labelled, Words()) == [  # type: ignore[arg-type]
         (["a", "subscription", "lasts", "a", "year"], "new", "A subscription lasts  a year"),
-        (["it", "includes", "support"], "new", "It includes support"),
-        (["tickets", "and", "contacts"], "new", "tickets and contacts"),
+        (["it", "includes", "10", "tickets"], "new", "It includes 10 tickets"),
+        (["and", "3", "contacts"], "new", "and 3 contacts"),
     ]

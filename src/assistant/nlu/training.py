@@ -13,6 +13,7 @@ from ..data.knowledge import Tenant
 from ..text import lexicon
 from ..text.language import LanguageDetector
 from ..text.normalise import Normaliser
+from ..text.numbers import format_number, format_quantity
 from .features import Vectorizer
 from .matching import Matcher
 
@@ -79,7 +80,7 @@ def train_tenant(tenant: Tenant, intents: IntentData, normaliser: Normaliser) ->
     kept = unlike(negatives, [tokens for tokens, intent, _ in labelled if intent != OUT_OF_SCOPE])
     answers = sparse_answers(tenant, labelled, normaliser)
     log.info(
-        "%s: %d examples, %d of %d other tenants' phrases as negatives, %d answer sentences of sparse entries",
+        "%s: %d examples, %d of %d other tenants' phrases as negatives, %d answer clauses of sparse entries",
         tenant.id,
         len(labelled),
         len(kept),
@@ -103,14 +104,15 @@ def train_tenant(tenant: Tenant, intents: IntentData, normaliser: Normaliser) ->
 # the files has at least 20, so a build of them is unchanged (docs/quality.md#with-few-phrasings):
 # - each of its examples weighs SPARSE_EXAMPLES / their number, at most SPARSE_CAP (10 for a question
 #   in two languages, 2.5 with three phrasings each);
-# - the sentences of its answer teach it too, each weighing ANSWER_WEIGHT: they hold the words visitors
-#   ask with ("tickets", "contacts", "remboursé") that its question lacks.
+# - the clauses of its answer (its sentences cut at their commas too, the facts written in) teach it
+#   too, each weighing ANSWER_WEIGHT: they hold the words visitors ask with ("10 tickets", "named
+#   contacts", "remboursé") that its question lacks.
 SPARSE_EXAMPLES = 20
 SPARSE_CAP = 10.0
 ANSWER_WEIGHT = 3.0
-_SENTENCE_END = patterns.compile(r"[.!?;:]\s+")
-_PLACEHOLDER = patterns.compile(r"\{[a-z][a-z0-9_.]*\}")
-ANSWER_SENTENCE_MIN_WORDS = 3
+_CLAUSE_END = patterns.compile(r"[.!?;:,]\s+")  # an answer's clauses: its sentences, cut at their commas too
+_PLACEHOLDER = patterns.compile(r"\{([a-z][a-z0-9_]*)(\.value)?\}")
+ANSWER_CLAUSE_MIN_WORDS = 3
 
 
 def sparse_weights(tenant: Tenant, labels: list[str]) -> list[float]:
@@ -125,24 +127,32 @@ def sparse_weights(tenant: Tenant, labels: list[str]) -> list[float]:
 def sparse_answers(
     tenant: Tenant, labelled: list[tuple[list[str], str, str]], normaliser: Normaliser
 ) -> list[tuple[list[str], str, str]]:
-    """(tokens, entry, sentence) for the sentences of the answers of the entries with few examples."""
+    """(tokens, entry, clause) for the clauses of the answers of the entries with few examples."""
     counts = Counter(intent for _, intent, _ in labelled)
     found = []
     for entry in tenant.entries.values():
         if counts[entry.id] >= SPARSE_EXAMPLES:
             continue
         for lang, answer in entry.answer.items():
-            for sentence in answer_sentences(answer):
-                tokens = normaliser.tokens(sentence, lang)
+            for clause in answer_clauses(answer, tenant, lang):
+                tokens = normaliser.tokens(clause, lang)
                 if tokens:
-                    found.append((tokens, entry.id, sentence))
+                    found.append((tokens, entry.id, clause))
     return found
 
 
-def answer_sentences(answer: str) -> list[str]:
-    """An answer's sentences of a few words or more, without the facts' placeholders."""
-    parts = _SENTENCE_END.split(_PLACEHOLDER.sub("", answer))
-    return [s.strip() for s in parts if len(s.split()) >= ANSWER_SENTENCE_MIN_WORDS]
+def answer_clauses(answer: str, tenant: Tenant | None = None, lang: str = "en") -> list[str]:
+    """An answer's clauses of a few words or more, each fact written as the answer writes it ("10
+    tickets"), a computed placeholder left out."""
+    parts = _CLAUSE_END.split(_PLACEHOLDER.sub(lambda m: _fact_words(m.group(1), m.group(2), tenant, lang), answer))
+    return [s.strip() for s in parts if len(s.split()) >= ANSWER_CLAUSE_MIN_WORDS]
+
+
+def _fact_words(name: str, bare: str | None, tenant: Tenant | None, lang: str) -> str:
+    fact = tenant.facts.get(name) if tenant is not None else None
+    if fact is None or fact.value is None:
+        return ""
+    return format_number(fact.value, lang) if bare else format_quantity(fact.value, fact.unit, lang)
 
 
 def unlike(candidates: list[tuple[list[str], str, str]], own: list[list[str]]) -> list[tuple[list[str], str, str]]:
