@@ -11,8 +11,9 @@ in the order of the files (deterministic, no sampling). k = all is today's data.
 models anew (`training.build`, about a minute for all the tenants) and scores the sets in a fresh
 in-memory database, one conversation per item, as `assistant eval` does.
 
-`training.py` helps an entry with few examples (fewer than 20, both languages: weighted up, and
-its answer's sentences as examples); every entry of the files has more, so k = all is unchanged.
+`training.py` helps an entry with few examples (fewer than 20, both languages): they are weighted
+up, and its answer's clauses are examples too; every entry of the files has more, so k = all is
+today's build unchanged.
 
 Goals on holdout.jsonl: answers right >= 80 % at k = 0 and >= 92 % at k = 3, the out-of-scope
 questions still falling back at the project's target (>= 95 %, docs/quality.md).
