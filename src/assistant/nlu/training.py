@@ -56,7 +56,15 @@ def tenant_examples(tenant: Tenant, intents: IntentData) -> list[tuple[str, str,
     own = [(e.text, e.lang, e.intent) for e in intents.for_scope(tenant.id)]
     questions = [(q, lang, entry.id) for entry in tenant.entries.values() for lang, q in entry.question.items()]
     common = [(e.text, e.lang, e.intent) for e in intents.for_scope(COMMON)]
-    return own + questions + common
+    return own + questions + untranslated(tenant, own + questions) + common
+
+
+def untranslated(tenant: Tenant, examples: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """An entry not yet written in one of the tenant's languages is also read in that language: its
+    texts as that language's words read them, so that a visitor writing in it finds the entry by the
+    words both share (names, "hotline", "SSO", cognates) until staff translate it."""
+    missing = {e.id: [lang for lang in tenant.languages if lang not in e.question] for e in tenant.entries.values()}
+    return [(text, lang, intent) for text, _, intent in examples if intent in missing for lang in missing[intent]]
 
 
 def other_tenants_examples(tenant: Tenant, intents: IntentData) -> list[tuple[str, str, str]]:
@@ -134,10 +142,13 @@ def sparse_answers(
         if counts[entry.id] >= SPARSE_EXAMPLES:
             continue
         for lang, answer in entry.answer.items():
+            # read in its language, and in those the entry lacks (``untranslated``)
+            readers = [lang, *(code for code in tenant.languages if code not in entry.answer)]
             for clause in answer_clauses(answer, tenant, lang):
-                tokens = normaliser.tokens(clause, lang)
-                if tokens:
-                    found.append((tokens, entry.id, clause))
+                for reader in readers:
+                    tokens = normaliser.tokens(clause, reader)
+                    if tokens:
+                        found.append((tokens, entry.id, clause))
     return found
 
 
