@@ -19,9 +19,9 @@ Every kind may name ``"unanswered": [group ids]``, the unanswered questions it a
 from dataclasses import dataclass
 
 from .. import patterns
-from ..data.check import entry_topics
 from ..data.intents import COMMON_INTENTS
 from ..data.knowledge import Tenant
+from ..data.schema import entry_topics
 from ..text.clean import fold
 
 KINDS = ("phrasing", "entry", "edit", "retire", "synonym")
