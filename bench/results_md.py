@@ -312,8 +312,8 @@ def curation_section(publish: dict | None, few: dict | None, date: str | None) -
     out = ["## 6. Curation\n", f"Measured on {date} (`python bench/report.py --curation` runs this section alone).\n"]
     if publish:
         out.append(
-            f"`bench/publish.py`: a phrasing published, then rolled back, in each tenant, {publish['publishes']} "
-            "times; timed from the call to a second worker answering with the new version.\n"
+            f"`bench/publish.py`: a phrasing published, then rolled back, in each tenant ({publish['publishes']} "
+            "publishes in all); timed from the call to a second worker answering with the new version.\n"
         )
         rows = [[t, f"{s:.1f} s"] for t, s in publish["per_tenant"].items()]
         out.append(table(["tenant", "publish to live, p50"], rows))
