@@ -9,9 +9,9 @@ import pickle
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..bundle import Bundle, code_fingerprint
-from ..data import check
 from ..data.intents import IntentData
 from ..data.knowledge import Tenant, knowledge_texts
 from ..dialogue.compute import FUNCTIONS
@@ -21,6 +21,9 @@ from ..nlu.matching import Matcher
 from ..nlu.training import tenant_normaliser, train_tenant
 from ..text.normalise import Normaliser
 from .apply import Applied, apply
+
+if TYPE_CHECKING:
+    from ..data import check
 
 KEPT_PER_TENANT = 20  # built versions kept in the cache for each tenant (rollbacks to them are instant)
 
@@ -71,6 +74,8 @@ def intents_with(intents: IntentData, applied: Applied) -> IntentData:
 
 def problems_of(base: Bundle, applied: Applied) -> list[Problem]:
     """``assistant check``'s rules on one tenant as changes leave it, each problem by entry and field."""
+    from ..data import check  # at build time only: it reads jsonschema, which answering never needs
+
     tenant, intents = applied.tenant, intents_with(base.intents, applied)
     found = check.tenant_problems(tenant, base.forms, VALIDATORS)
     found += check.unknown_functions({tenant.id: tenant}, FUNCTIONS)
@@ -83,7 +88,7 @@ def problems_of(base: Bundle, applied: Applied) -> list[Problem]:
 FIELDS = ("question", "answer", "source", "related", "placeholder", "computed", "phrase", "training phrases")
 
 
-def located(problem: check.Problem, tenant: Tenant) -> Problem:
+def located(problem: "check.Problem", tenant: Tenant) -> Problem:
     """A check's problem by the entry it starts with, and the field its message names."""
     head, _, rest = problem.message.partition(": ")
     entry = head if rest and head in tenant.entries else None
