@@ -12,8 +12,8 @@ from assistant.paths import project_root
 
 
 class FakeTenant:
-    def __init__(self, entries, facts=None):
-        self.entries, self.facts = entries, facts or {}
+    def __init__(self, entries, facts=None, languages=("en",)):
+        self.entries, self.facts, self.languages = entries, facts or {}, list(languages)
 
 
 class FakeEntry:
@@ -55,3 +55,9 @@ def test_a_sparse_entry_weighs_more_and_learns_from_its_answer():
         (["it", "includes", "10", "tickets"], "new", "It includes 10 tickets"),
         (["and", "3", "contacts"], "new", "and 3 contacts"),
     ]
+
+
+def test_an_answer_not_yet_translated_is_also_read_in_the_language_it_lacks():
+    tenant = FakeTenant({"new": FakeEntry("new", {"en": "It includes ten tickets."})}, languages=("fr", "en"))
+    found = training.sparse_answers(tenant, [(["x"], "new", "x")], Words())  # type: ignore[arg-type]
+    assert found == [(["it", "includes", "ten", "tickets."], "new", "It includes ten tickets.")] * 2
