@@ -66,6 +66,24 @@
     return h("a", { href: src.url, target: "_blank", rel: "noopener noreferrer", text: text });
   }
 
+  /** Copy text to the clipboard (a hidden text area where the Clipboard API is unavailable); then
+      focus ``focusBack``. */
+  function copy(text, focusBack) {
+    function fallback() {
+      var area = h("textarea", { readonly: true, "aria-hidden": "true", class: "offscreen" });
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (focusBack) focusBack.focus();
+      return ok ? Promise.resolve() : Promise.reject(new Error("copy"));
+    }
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text).catch(fallback);
+    return fallback();
+  }
+
   window.StaffDom = { h: h, clear: clear, when: when, stamp: stamp, plural: plural, table: table, td: td, list: list,
-                      yesNo: yesNo, pair: pair, flat: flat, source: source, addRow: addRow };
+                      yesNo: yesNo, pair: pair, flat: flat, source: source, addRow: addRow, copy: copy };
 })();

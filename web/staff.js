@@ -217,7 +217,7 @@
         h("span", { class: "copy-done", text: "Copied ✓" })]);
       copyButton.addEventListener("click", function () {
         var text = (row.answer && row.answer[lang]) || "";
-        copy(text, copyButton).then(function () {
+        D.copy(text, copyButton).then(function () {
           copyButton.classList.add("is-copied");
           setStatus(copyStatus, "The " + lang.toUpperCase() + " answer to “" + (row.question[lang] || row.id) + "” was copied.");
           setTimeout(function () { copyButton.classList.remove("is-copied"); }, 1600);
@@ -248,22 +248,6 @@
         ])
       ]));
     });
-  }
-
-  function copy(text, focusBack) {
-    function fallback() {
-      var area = h("textarea", { readonly: true, "aria-hidden": "true", class: "offscreen" });
-      area.value = text;
-      document.body.appendChild(area);
-      area.select();
-      var ok = false;
-      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-      document.body.removeChild(area);
-      if (focusBack) focusBack.focus();
-      return ok ? Promise.resolve() : Promise.reject(new Error("copy"));
-    }
-    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text).catch(fallback);
-    return fallback();
   }
 
   // -- back-office views ----------------------------------------------------------------------------------
