@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
-from ..backoffice.store import Store
 from ..bundle import Bundle, fingerprint
 from ..core import Assistant
 from . import drafts
@@ -69,12 +68,11 @@ class Live:
         log.info("now serving versions %s (%.2f s)", numbers, time.perf_counter() - started)
         return True
 
-    def drafts_assistant(self, tenant: str, pending: list[dict]) -> Assistant:
-        """An assistant on the live knowledge with the tenant's drafts applied, on a throwaway
-        database (for trying them: the build is cached, and publishing the same drafts reuses it)."""
+    def drafts_bundle(self, tenant: str, pending: list[dict]) -> Bundle:
+        """The live knowledge with the tenant's drafts applied (for trying them: the build is
+        cached, and publishing the same drafts reuses it)."""
         changes = drafts.live(self.assistant.store, tenant).changes + pending
-        bundle = with_build(self.assistant.bundle, self.knowledge.build(tenant, changes))
-        return Assistant(bundle, Store(":memory:"), self.assistant.clock)
+        return with_build(self.assistant.bundle, self.knowledge.build(tenant, changes))
 
     def _load(self, tenant: str, version: drafts.Version) -> None:
         """The tenant's build for ``version`` (none for its files). A version its files no longer

@@ -42,12 +42,13 @@ def rollback(live: Live, tenant: str, number: int, author: str) -> publishing.Pu
 
 def try_message(live: Live, tenant: str, message: str, lang: str | None) -> dict:
     """The message explained by the published version, and by the drafts (None without drafts)."""
-    published = trying.explain(live.assistant, tenant, message, lang)
+    served = live.assistant
+    published = trying.explain(served.bundle, tenant, message, lang, served.clock)
     pending = drafts.drafts(live.assistant.store, tenant)
     if not pending:
         return {"published": published, "draft": None}
     try:
-        draft = trying.explain(live.drafts_assistant(tenant, pending), tenant, message, lang)
+        draft = trying.explain(live.drafts_bundle(tenant, pending), tenant, message, lang, served.clock)
     except InvalidKnowledge as error:
         draft = {"problems": [vars(p) for p in error.problems]}
     return {"published": published, "draft": draft}

@@ -3,21 +3,24 @@ why, its words as the matcher reads them, the best candidates with their scores,
 given by an assistant on a throwaway database, so that a try leaves no conversation behind."""
 
 from ..backoffice.store import Store
-from ..core import Assistant
+from ..bundle import Bundle
+from ..core import Assistant, utc_now
 from ..dialogue.answers import question_in
 from ..text.clean import clean, without_contacts
 
 CANDIDATES = 5
 
 
-def explain(assistant: Assistant, tenant: str, message: str, lang: str | None = None) -> dict:
-    """``message`` as ``assistant`` reads and answers it in ``tenant`` (``lang`` forces the language)."""
+def explain(bundle: Bundle, tenant: str, message: str, lang: str | None = None, clock=utc_now) -> dict:
+    """``message`` as the knowledge of ``bundle`` reads and answers it in ``tenant`` (``lang`` forces
+    the language), by an assistant on a throwaway database."""
+    assistant = Assistant(bundle, Store(":memory:"), clock)
     t = assistant.tenant(tenant)
     plain = without_contacts(clean(message))
     detector = assistant.models.detector
     code = detector.detect(plain, explicit=lang, languages=t.languages)
     candidates = assistant.read_intent(tenant, plain, code)[:CANDIDATES]
-    reply = Assistant(assistant.bundle, Store(":memory:"), assistant.clock).reply(tenant, None, message, lang=code)
+    reply = assistant.reply(tenant, None, message, lang=code)
     return {
         "language": {"code": code, "why": why(detector, plain, code, lang, t.languages)},
         "tokens": assistant.models.normaliser_for(tenant).tokens(plain, code),
