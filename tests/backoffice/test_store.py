@@ -70,6 +70,31 @@ def test_a_single_write_waits_for_another_writer_too(tmp_path, write):
     assert [r["session_id"] for r in store.rows("feedback", order_by="id")] == ["first", "second"]
 
 
+def test_a_thread_first_writing_while_the_file_is_locked_waits_for_it(tmp_path):
+    """The last connection to close locks the whole file while it checkpoints; a thread opening
+    its writing connection meanwhile waits instead of failing its visitor's request."""
+    path = tmp_path / "assistant.db"
+    store = Store(path)
+    store.close()  # this thread's connections: the locker must be the only one
+    locker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    locker.execute("PRAGMA locking_mode=EXCLUSIVE")
+    locker.execute("BEGIN EXCLUSIVE")
+    locker.execute("insert into feedback (session_id) values ('first')")
+    locker.execute("COMMIT")  # the exclusive lock stays until the connection closes
+
+    def unlock_soon():
+        time.sleep(0.1)
+        locker.close()
+
+    unlocking = threading.Thread(target=unlock_soon)
+    unlocking.start()
+    writing = threading.Thread(target=store.write, args=("insert into feedback (session_id) values ('second')", []))
+    writing.start()
+    writing.join()
+    unlocking.join()
+    assert [r["session_id"] for r in store.rows("feedback", order_by="id")] == ["first", "second"]
+
+
 def test_a_single_write_inside_a_transaction_is_one_of_its_statements(tmp_path):
     store = Store(tmp_path / "assistant.db")
     with pytest.raises(RuntimeError):

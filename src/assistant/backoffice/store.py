@@ -79,9 +79,13 @@ class Store:
         return writer
 
     def _connect(self, timeout: float) -> sqlite_utils.Database:
-        conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, uri=self.uri)
+        """A connection that waits up to ``timeout`` for a lock. Its first statement waits the
+        full BUSY_TIMEOUT_S whatever the timeout: reading the schema can meet the lock that the
+        last connection to close takes to checkpoint, which no caller retries."""
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=self.uri)
         db = sqlite_utils.Database(conn)
         db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         return db
 
     def close(self) -> None:
