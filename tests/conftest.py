@@ -1,5 +1,7 @@
 import os
+import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -52,12 +54,54 @@ def clock():
     return Clock(date(2026, 11, 22))
 
 
-@pytest.fixture
-def fresh(bundle, tmp_path, clock):
-    """An assistant with an empty database of its own and a clock the test controls."""
-    from assistant.backoffice.store import Store
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the whole run (CI installs Debian's; elsewhere the tests on
+    PostgreSQL are skipped when it is missing)."""
+    from assistant.cluster import postgres
+    from assistant.cluster.ports import free_port
 
-    return Assistant(bundle, Store(tmp_path / "assistant.db"), clock)
+    if not postgres.available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is missing: make test installs Debian's postgresql")
+        pytest.skip("PostgreSQL is not installed (Debian's postgresql)")
+    folder = Path(tempfile.mkdtemp(prefix="assistant-postgres-"))
+    server = postgres.Postgres(folder, free_port(), durable=False).start()
+    yield server
+    server.stop("immediate")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """Where a test's empty database is, on each backend: an SQLite file, or a schema of its own on
+    the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return tmp_path / "assistant.db"
+    return request.getfixturevalue("postgres_server").schema_url(f"test_{uuid.uuid4().hex[:16]}")
+
+
+@pytest.fixture
+def open_database(database):
+    """Opens the test's database (as often as the test wants: several processes' view of one), and
+    closes every store it opened afterwards (a PostgreSQL store holds a pool of connections)."""
+    from assistant.backoffice.store import open_store
+
+    opened = []
+
+    def open_database():
+        opened.append(open_store(database))
+        return opened[-1]
+
+    yield open_database
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def fresh(bundle, open_database, clock):
+    """An assistant with an empty database of its own (on each backend) and a clock the test controls."""
+    return Assistant(bundle, open_database(), clock)
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +136,9 @@ def converse(fresh):
 @pytest.fixture(scope="module")
 def served(bundle, tmp_path_factory):
     """The assistant behind the browser tests' site, with a database of its own (per test module)."""
-    from assistant.backoffice.store import Store
+    from assistant.backoffice.store import open_store
 
-    return Assistant(bundle, Store(tmp_path_factory.mktemp("browser") / "assistant.db"))
+    return Assistant(bundle, open_store(tmp_path_factory.mktemp("browser") / "assistant.db"))
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from assistant import Assistant
-from assistant.backoffice.store import Store
+from assistant.backoffice.store import open_store
 
 TRIALS = 12
 # Each gives one field of a quote form in progress, and nothing else.
@@ -33,10 +33,9 @@ def at_once(calls) -> None:
         thread.join()
 
 
-def test_two_messages_at_once_in_one_process_lose_no_field(bundle, tmp_path):
-    """Two workers' threads (two Assistants on one database file) answer the same conversation."""
-    path = tmp_path / "assistant.db"
-    first, second = Assistant(bundle, Store(path)), Assistant(bundle, Store(path))
+def test_two_messages_at_once_in_one_process_lose_no_field(bundle, open_database):
+    """Two workers' threads (two Assistants on one database) answer the same conversation."""
+    first, second = Assistant(bundle, open_database()), Assistant(bundle, open_database())
     for _ in range(TRIALS):
         session = started_quote(first)
         at_once(
@@ -49,23 +48,22 @@ def test_two_messages_at_once_in_one_process_lose_no_field(bundle, tmp_path):
         assert slots.get("email") == "karim@exemple.dz" and slots.get("users") == 40, slots
 
 
-def _send(bundle, path, session, message, gate):
-    assistant = Assistant(bundle, Store(path))
+def _send(bundle, database, session, message, gate):
+    assistant = Assistant(bundle, open_store(database))
     gate.wait()
     assistant.reply("exo", session, message)
 
 
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
-def test_two_messages_at_once_in_two_processes_lose_no_field(bundle, tmp_path):
+def test_two_messages_at_once_in_two_processes_lose_no_field(bundle, database, open_database):
     """Two server processes (gunicorn's workers) answer the same conversation."""
-    path = tmp_path / "assistant.db"
-    assistant = Assistant(bundle, Store(path))
+    assistant = Assistant(bundle, open_database())
     fork = multiprocessing.get_context("fork")
     for _ in range(TRIALS // 2):
         session = started_quote(assistant)
         gate = fork.Barrier(2)
         workers = [
-            fork.Process(target=_send, args=(bundle, path, session, message, gate)) for message in DETAILS.values()
+            fork.Process(target=_send, args=(bundle, database, session, message, gate)) for message in DETAILS.values()
         ]
         for worker in workers:
             worker.start()
@@ -95,5 +93,5 @@ def test_conversations_confirming_at_once_book_the_last_call_once(fresh, convers
     at_once([lambda s=s: replies.append(fresh.reply("solidxperts", s, "oui").to_dict()) for s in sessions])
     statuses = sorted(r["action"]["status"] for r in replies)
     assert statuses == ["refused", "refused", "refused", "submitted"]
-    assert fresh.store.db["grace_uses"].count == 1 and fresh.store.db["requests"].count == 1
+    assert fresh.store.count("grace_uses") == 1 and fresh.store.count("requests") == 1
     assert all("PPI" in r["reply"] for r in replies if r["action"]["status"] == "refused")

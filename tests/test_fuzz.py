@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from assistant import Assistant
-from assistant.backoffice.store import Store
+from assistant.backoffice.store import open_store
 from assistant.channels import create_app
 from assistant.channels.api import openapi_document
 from assistant.core import MAX_MESSAGE
@@ -117,7 +117,7 @@ def api_app(bundle, tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz-api")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ASSISTANT_DATA", str(folder))
-        yield app_for(Assistant(bundle, Store(folder / "assistant.db"), lambda: DAY))
+        yield app_for(Assistant(bundle, open_store(folder / "assistant.db"), lambda: DAY))
 
 
 def app_for(assistant: Assistant):
@@ -308,7 +308,7 @@ hints = st.one_of(st.sampled_from([None, "fr", "en"]), short_text)
 
 
 def fresh_assistant(bundle, tmp_path_factory) -> Assistant:
-    return Assistant(bundle, Store(tmp_path_factory.getbasetemp() / f"fuzz-{uuid.uuid4().hex}.db"), lambda: DAY)
+    return Assistant(bundle, open_store(tmp_path_factory.getbasetemp() / f"fuzz-{uuid.uuid4().hex}.db"), lambda: DAY)
 
 
 def check_reply(reply, session_id=None, lang=None) -> dict:
@@ -420,6 +420,6 @@ def test_any_conversation_keeps_its_session(bundle, tmp_path_factory, data, conv
         replies.append(reply)
         check_stored(assistant, tenant, session_id, replies)
     # A restarted server (a new Assistant on the same file) carries on the same conversation.
-    restarted = Assistant(assistant.bundle, Store(assistant.store.path), lambda: DAY)
+    restarted = Assistant(assistant.bundle, open_store(assistant.store.path), lambda: DAY)
     last = check_reply(restarted.reply(tenant, session_id, "merci"), session_id)
     check_stored(restarted, tenant, session_id, replies + [last])

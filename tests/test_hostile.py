@@ -240,9 +240,9 @@ CASES = [
 @pytest.fixture(scope="module")
 def app_client(bundle, tmp_path_factory):
     from assistant import Assistant
-    from assistant.backoffice.store import Store
+    from assistant.backoffice.store import open_store
 
-    core = Assistant(bundle, Store(tmp_path_factory.mktemp("hostile") / "assistant.db"))
+    core = Assistant(bundle, open_store(tmp_path_factory.mktemp("hostile") / "assistant.db"))
     settings = Settings(
         staff_token=STAFF,
         slack_signing_secret=SECRET,
@@ -254,7 +254,7 @@ def app_client(bundle, tmp_path_factory):
 
 
 def counts(core) -> dict:
-    return {name: core.store.db[name].count for name in core.store.db.table_names() if name != "slack_events"}
+    return {name: core.store.count(name) for name in core.store.tables() if name != "slack_events"}
 
 
 @pytest.mark.parametrize("case, send, status, code", CASES, ids=[c[0] for c in CASES])

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import assistant as package
 from assistant import Assistant
-from assistant.backoffice.store import Store
+from assistant.backoffice.store import open_store
 from assistant.channels import create_app
 from assistant.channels.cli import cli
 from assistant.data import forms, knowledge
@@ -39,7 +39,7 @@ def nimbus(home, tmp_path_factory):
 @pytest.fixture
 def talk(nimbus, tmp_path):
     """One conversation on a fresh database; returns each reply as a dict."""
-    fresh = Assistant(nimbus.bundle, Store(tmp_path / "assistant.db"))
+    fresh = Assistant(nimbus.bundle, open_store(tmp_path / "assistant.db"))
 
     def talk(*messages, lang=None):
         replies, session = [], None

@@ -12,7 +12,7 @@ from .backoffice import transcripts
 from .backoffice.backends import Request
 from .backoffice.locks import ConversationLocks
 from .backoffice.records import Backoffice
-from .backoffice.store import Store
+from .backoffice.store import Store, open_store
 from .data.citations import source_of
 from .data.intents import FORM_CONTROL, HUMAN, SMALLTALK
 from .data.knowledge import Entry, Tenant
@@ -20,7 +20,7 @@ from .dialogue.answers import answer_text, fill, follow_ups, question_in
 from .dialogue.compute import compute
 from .dialogue.forms import Forms, Turn
 from .dialogue.policy import THRESHOLD, decide, is_entry
-from .dialogue.sessions import Session, SqliteSessions
+from .dialogue.sessions import Session, StoredSessions
 from .dialogue.slots import EMAIL
 from .errors import MessageTooLong, UnknownTenant
 from .nlu.concepts import Concepts
@@ -43,8 +43,8 @@ class Assistant:
     def __init__(self, bundle: models.Bundle, store: Store, clock=utc_now):
         self.store = store
         self.clock = clock
-        self.sessions = SqliteSessions(store)
-        self.locks = ConversationLocks(None if store.in_memory else f"{store.path}.locks")
+        self.sessions = StoredSessions(store)
+        self.locks = ConversationLocks(lock_file(store))
         self.use(bundle)
 
     def use(self, bundle: models.Bundle) -> None:
@@ -63,10 +63,12 @@ class Assistant:
         cls, root: Path | str | None = None, data: Path | str | None = None, db: Path | str | None = None, clock=utc_now
     ) -> "Assistant":
         """Read knowledge/ and intents/ (from the cache when unchanged) and open the database:
-        ``db``, else ASSISTANT_DB, else ``assistant.db`` in the data folder."""
+        ``db`` (a file or a PostgreSQL URL), else ASSISTANT_DATABASE_URL, else ASSISTANT_DB, else
+        ``assistant.db`` in the data folder."""
         root = Path(root) if root else config.project_root()
         data = Path(data or config.data_dir(root))
-        store = Store(db or os.environ.get("ASSISTANT_DB") or data / "assistant.db")
+        where = db or os.environ.get("ASSISTANT_DATABASE_URL") or os.environ.get("ASSISTANT_DB")
+        store = open_store(where or data / "assistant.db")
         return cls(models.load_bundle(root, data / "cache"), store, clock)
 
     # -- the core --------------------------------------------------------------------------------
@@ -311,3 +313,13 @@ class Assistant:
     ) -> list[Match]:
         """The entries that match a query, over one tenant, several or all, for staff (lookup.py)."""
         return matches(self, query, tenant, lang, top)
+
+
+def lock_file(store: Store) -> str | None:
+    """Where this host's processes lock conversations: beside an SQLite file, in the data folder
+    for a database server (hosts sharing one take a lock in Redis: backoffice/locks.py)."""
+    if store.in_memory:
+        return None
+    if store.dialect == "sqlite":
+        return f"{store.path}.locks"
+    return str(config.data_dir(config.project_root()) / "conversations.locks")

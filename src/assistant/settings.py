@@ -14,6 +14,8 @@ from . import paths as config
 
 ENV = {  # environment variable -> setting
     "ASSISTANT_DB": "db",
+    "ASSISTANT_DATABASE_URL": "database_url",
+    "ASSISTANT_RETENTION_DAYS": "retention_days",
     "ASSISTANT_STAFF_TOKEN": "staff_token",
     "ASSISTANT_SLACK_SIGNING_SECRET": "slack_signing_secret",
     "ASSISTANT_SLACK_BOT_TOKEN": "slack_bot_token",
@@ -31,7 +33,10 @@ ALL_TENANTS = "*"
 
 @dataclass
 class Settings:
-    db: str | None = None
+    db: str | None = None  # an SQLite file; data/assistant.db by default
+    # A PostgreSQL server instead (postgresql://user:password@host:port/database): what several app
+    # servers share. It wins over ``db``.
+    database_url: str | None = None
     staff_token: str | None = None
     slack_signing_secret: str | None = None
     slack_bot_token: str | None = None
@@ -61,6 +66,9 @@ class Settings:
     # overwriting what the client sent): the client's address is then read from them, for the rate
     # limits. 0 (no proxy) ignores those headers, which a client could otherwise forge.
     trusted_proxies: int = 0
+    # How many days visitors' words are kept: what ``assistant purge`` deletes beyond, keeping their
+    # counts (backoffice/retention.py). None keeps everything until a purge is asked for.
+    retention_days: int | None = None
 
     @classmethod
     def load(cls, path: str | Path | None = None, environ=os.environ) -> "Settings":
@@ -79,6 +87,10 @@ class Settings:
         self.trusted_proxies = int(self.trusted_proxies)  # the environment gives a string
         if self.trusted_proxies < 0:
             raise ValueError("trusted_proxies must be 0 or more")
+        if self.retention_days is not None:
+            self.retention_days = int(self.retention_days)
+            if self.retention_days < 1:
+                raise ValueError("retention_days must be 1 or more")
 
     def staff_scope(self, given: str) -> set[str] | None:
         """The tenants a staff token may see ({"*"} for all), or None if the token is not valid."""
@@ -105,7 +117,10 @@ class Settings:
         """The configured session secret, else the one generated into the data folder."""
         return self.session_secret or kept_secret(config.data_dir(config.project_root()) / "session_secret")
 
-    def database(self) -> Path:
+    def database(self) -> Path | str:
+        """Where the store is: the PostgreSQL URL if one is set, else the SQLite file."""
+        if self.database_url:
+            return self.database_url
         return Path(self.db) if self.db else config.data_dir(config.project_root()) / "assistant.db"
 
 

@@ -148,7 +148,7 @@ def test_the_demo_pages_buttons_open_the_widget_under_the_pages_policy(browser, 
 
 def test_the_staff_lists_show_a_page_then_more(page, site, served):
     fill_the_back_office(served)
-    groups, requests = (served.store.db[table].count for table in ("unanswered_groups", "requests"))
+    groups, requests = (served.store.count(table) for table in ("unanswered_groups", "requests"))
     sign_in(page, site)
     page.locator("#tab-unanswered").click()
     rows = page.locator("#view-unanswered tbody tr")

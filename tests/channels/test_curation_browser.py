@@ -22,9 +22,9 @@ FALLBACKS = [  # eXo questions that fall back today, asked by visitors (their co
 def served(bundle, tmp_path):
     """An assistant of its own for each test: its drafts, versions and unanswered questions."""
     from assistant import Assistant
-    from assistant.backoffice.store import Store
+    from assistant.backoffice.store import open_store
 
-    return Assistant(bundle, Store(tmp_path / "assistant.db"))
+    return Assistant(bundle, open_store(tmp_path / "assistant.db"))
 
 
 @pytest.fixture

@@ -78,11 +78,11 @@ def vendor_site(assistant_origin: str):
 def vendor(bundle, tmp_path_factory):
     """The vendor's origin, and the assistant's on another port, which allows the vendor's origin."""
     from assistant import Assistant
-    from assistant.backoffice.store import Store
+    from assistant.backoffice.store import open_store
 
     vendor_server = make_server("127.0.0.1", 0, None, threaded=True)  # its port first: the assistant allows it
     vendor_origin = f"http://127.0.0.1:{vendor_server.server_port}"
-    assistant = Assistant(bundle, Store(tmp_path_factory.mktemp("embedding") / "assistant.db"))
+    assistant = Assistant(bundle, open_store(tmp_path_factory.mktemp("embedding") / "assistant.db"))
     settings = Settings(
         staff_token="embedding-token", rate_limit="1000 per minute", allowed_origins={"exo": [vendor_origin]}
     )

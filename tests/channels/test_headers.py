@@ -53,9 +53,9 @@ RESPONSES = {
 @pytest.fixture(scope="module")
 def client(bundle, tmp_path_factory):
     from assistant import Assistant
-    from assistant.backoffice.store import Store
+    from assistant.backoffice.store import open_store
 
-    assistant = Assistant(bundle, Store(tmp_path_factory.mktemp("headers") / "assistant.db"))
+    assistant = Assistant(bundle, open_store(tmp_path_factory.mktemp("headers") / "assistant.db"))
     settings = Settings(staff_token=TOKEN, allowed_origins={"exo": [ORIGIN]}, rate_limit="1000 per minute")
     return create_app(settings, assistant=assistant).test_client()
 

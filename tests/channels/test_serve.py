@@ -63,9 +63,9 @@ def test_the_knowledge_kept_before_the_fork_serves_each_later_load(tmp_path, mon
 
 
 def test_a_store_closed_before_a_fork_opens_a_new_connection_when_used_again(tmp_path):
-    from assistant.backoffice.store import Store
+    from assistant.backoffice.store import open_store
 
-    store = Store(tmp_path / "a.db")
+    store = open_store(tmp_path / "a.db")
     first = store.db.conn
     store.close()
     store.insert("feedback", {"session_id": "s", "tenant": "exo", "helpful": 1, "created": "now"})

@@ -6,7 +6,6 @@ import jsonschema
 import pytest
 
 from assistant import Assistant
-from assistant.backoffice.store import Store
 from assistant.staff import queries as staff
 
 
@@ -45,7 +44,7 @@ def test_confirming_twice_never_creates_two_requests(fresh, converse):
     first, second = replies[-2], replies[-1]
     assert first["action"]["reference"] == second["action"]["reference"]
     assert second["type"] == "done"
-    assert fresh.store.db["requests"].count == 1
+    assert fresh.store.count("requests") == 1
 
 
 def test_the_backend_returns_the_first_receipt_for_a_retried_request(fresh):
@@ -54,7 +53,7 @@ def test_the_backend_returns_the_first_receipt_for_a_retried_request(fresh):
     request = Request("exo", "demo", {"name": "A", "email": "a@b.co", "company": "C"}, "s" * 16, "en", "key-1")
     first, again = fresh.backoffice.submit(request), fresh.backoffice.submit(request)
     assert again.reference == first.reference and again.duplicate
-    assert fresh.store.db["requests"].count == 1 and fresh.store.db["outbox"].count == 2
+    assert fresh.store.count("requests") == 1 and fresh.store.count("outbox") == 2
 
 
 def test_the_backend_refuses_a_request_its_schema_does_not_allow(fresh):
@@ -63,7 +62,7 @@ def test_the_backend_refuses_a_request_its_schema_does_not_allow(fresh):
     for payload in ({"name": "A", "company": "C"}, {"name": "A", "email": 7, "company": "C"}):
         with pytest.raises(jsonschema.ValidationError):
             fresh.backoffice.submit(Request("exo", "demo", payload, "s" * 16, "en", f"key-{len(payload)}"))
-    assert fresh.store.db["requests"].count == 0 and fresh.store.db["outbox"].count == 0
+    assert fresh.store.count("requests") == 0 and fresh.store.count("outbox") == 0
 
 
 def test_confirmation_writes_the_notices_a_mailer_would_send(fresh, converse):
@@ -187,7 +186,7 @@ def test_cancel_ends_the_form_and_sends_nothing(fresh, converse):
     for words in ("annuler", "never mind", "laisse tomber", "cancel"):
         reply = last(converse("exo", "je voudrais une démo", words))
         assert reply["action"]["status"] == "cancelled"
-    assert fresh.store.db["requests"].count == 0
+    assert fresh.store.count("requests") == 0
 
 
 def test_switching_language_mid_form_switches_the_replies(converse):
@@ -222,12 +221,11 @@ def test_dinars_are_for_customers_in_algeria(converse):
     assert last(replies)["action"]["status"] == "confirming" and "DZD" in last(replies)["reply"]
 
 
-def test_a_conversation_resumes_after_a_restart(bundle, tmp_path):
-    path = tmp_path / "restart.db"
-    first = Assistant(bundle, Store(path))
+def test_a_conversation_resumes_after_a_restart(bundle, open_database):
+    first = Assistant(bundle, open_database())
     sid = first.reply("exo", None, "je voudrais un devis").session_id
     first.reply("exo", sid, "Karim Benali, karim@exemple.dz")
-    restarted = Assistant(bundle, Store(path))
+    restarted = Assistant(bundle, open_database())
     reply = restarted.reply("exo", sid, "Sonatrach").to_dict()
     assert reply["session_id"] == sid and reply["action"]["status"] == "collecting"
     assert "utilisateurs" in reply["reply"]

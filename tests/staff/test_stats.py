@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant import Assistant
-from assistant.backoffice.store import Store
+from assistant.backoffice.store import open_store
 from assistant.channels.cli import cli
 from assistant.errors import AssistantError
 from assistant.staff import stats as numbers
@@ -239,7 +239,7 @@ def test_a_range_that_cannot_be_read_is_refused(start, end, by, code):
 def cli_store(bundle, tmp_path, monkeypatch):
     """An assistant on the database the commands read."""
     monkeypatch.setenv("ASSISTANT_DB", str(tmp_path / "cli.db"))
-    return Assistant(bundle, Store(tmp_path / "cli.db"))
+    return Assistant(bundle, open_store(tmp_path / "cli.db"))
 
 
 def test_assistant_stats_prints_the_same_numbers_as_json_csv_and_tables(cli_store):

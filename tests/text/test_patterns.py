@@ -69,7 +69,7 @@ CONVERSATIONS = [
 def compiled(bundle, tmp_path_factory):
     """Every pattern the package compiles: at import, when checking the data and when replying."""
     from assistant import Assistant
-    from assistant.backoffice.store import Store
+    from assistant.backoffice.store import open_store
     from assistant.data.check import check_project
     from assistant.dialogue.compute import FUNCTIONS
     from assistant.dialogue.validators import VALIDATORS
@@ -78,7 +78,7 @@ def compiled(bundle, tmp_path_factory):
     for module in pkgutil.walk_packages(package.__path__, "assistant."):
         importlib.import_module(module.name)
     check_project(project_root(), FUNCTIONS, VALIDATORS)
-    assistant = Assistant(bundle, Store(tmp_path_factory.mktemp("patterns") / "assistant.db"))
+    assistant = Assistant(bundle, open_store(tmp_path_factory.mktemp("patterns") / "assistant.db"))
     for tenant, messages in CONVERSATIONS:
         session = None
         for message in messages:

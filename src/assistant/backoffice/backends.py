@@ -127,7 +127,8 @@ class StoredRequests:
 
     def _insert(self, request: Request, reference: str) -> None:
         created = now()
-        self.store.db["requests"].insert(
+        self.store.insert(
+            "requests",
             {
                 "reference": reference,
                 "key": request.key,
@@ -138,20 +139,24 @@ class StoredRequests:
                 "session_id": request.session_id,
                 "lang": request.lang,
                 "created": created,
-            }
+                "seq": self.store.value("select coalesce(max(seq), 0) + 1 from requests"),
+            },
         )
-        self.store.db["outbox"].insert_all(
-            {
-                "reference": reference,
-                "tenant": request.tenant,
-                "kind": "email",
-                "recipient": n.recipient,
-                "subject": n.subject,
-                "body": n.body,
-                "lang": request.lang,
-                "created": created,
-            }
-            for n in self.notices(request, reference)
+        self.store.insert_all(
+            "outbox",
+            (
+                {
+                    "reference": reference,
+                    "tenant": request.tenant,
+                    "kind": "email",
+                    "recipient": n.recipient,
+                    "subject": n.subject,
+                    "body": n.body,
+                    "lang": request.lang,
+                    "created": created,
+                }
+                for n in self.notices(request, reference)
+            ),
         )
 
     def admits(self, request: Request) -> bool:

@@ -7,13 +7,11 @@ index, and compares at most KEY_LENGTH characters of each. A group keeps its cou
 and reasons seen, up to EXAMPLES different wordings, and when it was first and last seen.
 """
 
-import sqlite3
-
 from rapidfuzz import fuzz, process
 
 from .. import jsoncodec
 from ..text.clean import fold
-from .store import to_json
+from .store import Store, to_json
 
 SIMILAR = 75  # token_set_ratio from which a question joins a group
 CANDIDATES = 300  # the tenant's most recently seen groups a new question is compared with
@@ -30,22 +28,22 @@ def key_of(message: str) -> str:
     return cut.rsplit(" ", 1)[0] if " " in cut else cut
 
 
-def closest_seen(conn: sqlite3.Connection, tenant: str, message: str) -> tuple[tuple | None, int]:
+def closest_seen(store: Store, tenant: str, message: str) -> tuple[tuple | None, int]:
     """The most similar of the tenant's most recently seen groups, if one is similar enough, and the
     highest group id at that time. Worked out before the transaction that stores the question, so
     that the comparisons, the costly part, hold no lock (``group_question``'s ``seen``)."""
     groups = dict(
-        conn.execute(
+        store.query(
             "select id, key from unanswered_groups where tenant = ? order by last desc, id desc limit ?",
             [tenant, CANDIDATES],
-        ).fetchall()
+        )
     )
-    top = conn.execute("select coalesce(max(id), 0) from unanswered_groups").fetchone()[0]
+    top = store.value("select coalesce(max(id), 0) from unanswered_groups")
     return _closest(key_of(message), groups), top
 
 
 def group_question(
-    conn: sqlite3.Connection,
+    store: Store,
     tenant: str,
     lang: str,
     message: str,
@@ -57,32 +55,28 @@ def group_question(
     so that two workers never start two groups for one question. ``seen``: ``closest_seen`` before
     the transaction; then only the groups started since are compared here, usually none."""
     key = key_of(message)
-    best, top = seen if seen is not None else closest_seen(conn, tenant, message)
+    best, top = seen if seen is not None else closest_seen(store, tenant, message)
     started_since = dict(
-        conn.execute(
+        store.query(
             "select id, key from unanswered_groups where tenant = ? and id > ? order by id desc limit ?",
             [tenant, top, CANDIDATES],
-        ).fetchall()
+        )
     )
     found = [match for match in (best, _closest(key, started_since)) if match]
     if not found:
-        return conn.execute(
-            "insert into unanswered_groups (tenant, key, question, count, languages, reasons, examples, first, last) "
-            "values (?, ?, ?, 1, ?, ?, ?, ?, ?)",
-            [tenant, key, message, to_json([lang]), to_json([reason]), to_json([message]), created, created],
-        ).lastrowid
+        group = {"tenant": tenant, "key": key, "question": message, "count": 1, "first": created, "last": created}
+        lists = {"languages": to_json([lang]), "reasons": to_json([reason]), "examples": to_json([message])}
+        return store.insert("unanswered_groups", group | lists)
     group_id = max(found, key=lambda match: match[1])[2]
-    languages, reasons, examples = (
-        jsoncodec.loads(v)
-        for v in conn.execute(
-            "select languages, reasons, examples from unanswered_groups where id = ?", [group_id]
-        ).fetchone()
+    last, *lists = store.one(
+        "select last, languages, reasons, examples from unanswered_groups where id = ?", [group_id]
     )
-    conn.execute(
-        "update unanswered_groups set count = count + 1, last = max(last, ?), languages = ?, reasons = ?, "
-        "examples = ? where id = ?",
+    languages, reasons, examples = (jsoncodec.loads(v) for v in lists)
+    store.write(
+        "update unanswered_groups set count = count + 1, last = ?, languages = ?, reasons = ?, examples = ? "
+        "where id = ?",
         [
-            created,
+            max(last, created),
             to_json(_with(languages, lang)),
             to_json(_with(reasons, reason)),
             to_json(_with(examples, message)),
@@ -97,19 +91,19 @@ def _closest(key: str, groups: dict[int, str]):
     return process.extractOne(key, groups, scorer=fuzz.token_set_ratio, score_cutoff=SIMILAR) if groups else None
 
 
-def group_ungrouped(conn: sqlite3.Connection, batch: int = 500) -> int:
+def group_ungrouped(store: Store, batch: int = 500) -> int:
     """Group the unanswered questions stored before questions were grouped as they arrived (a
     database from an earlier version), oldest first; returns how many were grouped."""
     done = 0
     while True:
-        rows = conn.execute(
+        rows = store.query(
             "select id, tenant, lang, message, reason, created from unanswered "
             "where group_id is null order by id limit ?",
             [batch],
-        ).fetchall()
+        )
         for row_id, tenant, lang, message, reason, created in rows:
-            group_id = group_question(conn, tenant, lang, message or "", reason, created)
-            conn.execute("update unanswered set group_id = ? where id = ?", [group_id, row_id])
+            group_id = group_question(store, tenant, lang, message or "", reason, created)
+            store.write("update unanswered set group_id = ? where id = ?", [group_id, row_id])
         done += len(rows)
         if len(rows) < batch:
             return done

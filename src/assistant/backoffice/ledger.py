@@ -55,7 +55,7 @@ class Ledger:
 
     def load_demo_accounts(self) -> None:
         """The stub's directory starts with the demo accounts, once."""
-        if self.store.db["accounts"].count:
+        if self.store.count("accounts"):
             return
         accounts = yaml.safe_load(DEMO_ACCOUNTS.read_text(encoding="utf-8"))["accounts"]
         rows = [
@@ -66,7 +66,8 @@ class Ledger:
             }
             for a in accounts
         ]
-        self.store.db["accounts"].insert_all(rows, ignore=True)
+        with self.store.transaction():
+            self.store.insert_all("accounts", rows, ignore=True)
 
     def today(self) -> date:
         return day_of(self.clock())
@@ -78,10 +79,11 @@ class Ledger:
         start, renewal = subscription_year(date.fromisoformat(row["anniversary"]), self.today())
         reason = "rental" if row["subscription"] in SHORT_RENTALS else None if row["active"] else "inactive"
         allowance = 0 if reason else int(self.tenant.facts["grace_calls_per_year"].band_value(row["seats"]) or 0)
-        used = self.store.db.execute(
-            "select count(*) from grace_uses where account = ? and used_at >= ? and used_at < ?",
+        used = self.store.count(
+            "grace_uses",
+            "account = ? and used_at >= ? and used_at < ?",
             [account, start.isoformat(), renewal.isoformat()],
-        ).fetchone()[0]
+        )
         return Standing(
             account,
             reason is None,
@@ -102,6 +104,6 @@ class Ledger:
 
     def record_use(self, account: str, reference: str) -> None:
         """Called inside the transaction that stores the request."""
-        self.store.db["grace_uses"].insert(
-            {"account": account, "reference": reference, "used_at": self.today().isoformat()}
+        self.store.insert(
+            "grace_uses", {"account": account, "reference": reference, "used_at": self.today().isoformat()}
         )

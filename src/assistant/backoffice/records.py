@@ -88,7 +88,7 @@ class Backoffice:
     ) -> None:
         """The question, in the group of similar ones it joins (grouping.py): one transaction, so that
         concurrent workers neither split a group nor lose a count."""
-        seen = grouping.closest_seen(self.store.db.conn, tenant, message)  # compared before the write lock
+        seen = grouping.closest_seen(self.store, tenant, message)  # compared before the write lock
         with self.store.transaction():
             self._add_unanswered(tenant, lang, message, candidates, session_id, reason, seen)
 
@@ -98,7 +98,7 @@ class Backoffice:
         """``log_unanswered`` inside a transaction the caller holds."""
         best = [{"intent": c.intent, "confidence": round(c.confidence, 3)} for c in candidates[:3]]
         created = now()
-        group_id = grouping.group_question(self.store.db.conn, tenant, lang, message, reason, created, seen)
+        group_id = grouping.group_question(self.store, tenant, lang, message, reason, created, seen)
         self.store.insert(
             "unanswered",
             {
@@ -119,10 +119,10 @@ class Backoffice:
         session = self.store.get("sessions", session_id)
         if session is None:
             raise KeyError(session_id)
-        last = self.store.db.execute(
-            "select id, user from turns where session_id = ? and user is not null order by id desc limit 1",
+        last = self.store.one(
+            'select id, "user" from turns where session_id = ? and "user" is not null order by id desc limit 1',
             [session_id],
-        ).fetchone()
+        )
         turn_id, message = last if last else (None, "")
         row = {
             "session_id": session_id,
@@ -134,10 +134,9 @@ class Backoffice:
             "created": now(),
         }
         with self.store.transaction():
-            before = self.store.db.execute(
-                "select helpful from feedback where session_id = ? and turn_id is ?", [session_id, turn_id]
-            ).fetchone()
-            self.store.write("delete from feedback where session_id = ? and turn_id is ?", [session_id, turn_id])
+            same = "session_id = ? and turn_id is not distinct from ?"
+            before = self.store.one(f"select helpful from feedback where {same}", [session_id, turn_id])
+            self.store.write(f"delete from feedback where {same}", [session_id, turn_id])
             self.store.insert("feedback", row)
             if not helpful and message and (before is None or before[0]):
                 lang = session["lang"] or self.tenants[session["tenant"]].languages[0]

@@ -30,6 +30,7 @@ SCHEMA: dict[str, tuple[dict[str, Any], Any]] = {  # table -> (columns and their
             "session_id": str,
             "lang": str,
             "created": str,
+            "seq": int,  # the order requests were stored in: newest first within a second
         },
         "reference",
     ),
@@ -157,6 +158,12 @@ SCHEMA: dict[str, tuple[dict[str, Any], Any]] = {  # table -> (columns and their
         },
         "id",
     ),
+    # What a purge keeps of the rows it deletes (retention.py): their counts, by tenant and day, for
+    # the staff's numbers; ``metric`` names what is counted, ``key`` and ``detail`` by what.
+    "daily_counts": (
+        {"tenant": str, "day": str, "metric": str, "key": str, "detail": str, "count": int},
+        ("tenant", "day", "metric", "key", "detail"),
+    ),
 }
 INDEXES = [
     ("requests", ["key"], True),
@@ -174,6 +181,7 @@ INDEXES = [
     ("unanswered_groups", ["tenant", "count", "last"], False),
     ("requests", ["tenant", "created"], False),
     ("requests", ["created"], False),
+    ("requests", ["seq"], False),
     ("outbox", ["tenant"], False),
     # The staff's numbers over a range of days (staff/stats.py).
     ("turns", ["tenant", "at"], False),

@@ -10,10 +10,8 @@ TRANSCRIPT_TURNS = 200  # the most turns a request's detail shows: the last ones
 
 def reference(store, session_id: str) -> dict:
     """A reference to the conversation so far: the turn saved last (0 before any), through its index."""
-    found = store.db.conn.execute(
-        "select id from turns where session_id = ? order by id desc limit 1", [session_id]
-    ).fetchone()
-    return {"session_id": session_id, "last_turn": found[0] if found else 0}
+    found = store.value("select id from turns where session_id = ? order by id desc limit 1", [session_id])
+    return {"session_id": session_id, "last_turn": found or 0}
 
 
 def transcript(store, payload: dict, most: int = TRANSCRIPT_TURNS) -> tuple[list[dict], int]:
@@ -27,11 +25,11 @@ def transcript(store, payload: dict, most: int = TRANSCRIPT_TURNS) -> tuple[list
     if not isinstance(conversation, dict):
         return [], 0
     covered = (
-        "from turns where session_id = ?1 and id <= coalesce("
-        "(select min(id) from turns where session_id = ?1 and id > ?2), ?2)"
+        "from turns where session_id = ? and id <= coalesce("
+        "(select min(id) from turns where session_id = ? and id > ?), ?)"
     )
-    params = [conversation.get("session_id"), conversation.get("last_turn", 0)]
-    conn = store.db.conn
-    total = conn.execute(f"select count(*) {covered}", params).fetchone()[0]
-    last = conn.execute(f"select user, assistant {covered} order by id desc limit ?3", [*params, most]).fetchall()
+    session_id, last_turn = conversation.get("session_id"), conversation.get("last_turn", 0)
+    params = [session_id, session_id, last_turn, last_turn]
+    total = store.value(f"select count(*) {covered}", params)
+    last = store.query(f'select "user", assistant {covered} order by id desc limit ?', [*params, most])
     return [{"user": user, "assistant": assistant} for user, assistant in reversed(last)], total

@@ -49,11 +49,11 @@ def reference(challenge: int) -> str:
 def sent_code(store: Store, session_id: str) -> str | None:
     """The last code emailed for this conversation, as its recipient reads it in the outbox (the
     mailer stub): what scenarios and tests type back."""
-    row = store.db.execute(
+    row = store.one(
         "select o.body from verifications v join outbox o on o.reference = 'CODE-' || v.id "
         "where v.session_id = ? order by v.id desc limit 1",
         [session_id],
-    ).fetchone()
+    )
     return read_code(row[0]) if row else None
 
 
@@ -81,7 +81,7 @@ class Verifier:
                 return None
             code, salt = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}", secrets.token_hex(8)
             recipient = self.contact(tenant, account)
-            self.store.insert(
+            challenge = self.store.insert(
                 "verifications",
                 {
                     "tenant": tenant,
@@ -94,7 +94,6 @@ class Verifier:
                     "attempts": 0,
                 },
             )
-            challenge = self.store.db.execute("select last_insert_rowid()").fetchone()[0]
             if recipient:
                 subject, body = self.mail(tenant, lang, code, account)
                 self.store.insert(
@@ -117,10 +116,10 @@ class Verifier:
         right or wrong, counts against the code's attempts."""
         moment = self.clock()
         with self.store.transaction():
-            row = self.store.db.execute(
+            row = self.store.one(
                 "select digest, salt, expires, attempts from verifications where id = ? and session_id = ?",
                 [challenge, session_id],
-            ).fetchone()
+            )
             if row is None:
                 return Check("void")
             digest, salt, expires, attempts = row
@@ -139,12 +138,9 @@ class Verifier:
             return Check("wrong", left) if left else Check("void")
 
     def _sent_to_account(self, tenant: str, account: str, moment: float) -> int:
-        return self.store.db.execute(
-            "select count(*) from verifications where tenant = ? and account = ? and created > ?",
-            [tenant, account, moment - ACCOUNT_WINDOW_S],
-        ).fetchone()[0]
+        return self.store.count(
+            "verifications", "tenant = ? and account = ? and created > ?", [tenant, account, moment - ACCOUNT_WINDOW_S]
+        )
 
     def _sent_in_conversation(self, session_id: str) -> int:
-        return self.store.db.execute(
-            "select count(*) from verifications where session_id = ?", [session_id]
-        ).fetchone()[0]
+        return self.store.count("verifications", "session_id = ?", [session_id])

@@ -19,6 +19,7 @@ import click
 from ..errors import AssistantError
 from ..text import langdata
 from .curate_cli import CURATE_COMMANDS
+from .purge_cli import purge
 from .staff_cli import STAFF_COMMANDS, fail
 from .stats_cli import stats
 
@@ -190,7 +191,7 @@ def answers(tenant, lang):
 def _evaluate_scenarios(scenarios, failures):
     import tempfile
 
-    from ..backoffice.store import Store
+    from ..backoffice.store import open_store
     from ..core import Assistant
     from ..nlu.scenarios import run_scenarios, scenario_lines
 
@@ -198,7 +199,7 @@ def _evaluate_scenarios(scenarios, failures):
     bundle = first.bundle
     with tempfile.TemporaryDirectory() as folder:
         counter = iter(range(10**6))
-        outcomes = run_scenarios(lambda: Assistant(bundle, Store(Path(folder) / f"{next(counter)}.db")), scenarios)
+        outcomes = run_scenarios(lambda: Assistant(bundle, open_store(Path(folder) / f"{next(counter)}.db")), scenarios)
     click.echo("\n".join(scenario_lines(outcomes, failures)))
 
 
@@ -297,6 +298,7 @@ def evaluate(path, failures):
 for command in (*STAFF_COMMANDS, *CURATE_COMMANDS):
     cli.add_command(command)
 cli.add_command(stats)
+cli.add_command(purge)
 
 if __name__ == "__main__":
     cli()

@@ -7,6 +7,7 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from ..backoffice.store import StoreUnavailable
 from ..errors import AssistantError
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,13 @@ def register(app: Flask) -> None:
         for name, value in e.get_headers():  # a 405's Allow, a 429's Retry-After
             if name != "Content-Type":
                 body.headers[name] = value
+        return body, status
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(e: StoreUnavailable):  # a database server restarting: nothing was half-written
+        log.warning("database unavailable: %s", e)
+        body, status = error(503, "unavailable", "The service is briefly unavailable: please try again in a moment.")
+        body.headers["Retry-After"] = "2"
         return body, status
 
     @app.errorhandler(Exception)

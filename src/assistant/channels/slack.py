@@ -144,10 +144,9 @@ def first_time(*keys: str | None) -> bool:
     may reach another process than the first delivery. True if none was seen before."""
     keys, now = [k for k in keys if k], time.time()
     store = assistant().store
-    conn = store.db.conn
-    conn.execute("delete from slack_events where seen < ?", [now - SEEN_FOR])
+    store.write("delete from slack_events where seen < ?", [now - SEEN_FOR])
     added = [
-        conn.execute("insert or ignore into slack_events (key, seen) values (?, ?)", [k, now]).rowcount for k in keys
+        store.write("insert into slack_events (key, seen) values (?, ?) on conflict do nothing", [k, now]) for k in keys
     ]
     return all(added)
 

@@ -35,18 +35,12 @@ def add(store: Store, tenant: str, change: dict, author: str) -> dict:
     """Keep ``change`` (already checked) as a draft; the unanswered groups and votes it names are
     handled from now on. Returns the draft as ``drafts`` lists it."""
     with store.transaction():
-        (count,) = store.db.execute(
-            "select count(*) from knowledge_changes where tenant = ? and status = ?", [tenant, DRAFT]
-        ).fetchone()
+        count = store.count("knowledge_changes", "tenant = ? and status = ?", [tenant, DRAFT])
         if count >= MAX_DRAFTS:
             raise TooManyDrafts(f"{tenant} has {count} drafts: publish or discard some first")
         created = now()
-        store.write(
-            "insert into knowledge_changes (tenant, kind, change, author, created, status, exported) "
-            "values (?, ?, ?, ?, ?, ?, 0)",
-            [tenant, change["kind"], to_json(change), author, created, DRAFT],
-        )
-        (change_id,) = store.db.execute("select last_insert_rowid()").fetchone()
+        row = {"tenant": tenant, "kind": change["kind"], "change": to_json(change), "author": author}
+        change_id = store.insert("knowledge_changes", row | {"created": created, "status": DRAFT, "exported": 0})
         handle(store, tenant, change, f"change {change_id}")
     return {"id": change_id, **change, "author": author, "created": created}
 
@@ -62,17 +56,17 @@ def ignore(store: Store, tenant: str, group: int | None = None, feedback: int | 
     """An unanswered group or a "not helpful" vote that staff chose to leave: it leaves the list
     and does not come back (new questions of the group join it, ignored). False if none such."""
     table, row_id = ("unanswered_groups", group) if group is not None else ("feedback", feedback)
-    found = store.db.execute(f"select 1 from {table} where id = ? and tenant = ?", [row_id, tenant]).fetchone()
+    found = store.one(f"select 1 from {table} where id = ? and tenant = ?", [row_id, tenant])
     if found:
         store.write(f"update {table} set handled = ? where id = ?", [IGNORED, row_id])
     return found is not None
 
 
 def drafts(store: Store, tenant: str) -> list[dict]:
-    rows = store.db.execute(
+    rows = store.query(
         "select id, change, author, created from knowledge_changes where tenant = ? and status = ? order by id",
         [tenant, DRAFT],
-    ).fetchall()
+    )
     return [
         {"id": i, **jsoncodec.loads(change), "author": author, "created": created}
         for i, change, author, created in rows
@@ -82,10 +76,10 @@ def drafts(store: Store, tenant: str) -> list[dict]:
 def discard(store: Store, tenant: str, change_id: int) -> bool:
     """Drop a draft; the questions it handled come back to the list. False if no such draft."""
     with store.transaction():
-        row = store.db.execute(
+        row = store.one(
             "select change from knowledge_changes where id = ? and tenant = ? and status = ?",
             [change_id, tenant, DRAFT],
-        ).fetchone()
+        )
         if row is None:
             return False
         store.write("update knowledge_changes set status = ? where id = ?", [DISCARDED, change_id])
@@ -95,11 +89,11 @@ def discard(store: Store, tenant: str, change_id: int) -> bool:
 
 def versions(store: Store, tenant: str) -> list[Version]:
     """Every published version of the tenant, the newest (the live one) first, then its files (0)."""
-    rows = store.db.execute(
+    rows = store.query(
         "select version, changes, author, created, seconds, rollback_of from knowledge_versions "
         "where tenant = ? order by version desc",
         [tenant],
-    ).fetchall()
+    )
     return [Version(v, jsoncodec.loads(c), a, cr, s, r) for v, c, a, cr, s, r in rows] + [FILES]
 
 
@@ -117,15 +111,13 @@ def live(store: Store, tenant: str) -> Version:
 def live_numbers(store: Store) -> dict[str, int]:
     """Each tenant's live version number (tenants never published are not listed): one indexed
     look-up, made before every request to know whether a worker must switch."""
-    return dict(store.db.execute("select tenant, max(version) from knowledge_versions group by tenant").fetchall())
+    return dict(store.query("select tenant, max(version) from knowledge_versions group by tenant"))
 
 
 def record(store: Store, tenant: str, changes: list[dict], author: str, seconds: float, rollback_of=None) -> int:
     """A new version made of ``changes``: the drafts among them are published. Returns its number."""
     with store.transaction():
-        (last,) = store.db.execute(
-            "select coalesce(max(version), 0) from knowledge_versions where tenant = ?", [tenant]
-        ).fetchone()
+        last = store.value("select coalesce(max(version), 0) from knowledge_versions where tenant = ?", [tenant])
         number = last + 1
         store.write(
             "insert into knowledge_versions (tenant, version, changes, author, created, seconds, rollback_of) "
@@ -147,9 +139,9 @@ def unexported(store: Store, tenant: str) -> list[int]:
     ids = [c["id"] for c in live(store, tenant).changes if "id" in c]
     if not ids:
         return []
-    rows = store.db.execute(
+    rows = store.query(
         f"select id from knowledge_changes where exported = 0 and id in ({', '.join('?' * len(ids))})", ids
-    ).fetchall()
+    )
     return [row[0] for row in rows]
 
 

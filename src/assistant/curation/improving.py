@@ -12,11 +12,11 @@ BEST = 3
 
 
 def open_groups(store: Store, tenant: str, limit: int = SHOWN) -> list[dict]:
-    rows = store.db.execute(
+    rows = store.query(
         "select id, question, count, languages, reasons, examples, last from unanswered_groups "
         "where tenant = ? and handled is null order by count desc, last desc, id desc limit ?",
         [tenant, limit],
-    ).fetchall()
+    )
     keys = ("group", "question", "count", "languages", "reasons", "examples", "last")
     groups = [dict(zip(keys, row)) for row in rows]
     for group in groups:

@@ -2,7 +2,7 @@
 why, its words as the matcher reads them, the best candidates with their scores, and the reply —
 given by an assistant on a throwaway database, so that a try leaves no conversation behind."""
 
-from ..backoffice.store import Store
+from ..backoffice.store import open_store
 from ..bundle import Bundle
 from ..core import Assistant, utc_now
 from ..dialogue.answers import question_in
@@ -14,7 +14,7 @@ CANDIDATES = 5
 def explain(bundle: Bundle, tenant: str, message: str, lang: str | None = None, clock=utc_now) -> dict:
     """``message`` as the knowledge of ``bundle`` reads and answers it in ``tenant`` (``lang`` forces
     the language), by an assistant on a throwaway database."""
-    assistant = Assistant(bundle, Store(":memory:"), clock)
+    assistant = Assistant(bundle, open_store(":memory:"), clock)
     t = assistant.tenant(tenant)
     plain = without_contacts(clean(message))
     detector = assistant.models.detector

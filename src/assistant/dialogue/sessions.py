@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
 
 from .. import patterns
-from ..backoffice.store import Store, now, to_json
+from ..backoffice.store import Store, now, quoted, to_json
 
 
 class FormState(TypedDict):
@@ -93,13 +93,13 @@ TURN_COLUMNS = ("session_id", "tenant", "at", "lang", "user", "assistant", "type
 def add_turns(count: int) -> str:
     """One insert of ``count`` turns: all of them saved, or none."""
     row = "(" + ", ".join("?" * len(TURN_COLUMNS)) + ")"
-    return f"insert into turns ({', '.join(TURN_COLUMNS)}) values " + ", ".join([row] * count)
+    return f"insert into turns ({', '.join(quoted(c) for c in TURN_COLUMNS)}) values " + ", ".join([row] * count)
 
 
 ADD_TURN = add_turns(1)  # a reply's
 
 
-class SqliteSessions:
+class StoredSessions:
     """Sessions in the database: a conversation survives a restart of the server."""
 
     def __init__(self, store: Store):
@@ -145,8 +145,8 @@ class SqliteSessions:
 
     def _row(self, session_id: str) -> dict | None:
         """The conversation as its last turn left it."""
-        found = self.store.db.conn.execute(
+        found = self.store.one(
             "select session_id, tenant, lang, state from turns where session_id = ? order by id desc limit 1",
             [session_id],
-        ).fetchone()
+        )
         return dict(zip(("id", "tenant", "lang", "state"), found)) if found else None

@@ -19,16 +19,14 @@ def _tenants(tenant) -> tuple[list[str], list]:
     if tenant is None:
         return [], []
     chosen = [tenant] if isinstance(tenant, str) else sorted(tenant)
-    return [f"tenant in ({', '.join('?' * len(chosen))})" if chosen else "0"], chosen
+    return [f"tenant in ({', '.join('?' * len(chosen))})" if chosen else "1 = 0"], chosen
 
 
 def _select(store, sql: str, clauses: list[str], params: list, order: str, limit, offset) -> list[dict]:
     where = f" where {' and '.join(clauses)}" if clauses else ""
-    cursor = store.db.conn.execute(
-        f"{sql}{where} order by {order} limit ? offset ?", [*params, -1 if limit is None else limit, offset]
-    )
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
+    if limit is None:  # every row from the offset on
+        return store.records(f"{sql}{where} order by {order}", params)[offset:]
+    return store.records(f"{sql}{where} order by {order} limit ? offset ?", [*params, limit, offset])
 
 
 def requests(store, tenant=None, kind=None, status=None, limit=None, offset=0) -> list[dict]:
@@ -38,13 +36,13 @@ def requests(store, tenant=None, kind=None, status=None, limit=None, offset=0) -
         if value:
             clauses.append(f"{column} = ?")
             params.append(value)
-    fields = ", ".join(f"json_extract(payload, '$.{f}') as {f}" for f in SUMMARY_FIELDS)
+    fields = ", ".join(f"{store.json_field('payload', f)} as {f}" for f in SUMMARY_FIELDS)
     rows = _select(
         store,
         f"select reference, tenant, kind, status, created, lang, {fields} from requests",
         clauses,
         params,
-        "created desc, rowid desc",
+        "created desc, seq desc",
         limit,
         offset,
     )

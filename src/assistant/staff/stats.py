@@ -16,6 +16,7 @@ period of the range appears, with zeros when nothing happened, so that a chart o
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain
 
 from ..errors import AssistantError
 
@@ -180,14 +181,23 @@ def _where(tenants: list[str], column: str, within: Span, table: str = "") -> tu
 
 def _by_day(store, sql: str, params: list, within: Span, periods: list[dict]):
     """Each row of ``sql`` (its first column a day, YYYY-MM-DD…) with the period that holds it."""
-    for row in store.db.conn.execute(sql, params):
+    for row in store.query(sql, params):
         yield periods[within.index(date.fromisoformat(row[0][:10]))], row[1:]
+
+
+def _kept(store, metric: str, tenants, within, periods):
+    """What a purge kept of the rows it deleted (backoffice/retention.py): (key, detail, count) by
+    period, as the counts of the rows still stored are."""
+    where, params = _where(tenants, "day", within)
+    sql = f"select day, key, detail, count from daily_counts where metric = ? and {where}"
+    return _by_day(store, sql, [metric, *params], within, periods)
 
 
 def _count_turns(store, tenants, within, periods) -> None:
     where, params = _where(tenants, "at", within)
     sql = f"select substr(at, 1, 10), type, lang, count(*) from turns where {where} group by 1, 2, 3"
-    for row, (kind, lang, count) in _by_day(store, sql, params, within, periods):
+    stored = _by_day(store, sql, params, within, periods)
+    for row, (kind, lang, count) in chain(stored, _kept(store, "turns", tenants, within, periods)):
         row["messages"] += count
         row[OUTCOMES.get(kind, "other")] += count
         row["languages"][lang] = row["languages"].get(lang, 0) + count
@@ -202,6 +212,8 @@ def _count_conversations(store, tenants, within, periods) -> None:
     )
     for row, (count,) in _by_day(store, sql, params, within, periods):
         row["conversations"] += count
+    for row, (_, _, count) in _kept(store, "conversations", tenants, within, periods):
+        row["conversations"] += count
 
 
 def _count_votes(store, tenants, within, periods) -> None:
@@ -209,13 +221,17 @@ def _count_votes(store, tenants, within, periods) -> None:
     sql = f"select substr(created, 1, 10), count(*), sum(helpful) from feedback where {where} group by 1"
     for row, (votes, helpful) in _by_day(store, sql, params, within, periods):
         row["votes"] += votes
-        row["helpful"] += helpful or 0
+        row["helpful"] += int(helpful or 0)  # PostgreSQL sums integers as numeric
+    for name in ("votes", "helpful"):
+        for row, (_, _, count) in _kept(store, name, tenants, within, periods):
+            row[name] += count
 
 
 def _count_requests(store, tenants, within, periods) -> None:
     where, params = _where(tenants, "created", within)
-    sql = f"select substr(created, 1, 10), kind, count(*) from requests where {where} group by 1, 2"
-    for row, (kind, count) in _by_day(store, sql, params, within, periods):
+    sql = f"select substr(created, 1, 10), kind, '', count(*) from requests where {where} group by 1, 2"
+    stored = _by_day(store, sql, params, within, periods)
+    for row, (kind, _, count) in chain(stored, _kept(store, "requests", tenants, within, periods)):
         row["requests"] += count
         row["requests_by_kind"][kind] = row["requests_by_kind"].get(kind, 0) + count
 
@@ -223,12 +239,15 @@ def _count_requests(store, tenants, within, periods) -> None:
 def top_entries(assistant, tenants: list[str], within: Span, top: int = TOP) -> list[dict]:
     """The entries answered most often in the range, each with its question in its tenant's first language."""
     where, params = _where(tenants, "at", within)
-    rows = assistant.store.db.conn.execute(
+    kept, kept_params = _where(tenants, "day", within)
+    rows = assistant.store.query(
+        "select tenant, intent, sum(n) as total from ("
         f"select tenant, intent, count(*) as n from turns where {where} and type = 'answer' and intent is not null "
-        "group by tenant, intent order by n desc, tenant, intent limit ?",
-        [*params, top],
-    ).fetchall()
-    return [_entry_row(assistant.tenants.get(tenant), tenant, intent, count) for tenant, intent, count in rows]
+        f"group by tenant, intent union all select tenant, key, count from daily_counts where metric = 'entries' "
+        f"and {kept}) as counted group by tenant, intent order by total desc, tenant, intent limit ?",
+        [*params, *kept_params, top],
+    )
+    return [_entry_row(assistant.tenants.get(tenant), tenant, intent, int(count)) for tenant, intent, count in rows]
 
 
 def _entry_row(tenant, tenant_id: str, intent: str, count: int) -> dict:
@@ -245,13 +264,13 @@ def top_unanswered(store, tenants: list[str], within: Span, top: int = TOP) -> l
     """The groups of unanswered questions (grouping.py) most asked in the range, with how often
     there and when last (a group's own count is of all time)."""
     where, params = _where(tenants, "created", within, "u")
-    cursor = store.db.conn.execute(
+    rows = store.query(
         "select g.id, g.tenant, g.question, count(*) as n, max(u.created) as last from unanswered as u "
         f"join unanswered_groups as g on g.id = u.group_id where {where} "
         "group by g.id order by n desc, last desc, g.id limit ?",
         [*params, top],
     )
-    return [dict(zip(("id", "tenant", "question", "count", "last"), row)) for row in cursor]
+    return [dict(zip(("id", "tenant", "question", "count", "last"), row)) for row in rows]
 
 
 # -- as tables ------------------------------------------------------------------------------------------
