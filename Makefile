@@ -20,10 +20,12 @@ install: $(STAMP)
 
 # What the tests need beyond pip, from Debian when missing (or one line saying what to install):
 # Chromium, which Playwright drives in the browser tests (it cannot download a browser of its own
-# here), and nginx, the reverse proxy of the slow-client tests (deploy/nginx/assistant.conf).
+# here), nginx, the reverse proxy of the slow-client tests (deploy/nginx/assistant.conf), and
+# redis-server, the Redis that hosts share in the tests of ASSISTANT_REDIS_URL (cluster/redis.py).
 system:
 	.ci/apt chromium
 	.ci/apt nginx
+	.ci/apt redis-server
 
 # Reinstall only when the project's dependencies or its native module change (pip compiles it with
 # gcc when there is one; without, the same loops run in numpy: docs/native.md).

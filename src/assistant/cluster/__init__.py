@@ -1,0 +1,1 @@
+"""Running several hosts of the assistant on one machine: the reference cluster and its parts."""
