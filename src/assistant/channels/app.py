@@ -41,9 +41,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     def serve_latest() -> None:  # every tenant's published version, in every worker
         live.refresh()
 
-    app.extensions["chat_rate_limit"] = RateLimit(settings.rate_limit, settings.rate_limit_storage)
+    app.extensions["chat_rate_limit"] = RateLimit(settings.rate_limit, settings.rate_limit_store())
     app.extensions["feedback_rate_limit"] = RateLimit(
-        settings.feedback_rate_limit, settings.rate_limit_storage, scope="feedback"
+        settings.feedback_rate_limit, settings.rate_limit_store(), scope="feedback"
     )
     errors.register(app)
 
