@@ -1,5 +1,9 @@
 """Hosts sharing a Redis (ASSISTANT_REDIS_URL), as two applications in one test: the rate limit
-counts once across them, and a Redis gone is a 503 JSON error."""
+counts once across them, a conversation's messages sent to both at once lose nothing, and a Redis
+gone is a 503 JSON error."""
+
+import threading
+from functools import partial
 
 import pytest
 
@@ -32,6 +36,42 @@ def test_a_rate_limit_storage_named_in_the_settings_is_kept():
     assert Settings(redis_url="redis://cache:6379/0").rate_limit_store() == "redis://cache:6379/0"
     assert Settings(redis_url="redis://cache:6379/0", rate_limit_storage="memory://").rate_limit_store() == "memory://"
     assert Settings().rate_limit_store() == "worker-memory://"
+
+
+def at_once(*calls) -> None:
+    """Run the calls in threads released together."""
+    gate = threading.Barrier(len(calls))
+    threads = [threading.Thread(target=lambda call=call: (gate.wait(), call())) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def test_messages_at_once_on_two_hosts_lose_no_field(bundle, tmp_path, redis_url):
+    """Each message gives one field of a quote in progress; the hosts answer them at the same moment."""
+    one, other = hosts(bundle, tmp_path / "assistant.db", redis_url)
+    for _ in range(6):
+        session = chat(one, "je voudrais un devis, je suis Karim Benali", tenant="exo").get_json()["session_id"]
+        at_once(
+            partial(chat, one, "karim@exemple.dz", tenant="exo", session_id=session),
+            partial(chat, other, "40 utilisateurs", tenant="exo", session_id=session),
+        )
+        slots = one.extensions["assistant"].sessions.open("exo", session).form["slots"]
+        assert slots.get("email") == "karim@exemple.dz" and slots.get("users") == 40, slots
+
+
+def test_a_message_waits_while_another_host_answers_its_conversation(bundle, tmp_path, redis_url):
+    one, other = hosts(bundle, tmp_path / "assistant.db", redis_url)
+    session = chat(one, "bonjour").get_json()["session_id"]
+    answered = []
+    with one.extensions["assistant"].locks.hold(session):  # as while host one answers it
+        waiting = threading.Thread(target=lambda: answered.append(chat(other, "merci", session_id=session)))
+        waiting.start()
+        waiting.join(0.5)
+        assert answered == []
+    waiting.join(10)
+    assert answered[0].status_code == 200 and answered[0].get_json()["session_id"] == session
 
 
 @pytest.fixture
