@@ -1,8 +1,9 @@
 """Hosts sharing a Redis (ASSISTANT_REDIS_URL), as two applications in one test: the rate limit
-counts once across them, a conversation's messages sent to both at once lose nothing, and a Redis
-gone is a 503 JSON error."""
+counts once across them, a conversation's messages sent to both at once lose nothing, a version
+published on one is served by the other, and a Redis gone is a 503 JSON error."""
 
 import threading
+import time
 from functools import partial
 
 import pytest
@@ -72,6 +73,29 @@ def test_a_message_waits_while_another_host_answers_its_conversation(bundle, tmp
         assert answered == []
     waiting.join(10)
     assert answered[0].status_code == 200 and answered[0].get_json()["session_id"] == session
+
+
+@pytest.fixture
+def published_on_one_host(bundle, tmp_path, redis_url, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_DATA", str(tmp_path))  # the versions' builds in a cache of the test's own
+    return hosts(bundle, tmp_path / "assistant.db", redis_url)
+
+
+def test_a_version_published_on_one_host_is_served_by_the_other_when_announced(published_on_one_host):
+    one, other = published_on_one_host
+    missed = "is the hotline free of charge"
+    other.extensions["live"].signal.safety_net = 3600.0  # the announcement alone tells it
+    assert chat(other, missed, lang="en").get_json()["type"] == "fallback"
+    staff = {"Authorization": f"Bearer {TOKEN}"}
+    change = {"kind": "phrasing", "entry": "free_general_questions", "lang": "en", "text": missed}
+    publishing = one.test_client()
+    assert publishing.post("/api/v1/knowledge/anvaigo/changes", json=change, headers=staff).status_code == 201
+    assert publishing.post("/api/v1/knowledge/anvaigo/publish", headers=staff).status_code == 200
+    deadline = time.monotonic() + 2.0
+    while chat(other, missed, lang="en").get_json()["type"] == "fallback":
+        assert time.monotonic() < deadline, "the other host still serves the old version"
+        time.sleep(0.05)
+    assert chat(other, missed, lang="en").get_json()["intent"] == "anvaigo.free_general_questions"
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.json.ensure_ascii = False
     app.extensions["assistant_settings"] = settings
     app.extensions["assistant"] = assistant = assistant or Assistant.load(db=settings.database())
-    app.extensions["live"] = live = serve_published(assistant)
+    app.extensions["live"] = live = serve_published(assistant, redis_url=settings.redis_url)
     if settings.redis_url:  # a conversation's turns, one at a time across the hosts sharing it
         assistant.locks = SharedConversationLocks(redis_client.connect(settings.redis_url))
 
