@@ -7,6 +7,7 @@ import time
 import pytest
 
 from assistant import redis_client
+from assistant.cluster.redis import RedisServer, free_port
 from assistant.curation import drafts, service
 from assistant.curation.announcements import Announcements
 from assistant.curation.live import Live
@@ -99,3 +100,19 @@ def test_with_redis_unreachable_every_request_asks_the_database(curation, dead_r
     assert live.refresh() and live.numbers[TENANT] == 1
     live.announce(TENANT, 1)  # nobody hears it; publishing is not failed for it
     assert "not announced" in caplog.text
+
+
+def test_a_redis_lost_is_said_and_every_request_asks_until_it_is_back(tmp_path, caplog):
+    server = RedisServer(tmp_path / "redis", free_port()).start()
+    try:
+        signal = listening(Announcements(redis_client.connect(server.url), clock=Clock()))
+        signal.due()  # what was heard on subscribing
+        assert not signal.due()
+        server.stop()
+        assert eventually(lambda: not signal.listening)
+        assert "announcements lost" in caplog.text
+        assert [signal.due() for _ in range(3)] == [True, True, True]
+        server.start()
+        listening(signal)
+    finally:
+        server.stop()

@@ -81,8 +81,10 @@ class Announcements:
             except self.errors as error:
                 if self.listening:
                     log.warning("knowledge announcements lost (%s): every request asks the database", error)
-                self.listening = False
-                time.sleep(RETRY_S)
+            except Exception:  # a bug must not end the thread with the worker deaf but trusting it
+                log.exception("knowledge announcements failed: every request asks the database")
+            self.listening = False
+            time.sleep(RETRY_S)
 
     def _hear(self, pubsub) -> None:
         try:
@@ -96,5 +98,4 @@ class Announcements:
                 if message["type"] == "subscribe":
                     self.listening = True
         finally:
-            self.listening = False
             pubsub.close()
