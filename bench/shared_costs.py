@@ -12,6 +12,7 @@ Each line is the mean of ``--calls`` calls, in microseconds:
 """
 
 import argparse
+import logging
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ from assistant import redis_client
 from assistant.backoffice.locks import ConversationLocks, SharedConversationLocks
 from assistant.backoffice.store import Store
 from assistant.channels.ratelimit import RateLimit
-from assistant.cluster.redis import RedisServer, free_port
+from assistant.cluster.redis import Redis, free_port
 from assistant.curation import drafts
 from assistant.curation.announcements import Announcements
 
@@ -76,7 +77,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=20000)
     calls = parser.parse_args().calls
-    with tempfile.TemporaryDirectory() as tmp, RedisServer(Path(tmp) / "redis", free_port()) as server:
+    logging.getLogger("assistant.curation.announcements").setLevel(logging.ERROR)  # Redis stops before it
+    with tempfile.TemporaryDirectory() as tmp, Redis(Path(tmp) / "redis", free_port()) as server:
         rows = costs(Path(tmp), server.url, calls)
     print(f"{'per request (µs)':32} {'one host':>9} {'Redis':>9}")
     for name, alone, shared in rows:

@@ -124,13 +124,13 @@ def page(browser):
 def redis_server(tmp_path_factory):
     """A throwaway redis-server (cluster/redis.py) for the session. Missing, it is a failure, never a
     skip: `make test` installs Debian's redis-server first (.ci/apt)."""
-    from assistant.cluster.redis import RedisServer, executable, free_port
+    from assistant.cluster.redis import Redis, executable, free_port
 
     if executable() is None:
         pytest.fail(
             "the shared-Redis tests need redis-server: run make test (it installs it), or apt-get install redis-server"
         )
-    server = RedisServer(tmp_path_factory.mktemp("redis"), free_port()).start()
+    server = Redis(tmp_path_factory.mktemp("redis"), free_port()).start()
     yield server
     server.stop()
 

@@ -11,7 +11,7 @@ import pytest
 from assistant import Assistant
 from assistant.backoffice.store import Store
 from assistant.channels import create_app
-from assistant.cluster.redis import RedisServer, free_port
+from assistant.cluster.redis import Redis, free_port
 from assistant.settings import Settings
 
 TOKEN = "staff-secret-for-tests"
@@ -100,7 +100,7 @@ def test_a_version_published_on_one_host_is_served_by_the_other_when_announced(p
 
 @pytest.fixture
 def redis_to_lose(tmp_path):
-    server = RedisServer(tmp_path / "redis", free_port()).start()
+    server = Redis(tmp_path / "redis", free_port()).start()
     yield server
     server.stop()
 

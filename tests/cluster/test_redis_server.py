@@ -6,15 +6,15 @@ import os
 import pytest
 
 from assistant import redis_client
-from assistant.cluster.redis import RedisServer, RedisServerError, free_port
+from assistant.cluster.redis import Redis, RedisServerError, free_port
 
 
 @pytest.fixture
 def started(tmp_path):
     servers = []
 
-    def start(name: str) -> RedisServer:
-        servers.append(RedisServer(tmp_path / name, free_port()).start())
+    def start(name: str) -> Redis:
+        servers.append(Redis(tmp_path / name, free_port()).start())
         return servers[-1]
 
     yield start
@@ -35,7 +35,7 @@ def test_stop_stops_only_its_own_server_and_persists_nothing(started):
     one, other = started("one"), started("other")
     redis_client.connect(one.url).set("kept?", "no")
     # As `make cluster-stop` would: another object, another process, the same folder and port.
-    RedisServer(one.folder, one.port).stop()
+    Redis(one.folder, one.port).stop()
     assert not one.answers() and one.pid() is None
     assert other.answers()
     assert sorted(p.name for p in one.folder.iterdir()) == ["redis.log"]  # no dump, no append-only file
@@ -43,7 +43,7 @@ def test_stop_stops_only_its_own_server_and_persists_nothing(started):
 
 
 def test_a_pid_file_naming_another_process_stops_nothing(tmp_path):
-    server = RedisServer(tmp_path, free_port())
+    server = Redis(tmp_path, free_port())
     tmp_path.joinpath("redis.pid").write_text(str(os.getpid()))  # this test's own process
     assert server.pid() is None
     server.stop()  # would have killed this test
@@ -52,10 +52,10 @@ def test_a_pid_file_naming_another_process_stops_nothing(tmp_path):
 def test_a_second_start_in_the_same_folder_is_refused(started):
     server = started("one")
     with pytest.raises(RedisServerError, match="runs already"):
-        RedisServer(server.folder, server.port).start()
+        Redis(server.folder, server.port).start()
     assert server.answers()
 
 
 def test_it_listens_on_loopback_only(tmp_path):
     with pytest.raises(ValueError, match="loopback"):
-        RedisServer(tmp_path, free_port(), host="0.0.0.0")
+        Redis(tmp_path, free_port(), host="0.0.0.0")

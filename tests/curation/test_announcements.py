@@ -7,7 +7,7 @@ import time
 import pytest
 
 from assistant import redis_client
-from assistant.cluster.redis import RedisServer, free_port
+from assistant.cluster.redis import Redis, free_port
 from assistant.curation import drafts, service
 from assistant.curation.announcements import Announcements
 from assistant.curation.live import Live
@@ -103,7 +103,7 @@ def test_with_redis_unreachable_every_request_asks_the_database(curation, dead_r
 
 
 def test_a_redis_lost_is_said_and_every_request_asks_until_it_is_back(tmp_path, caplog):
-    server = RedisServer(tmp_path / "redis", free_port()).start()
+    server = Redis(tmp_path / "redis", free_port()).start()
     try:
         signal = listening(Announcements(redis_client.connect(server.url), clock=Clock()))
         signal.due()  # what was heard on subscribing

@@ -5,7 +5,7 @@ nothing persisted. The tests' shared Redis, and `make cluster`'s.
 the redis-server of this port (a pid may be reused), so it works from another process than the one
 that started it (`make cluster-stop`).
 
-    server = RedisServer(folder, free_port()).start()
+    server = Redis(folder, free_port()).start()
     settings.redis_url = server.url
     ...
     server.stop()
@@ -38,7 +38,9 @@ def executable() -> str | None:
     return shutil.which("redis-server") or shutil.which("redis-server", path="/usr/bin:/usr/sbin")
 
 
-class RedisServer:
+class Redis:
+    """One throwaway redis-server: ``Redis(folder, port)``, as the cluster's other services are made."""
+
     def __init__(self, folder: Path | str, port: int, host: str = LOOPBACK):
         if not host.startswith("127.") and host != "::1":
             raise ValueError(f"a throwaway Redis listens on loopback only, not {host}")
@@ -50,7 +52,7 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://{self.host}:{self.port}/0"
 
-    def start(self, timeout: float = 10.0) -> "RedisServer":
+    def start(self, timeout: float = 10.0) -> "Redis":
         """Start the server (daemonized: it outlives this process until ``stop``) and wait until it answers."""
         program = executable()
         if program is None:
@@ -90,7 +92,7 @@ class RedisServer:
         except OSError:
             return False
 
-    def __enter__(self) -> "RedisServer":
+    def __enter__(self) -> "Redis":
         return self.start()
 
     def __exit__(self, *exc) -> None:
