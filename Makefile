@@ -20,12 +20,14 @@ install: $(STAMP)
 
 # What the tests need beyond pip, from Debian when missing (or one line saying what to install):
 # Chromium, which Playwright drives in the browser tests (it cannot download a browser of its own
-# here), nginx, the reverse proxy of the slow-client tests (deploy/nginx/assistant.conf), and
-# PostgreSQL, which every store test runs on too (a throwaway server, started by the tests).
+# here), nginx, the reverse proxy of the slow-client tests (deploy/nginx/assistant.conf),
+# PostgreSQL, which every store test runs on too, and redis-server, the Redis that hosts share in the
+# tests of ASSISTANT_REDIS_URL (both throwaway servers the tests start: cluster/).
 system:
 	.ci/apt chromium
 	.ci/apt nginx
 	.ci/apt '/usr/lib/postgresql/*/bin/initdb' postgresql
+	.ci/apt redis-server
 
 # Reinstall only when the project's dependencies or its native module change (pip compiles it with
 # gcc when there is one; without, the same loops run in numpy: docs/native.md).

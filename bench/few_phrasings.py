@@ -27,7 +27,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from assistant.backoffice.store import Store
+from assistant.backoffice.store import open_store
 from assistant.bundle import Bundle
 from assistant.core import Assistant
 from assistant.data import forms as forms_module
@@ -93,7 +93,7 @@ def build_assistant(tenants, intents: IntentData, forms, concepts) -> tuple[Assi
     models = training.build(tenants, intents)
     seconds = time.perf_counter() - start
     owners = Concepts.owners(concepts, {tid: knowledge_texts(t, intents) for tid, t in tenants.items()})
-    return Assistant(Bundle(tenants, intents, forms, models, concepts, owners), Store(":memory:")), seconds
+    return Assistant(Bundle(tenants, intents, forms, models, concepts, owners), open_store(":memory:")), seconds
 
 
 def percent(ok: int, n: int) -> float | None:

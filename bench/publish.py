@@ -21,7 +21,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from assistant.backoffice.store import Store
+from assistant.backoffice.store import open_store
 from assistant.bundle import fingerprint, load_bundle
 from assistant.core import Assistant
 from assistant.curation import drafts, publishing
@@ -32,7 +32,7 @@ GOAL_S = 10.0
 
 
 def worker(bundle, knowledge: Knowledge, db: Path) -> Live:
-    return Live(Assistant(bundle, Store(db)), knowledge)
+    return Live(Assistant(bundle, open_store(db)), knowledge)
 
 
 def first_entry(bundle, tenant: str) -> str:

@@ -162,3 +162,37 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     yield watched_page(context)
     context.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A throwaway redis-server (cluster/redis.py) for the session. Missing, it is a failure, never a
+    skip: `make test` installs Debian's redis-server first (.ci/apt)."""
+    from assistant.cluster.redis import Redis, executable, free_port
+
+    if executable() is None:
+        pytest.fail(
+            "the shared-Redis tests need redis-server: run make test (it installs it), or apt-get install redis-server"
+        )
+    server = Redis(tmp_path_factory.mktemp("redis"), free_port()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """The session's Redis, emptied: each test counts, locks and announces from nothing."""
+    from assistant import redis_client
+
+    client = redis_client.connect(redis_server.url)
+    client.flushall()
+    client.close()
+    return redis_server.url
+
+
+@pytest.fixture
+def dead_redis_url():
+    """The URL of a Redis that is not there: a loopback port nothing listens on."""
+    from assistant.cluster.redis import free_port
+
+    return f"redis://127.0.0.1:{free_port()}/0"

@@ -16,3 +16,9 @@ class UnknownTenant(AssistantError):
 
 class MessageTooLong(AssistantError):
     status = 413
+
+
+class Unavailable(AssistantError):
+    """Something the reply needs is unreachable for now (the shared Redis): the client may try again."""
+
+    status = 503

@@ -27,7 +27,9 @@ ENV = {  # environment variable -> setting
     "ASSISTANT_SESSION_SECRET": "session_secret",
     "ASSISTANT_FEEDBACK_RATE_LIMIT": "feedback_rate_limit",
     "ASSISTANT_TRUSTED_PROXIES": "trusted_proxies",
+    "ASSISTANT_REDIS_URL": "redis_url",
 }
+PER_WORKER = "worker-memory://"  # the rate limit's default storage
 ALL_TENANTS = "*"
 
 
@@ -50,7 +52,11 @@ class Settings:
     # Where the rate limit counts (a storage URI of the `limits` library): "worker-memory://" counts per
     # worker (channels/ratelimit.py); a shared store such as "redis://host:6379" makes the limit hold
     # across workers and machines.
-    rate_limit_storage: str = "worker-memory://"
+    rate_limit_storage: str = PER_WORKER
+    # The Redis that several hosts share (redis://host:6379/0): with one, the rate limits count there
+    # (unless rate_limit_storage names another store), a conversation's lock is held there, and a
+    # published version is announced there to every worker (redis_client.py). None: one host, as is.
+    redis_url: str | None = None
     # Staff tokens scoped to tenants: {token: [tenant, ...]} or {token: {name: …, tenants: [...]}} in
     # the file, or in the environment "alice@exo,conex:TOKEN1 *:TOKEN2" (a name and "@" if wanted,
     # tenants, a colon, the token; "*" for all). staff_token sees all, as "staff". A change to the
@@ -116,6 +122,14 @@ class Settings:
     def session_key(self) -> str:
         """The configured session secret, else the one generated into the data folder."""
         return self.session_secret or kept_secret(config.data_dir(config.project_root()) / "session_secret")
+
+    def rate_limit_store(self) -> str:
+        """Where the rate limits count: the storage configured, else the shared Redis, else per worker."""
+        if self.rate_limit_storage == PER_WORKER and self.redis_url:
+            from .redis_client import limits_uri
+
+            return limits_uri(self.redis_url)
+        return self.rate_limit_storage
 
     def database(self) -> Path | str:
         """Where the store is: the PostgreSQL URL if one is set, else the SQLite file."""

@@ -11,7 +11,8 @@ from threadpoolctl import threadpool_limits
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .. import jsoncodec
+from .. import jsoncodec, redis_client
+from ..backoffice.locks import SharedConversationLocks
 from ..core import Assistant
 from ..curation.live import serve_published
 from ..settings import Settings
@@ -35,15 +36,17 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.json.ensure_ascii = False
     app.extensions["assistant_settings"] = settings
     app.extensions["assistant"] = assistant = assistant or Assistant.load(db=settings.database())
-    app.extensions["live"] = live = serve_published(assistant)
+    app.extensions["live"] = live = serve_published(assistant, redis_url=settings.redis_url)
+    if settings.redis_url:  # a conversation's turns, one at a time across the hosts sharing it
+        assistant.locks = SharedConversationLocks(redis_client.connect(settings.redis_url))
 
     @app.before_request
     def serve_latest() -> None:  # every tenant's published version, in every worker
         live.refresh()
 
-    app.extensions["chat_rate_limit"] = RateLimit(settings.rate_limit, settings.rate_limit_storage)
+    app.extensions["chat_rate_limit"] = RateLimit(settings.rate_limit, settings.rate_limit_store())
     app.extensions["feedback_rate_limit"] = RateLimit(
-        settings.feedback_rate_limit, settings.rate_limit_storage, scope="feedback"
+        settings.feedback_rate_limit, settings.rate_limit_store(), scope="feedback"
     )
     errors.register(app)
 

@@ -38,10 +38,12 @@ def _live(published: bool = True):
     from ..core import Assistant
     from ..curation.live import serve_published
     from ..paths import data_dir, project_root
+    from ..settings import Settings
 
     root = project_root()
     announce_build(root, data_dir(root) / "cache", sys.stderr)
-    live = serve_published(Assistant.load(root), root)
+    # A publish or rollback from here is announced to the servers sharing the Redis, if there is one.
+    live = serve_published(Assistant.load(root), root, redis_url=Settings.load().redis_url)
     if not published:
         live.assistant.use(live.knowledge.base)
     return live

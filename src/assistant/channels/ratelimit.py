@@ -1,7 +1,9 @@
 """The public chat's rate limit, per client address.
 
 The `limits` library (flask-limiter's own engine) counts the hits in fixed windows, in memory or in
-a shared store (``settings.rate_limit_storage``). It is called from the chat alone: flask-limiter's
+a shared store (``settings.rate_limit_store()``: the shared Redis when one is configured). A shared
+store that cannot be reached refuses the request with a 503, rather than letting it through
+uncounted or failing it with a 500. It is called from the chat alone: flask-limiter's
 hooks evaluated every request of the application, twice for the chat, for one limit on one endpoint.
 """
 
@@ -9,9 +11,13 @@ import threading
 import time
 
 from limits import parse_many
+from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
+
+from .. import redis_client
+from ..errors import Unavailable
 
 SWEEP_EVERY_S = 10.0
 
@@ -78,15 +84,29 @@ class WorkerMemoryStorage(Storage):
 class RateLimit:
     def __init__(self, rule: str, storage_uri: str, scope: str = "chat"):
         self.rules = parse_many(rule)
-        self.window = FixedWindowRateLimiter(storage_from_string(storage_uri))
+        self.window = FixedWindowRateLimiter(storage_from_string(storage_uri, **storage_options(storage_uri)))
         self.scope = scope
 
     def check(self, address: str | None) -> None:
-        """Count a request from ``address`` against its limits; over one of them it is refused (429)."""
-        client = address or "unknown"
+        """Count a request from ``address`` against its limits; over one of them it is refused (429),
+        and while the shared store is unreachable, every request is (503)."""
+        try:
+            self._count(address or "unknown")
+        except StorageError as error:
+            raise Unavailable(
+                "unavailable", "The service is briefly unavailable; please try again in a moment."
+            ) from error.storage_error
+
+    def _count(self, client: str) -> None:
         for rule in self.rules:
             if not self.window.hit(rule, self.scope, client):
                 reset = self.window.get_window_stats(rule, self.scope, client).reset_time
                 raise TooManyRequests(
                     f"At most {rule} from one address; try again shortly.", retry_after=max(1, int(reset - time.time()))
                 )
+
+
+def storage_options(storage_uri: str) -> dict:
+    """A Redis store's client fails fast (redis_client.py); every store's errors are StorageError."""
+    shared = storage_uri.split(":", 1)[0] in ("redis", "rediss", "redis+unix")
+    return {"wrap_exceptions": True, **(redis_client.options() if shared else {})}

@@ -1,1 +1,2 @@
-"""The reference cluster: throwaway PostgreSQL, Redis, app servers and nginx on loopback."""
+"""Running several hosts of the assistant on one machine: the reference cluster and its parts
+(throwaway PostgreSQL, Redis, app servers and nginx on loopback)."""

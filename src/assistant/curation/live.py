@@ -3,6 +3,8 @@
 Every worker asks the database, before each request, which version each tenant is at (one indexed
 query); a tenant whose version changed is loaded from the cache (built once, by whoever published
 it) and the worker's Assistant switches to it between two requests — no restart, no request lost.
+Hosts that share a Redis ask only when a version was announced there, and every few seconds
+(announcements.py).
 """
 
 import logging
@@ -10,10 +12,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import paths
+from .. import paths, redis_client
 from ..bundle import Bundle, fingerprint
 from ..core import Assistant
 from . import drafts
+from .announcements import Announcements, EveryRequest
 from .building import InvalidKnowledge, TenantBuild, cached_build, with_build
 
 log = logging.getLogger(__name__)
@@ -48,12 +51,24 @@ class Knowledge:
 class Live:
     """Keeps one process's Assistant on every tenant's live version."""
 
-    def __init__(self, assistant: Assistant, knowledge: Knowledge):
+    def __init__(self, assistant: Assistant, knowledge: Knowledge, signal: Announcements | EveryRequest | None = None):
         self.assistant, self.knowledge = assistant, knowledge
+        self.signal = signal or EveryRequest()
         self.numbers: dict[str, int] = {}
         self.builds: dict[str, TenantBuild] = {}  # the tenants not on their files
 
     def refresh(self) -> bool:
+        """Switch to the tenants' live versions if any changed since the last call and the database
+        is due to be asked (announcements.py). True if it switched."""
+        return self.signal.due() and self.reload()
+
+    def announce(self, tenant: str, version: int) -> None:
+        """``tenant`` is at ``version`` (just recorded): this process switches now, the others when
+        they hear it, or before their next request on one host."""
+        self.reload()
+        self.signal.announce(tenant, version)
+
+    def reload(self) -> bool:
         """Switch to the tenants' live versions if any changed since the last call. True if it did."""
         store = self.assistant.store
         numbers = drafts.live_numbers(store)
@@ -88,10 +103,12 @@ class Live:
             )
 
 
-def serve_published(assistant: Assistant, root: Path | None = None) -> Live:
+def serve_published(assistant: Assistant, root: Path | None = None, redis_url: str | None = None) -> Live:
     """Keep ``assistant`` (loaded from the files of ``root``, the project's by default) on every
-    tenant's published version, from now on: call the result's ``refresh`` before each request."""
+    tenant's published version, from now on: call the result's ``refresh`` before each request.
+    With ``redis_url``, versions are announced to, and heard from, the hosts sharing that Redis."""
     root = root or paths.project_root()
-    live = Live(assistant, Knowledge.of(assistant, root, paths.data_dir(root) / "cache"))
-    live.refresh()
+    signal = Announcements(redis_client.connect(redis_url)) if redis_url else None
+    live = Live(assistant, Knowledge.of(assistant, root, paths.data_dir(root) / "cache"), signal)
+    live.reload()
     return live

@@ -30,13 +30,13 @@ def add_change(live: Live, tenant: str, payload: object, author: str) -> dict:
 
 def publish(live: Live, tenant: str, author: str) -> publishing.Published:
     done = publishing.publish(live.knowledge, live.assistant.store, tenant, author)
-    live.refresh()  # this process at once; the others before their next request
+    live.announce(tenant, done.version)  # this process at once; the others before their next request
     return done
 
 
 def rollback(live: Live, tenant: str, number: int, author: str) -> publishing.Published:
     done = publishing.rollback(live.knowledge, live.assistant.store, tenant, number, author)
-    live.refresh()
+    live.announce(tenant, done.version)
     return done
 
 
