@@ -1,0 +1,1 @@
+"""The reference cluster: throwaway PostgreSQL, Redis, app servers and nginx on loopback."""
