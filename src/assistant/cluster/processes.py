@@ -113,8 +113,11 @@ def kill(process: Started) -> None:
 
 
 def wait_ended(process: Started, patience_s: float) -> bool:
+    """Until the process and its group have ended and its port is closed: a killed process's main
+    thread shows as ended (a zombie) while its other threads still hold its sockets, and a
+    connection made meanwhile would be reset rather than refused."""
     deadline = time.monotonic() + patience_s
-    while running(process):
+    while running(process) or _listening_inodes(process.port):
         reap(process.pid)
         if time.monotonic() > deadline:
             return False
