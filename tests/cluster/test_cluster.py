@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -58,10 +59,20 @@ def chat(state: State, message: str, session: str | None = None) -> tuple[int, d
 def served_by(state: State, request_id: str) -> list[str]:
     """The app servers nginx tried for a request, in order, by name (its access log)."""
     names = {f"127.0.0.1:{p.port}": p.name for p in state.named("app")}
-    log = (state.folder / "nginx" / "access.log").read_text()
-    line = next(line for line in log.splitlines() if f" {request_id} " in line)
+    line = logged(state.folder / "nginx" / "access.log", f" {request_id} ")
     tried = line.split("upstream=", 1)[1].split(" upstream_status=", 1)[0]
     return [names[address.strip()] for address in tried.split(",")]
+
+
+def logged(log: Path, text: str, patience_s: float = 5) -> str:
+    """The line of ``log`` that holds ``text``, once written: nginx logs a request after its response."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        found = [line for line in log.read_text().splitlines() if text in line]
+        if found or time.monotonic() > deadline:
+            assert found, f"{text!r} not in {log}"
+            return found[0]
+        time.sleep(0.05)
 
 
 def test_the_cluster_runs_what_its_state_file_lists(running):
