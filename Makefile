@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run chat test install system lint check eval bench clean
+.PHONY: run chat test install system cluster-system lint check eval bench cluster cluster-stop clean
 
 run: $(STAMP)
 	$(BIN)/assistant serve --host 127.0.0.1 --port 8000
@@ -20,14 +20,26 @@ install: $(STAMP)
 
 # What the tests need beyond pip, from Debian when missing (or one line saying what to install):
 # Chromium, which Playwright drives in the browser tests (it cannot download a browser of its own
-# here), nginx, the reverse proxy of the slow-client tests (deploy/nginx/assistant.conf),
-# PostgreSQL, which every store test runs on too, and redis-server, the Redis that hosts share in the
-# tests of ASSISTANT_REDIS_URL (both throwaway servers the tests start: cluster/).
-system:
+# here), nginx, the reverse proxy of the slow-client tests (deploy/nginx/assistant.conf), and
+# PostgreSQL and Redis: every store test runs on PostgreSQL too, the shared-Redis tests and the
+# reference cluster of tests/cluster/ start throwaway servers of both.
+system: cluster-system
 	.ci/apt chromium
+
+cluster-system:
 	.ci/apt nginx
-	.ci/apt '/usr/lib/postgresql/*/bin/initdb' postgresql
+	.ci/apt pg_ctl postgresql
 	.ci/apt redis-server
+
+# The reference cluster on loopback (docs/operations.md, "Several app servers"): PostgreSQL, Redis, two
+# app servers and nginx in front, everything in CLUSTER_DIR (by default a new temporary folder, kept in
+# data/cluster.json); it prints its address. `make cluster-stop` stops exactly what it started.
+CLUSTER_DIR ?=
+cluster: $(STAMP) cluster-system
+	$(BIN)/assistant cluster start $(if $(CLUSTER_DIR),--folder $(CLUSTER_DIR))
+
+cluster-stop: $(STAMP)
+	$(BIN)/assistant cluster stop $(if $(CLUSTER_DIR),--folder $(CLUSTER_DIR))
 
 # Reinstall only when the project's dependencies or its native module change (pip compiles it with
 # gcc when there is one; without, the same loops run in numpy: docs/native.md).

@@ -32,7 +32,7 @@ from server import free_port, get_health, start_server, stop_server
 ROOT = Path(__file__).resolve().parents[1]
 SITE_CONFIG = ROOT / "deploy" / "nginx" / "assistant.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's is in /usr/sbin, not on every user's PATH
-SHIPPED_LISTEN, SHIPPED_UPSTREAM = "listen 80;", "server 127.0.0.1:8000;"
+SHIPPED_LISTEN, SHIPPED_UPSTREAM = "listen 80;", "server 127.0.0.1:8000 "
 # The shipped site configuration in nginx's main one, run by this user: its pid file, logs and
 # temporary files all in one folder.
 MAIN_CONFIG = """user {user} {group};
@@ -64,7 +64,7 @@ def nginx_config(folder: Path, port: int, upstream_port: int) -> Path:
     site = SITE_CONFIG.read_text(encoding="utf-8")
     for shipped, here in (
         (SHIPPED_LISTEN, f"listen 127.0.0.1:{port};"),
-        (SHIPPED_UPSTREAM, f"server 127.0.0.1:{upstream_port};"),
+        (SHIPPED_UPSTREAM, f"server 127.0.0.1:{upstream_port} "),
     ):
         if site.count(shipped) != 1:
             raise ValueError(f"{SITE_CONFIG} should hold '{shipped}' once")

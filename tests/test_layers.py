@@ -10,19 +10,9 @@ PACKAGE = Path(assistant.__file__).parent
 # Bottom to top. Top-level modules are the shared contract (errors, reply, settings, paths,
 # jsoncodec), except the core that puts the stages together and the bundle it runs on.
 LAYERS = [
-    "shared",
-    "kernels",
-    "text",
-    "data",
-    "backoffice",
-    "nlu",
-    "dialogue",
-    "staff",
-    "core",
-    "curation",
-    "channels",
-    "cluster",
-]
+    "shared", "kernels", "text", "data", "backoffice", "nlu", "dialogue", "staff", "core", "curation", "channels",
+    "cluster",  # the reference cluster runs the channels' server: nothing below imports it
+]  # fmt: skip
 CORE = {"core", "bundle"}
 
 

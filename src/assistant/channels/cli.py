@@ -297,10 +297,21 @@ def evaluate(path, failures):
     click.echo(lines[-1])
 
 
+def add_entry_point_commands(group: click.Group) -> None:
+    """The commands of layers above the channels (the reference cluster: `assistant cluster`), which
+    the package registers as entry points ("assistant.commands" in pyproject.toml) rather than this
+    module importing them."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="assistant.commands"):
+        group.add_command(entry.load(), entry.name)
+
+
 for command in (*STAFF_COMMANDS, *CURATE_COMMANDS):
     cli.add_command(command)
 cli.add_command(stats)
 cli.add_command(purge)
+add_entry_point_commands(cli)
 
 if __name__ == "__main__":
     cli()

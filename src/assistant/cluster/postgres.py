@@ -94,7 +94,8 @@ class Postgres:
     def _initdb(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         if self.owner:
-            self.folder.chmod(0o755)
+            _reachable(self.folder.parent)
+            self.folder.chmod(0o700)
             shutil.chown(self.folder, self.owner)
         self._run(
             binary("initdb"), "-D", str(self.data), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"
@@ -105,9 +106,29 @@ class Postgres:
         return options if self.durable else options + " -c fsync=off -c synchronous_commit=off"
 
     def _run(self, *command: str) -> None:
-        result = subprocess.run(command, user=self.owner, capture_output=True, text=True, cwd=self.folder)
+        # As the user, and in its group alone: with root's group kept, the folders above would be
+        # read by their group's bits, which are closed.
+        group, groups = (_group_of(self.owner), []) if self.owner else (None, None)
+        result = subprocess.run(
+            command, capture_output=True, text=True, cwd=self.folder, user=self.owner, group=group, extra_groups=groups
+        )
         if result.returncode != 0:
             raise RuntimeError(f"{Path(command[0]).name} failed: {result.stderr.strip() or result.stdout.strip()}")
+
+
+def _reachable(folder: Path) -> None:
+    """Let the server's user pass through the folders above its own (search only, no listing):
+    a temporary folder of root's is closed to others."""
+    for parent in [folder, *folder.parents]:
+        mode = parent.stat().st_mode
+        if parent.owner() == "root" and not mode & 0o001:
+            parent.chmod(mode | 0o001)
+
+
+def _group_of(user: str) -> int:
+    import pwd
+
+    return pwd.getpwnam(user).pw_gid
 
 
 def _unprivileged_user() -> str:
