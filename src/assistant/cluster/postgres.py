@@ -108,7 +108,7 @@ class Postgres:
     def _run(self, *command: str) -> None:
         # As the user, and in its group alone: with root's group kept, the folders above would be
         # read by their group's bits, which are closed.
-        group, groups = (_group_of(self.owner), []) if self.owner else (None, None)
+        group, groups = (_group_of(self.owner), ()) if self.owner else (None, None)
         result = subprocess.run(
             command, capture_output=True, text=True, cwd=self.folder, user=self.owner, group=group, extra_groups=groups
         )
