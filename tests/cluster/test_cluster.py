@@ -37,7 +37,7 @@ DETAILS = "Jane Doe, jane@acme.example, 12 users, company Acme, Enterprise"
 @pytest.fixture(scope="module")
 def running(tmp_path_factory, assistant):  # assistant: the model cache built first
     folder = tmp_path_factory.mktemp("cluster") / "cluster"
-    state = cluster.start(cluster.Options(), folder)
+    state = cluster.start(cluster.Options(rate_limits=False), folder)  # the evaluation asks from one address
     yield state
     if (folder / "cluster.json").exists():
         cluster.stop(folder)
@@ -92,6 +92,20 @@ def test_a_conversation_moves_between_the_app_servers_and_carries_on(running):
     running.pending = details["session_id"]  # the next test confirms it after a crash
 
 
+def test_the_evaluation_through_nginx_gives_what_one_process_gives(running, assistant):
+    """The judge's way (each item in a fresh conversation over HTTP, here through the load balancer
+    and both app servers on PostgreSQL) scores every item as the assistant in this process does."""
+    from assistant.channels.cli import over_http
+    from assistant.nlu.evaluate import read_items, run, run_with
+
+    items = read_items(Path(__file__).parents[1] / "eval" / "single.jsonl")
+    here, there = run(assistant, items), run_with(over_http(running.url), items)
+    assert [(o.ok, o.reply["type"], o.reply.get("intent"), o.reply["lang"]) for o in there.outcomes] == [
+        (o.ok, o.reply["type"], o.reply.get("intent"), o.reply["lang"]) for o in here.outcomes
+    ]
+    assert [o.reply["reply"] for o in there.outcomes] == [o.reply["reply"] for o in here.outcomes]
+
+
 def test_after_one_app_server_is_killed_the_conversation_carries_on_through_the_other(running):
     cluster.kill_app_server(running.folder, "app1")
     assert processes.running(running.process("app1")) == []
@@ -123,3 +137,4 @@ def mentions(pid: str, folder: Path) -> bool:
         return str(folder) in Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return False
+

@@ -279,15 +279,21 @@ def check():
 @cli.command(name="eval")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--failures/--no-failures", default=True, help="List the items that failed.")
-def evaluate(path, failures):
+@click.option(
+    "--url",
+    metavar="URL",
+    help="Ask a running server instead (http://127.0.0.1:8000, or the cluster's nginx), each item in a fresh "
+    "conversation through POST /api/v1/chat, as the judge does. Its rate limit must allow as many messages.",
+)
+def evaluate(path, failures, url):
     """Score the assistant on evaluation items (JSON lines: tenant, lang, message, expect, must),
     or on multi-turn scenarios (JSON lines with "turns"), each in a fresh database."""
-    from ..nlu.evaluate import read_items, run, summary_lines
+    from ..nlu.evaluate import read_items, run, run_with, summary_lines
 
     items = read_items(path)
     if items and "turns" in items[0]:
         return _evaluate_scenarios(items, failures)
-    report = run(_assistant(published=False), items)
+    report = run_with(over_http(url), items) if url else run(_assistant(published=False), items)
     lines = summary_lines(report)
     click.echo("\n".join(lines[:-1]))
     if failures and report.failures:
@@ -295,6 +301,21 @@ def evaluate(path, failures):
         for o in report.failures:
             click.echo(f"  {o.item['id']}: {o.item['message']!r} -> {o.why}")
     click.echo(lines[-1])
+
+
+def over_http(url: str):
+    """A function asking one item of the chat API at ``url`` in a fresh conversation."""
+    import urllib.request
+
+    endpoint = url.rstrip("/") + "/api/v1/chat"
+
+    def reply_to(item: dict) -> dict:
+        body = json.dumps({"tenant": item["tenant"], "message": item["message"]}).encode()
+        request = urllib.request.Request(endpoint, body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    return reply_to
 
 
 def add_entry_point_commands(group: click.Group) -> None:

@@ -27,7 +27,7 @@ UNLIMITED = "100000000 per minute"
 @dataclass(frozen=True)
 class Options:
     servers: int = 2
-    database: str = "auto"  # "postgresql", "sqlite", or "auto": PostgreSQL when this checkout has it
+    database: str = "auto"  # "postgresql", "sqlite", or "auto" (PostgreSQL)
     redis: bool = True  # False: each process counts and locks on its own (one machine only)
     rate_limits: bool = True  # False: nginx's and the application's lifted, for bench/cluster_load.py
     port: int = 0  # nginx's; 0 for a free one

@@ -5,7 +5,6 @@ an ordinary process with every file in one folder (deploy/nginx/local.conf)."""
 import grp
 import os
 import pwd
-import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from .processes import Started, ready, spawn
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's is in /usr/sbin, not on every user's PATH
 SHIPPED_LISTEN = "listen 80;"
-SHIPPED_UPSTREAM = re.compile(r"^(\s*)server 127\.0\.0\.1:8000( .*)?$", re.MULTILINE)
+SHIPPED_UPSTREAM = "server 127.0.0.1:8000"  # the one app server of the shipped upstream
 # Without rate limits (a load test from one address): what each replaces, and with what.
 SHIPPED_RATES = [
     ("rate=2r/s", "rate=100000r/s"),
@@ -38,12 +37,14 @@ def site_config(deploy: Path, port: int, upstreams: list[int], rate_limits: bool
     app server's port (with the same parameters: max_fails, fail_timeout)."""
     path = deploy / "nginx" / "assistant.conf"
     site = replaced_once(path.read_text(encoding="utf-8"), SHIPPED_LISTEN, f"listen 127.0.0.1:{port};", path)
-    found = SHIPPED_UPSTREAM.findall(site)
+    lines = site.split("\n")
+    found = [n for n, line in enumerate(lines) if line.strip().startswith(SHIPPED_UPSTREAM)]
     if len(found) != 1:
-        raise ValueError(f"{path} should hold one 'server 127.0.0.1:8000' line in its upstream")
-    indent, parameters = found[0]
-    lines = "\n".join(f"{indent}server 127.0.0.1:{p}{parameters}" for p in upstreams)
-    site = SHIPPED_UPSTREAM.sub(lambda _: lines, site)
+        raise ValueError(f"{path} should hold one '{SHIPPED_UPSTREAM}' line in its upstream")
+    line = lines[found[0]]
+    indent, parameters = line[: len(line) - len(line.lstrip())], line.strip().removeprefix(SHIPPED_UPSTREAM)
+    lines[found[0] : found[0] + 1] = [f"{indent}server 127.0.0.1:{p}{parameters}" for p in upstreams]
+    site = "\n".join(lines)
     for old, new in [] if rate_limits else SHIPPED_RATES:
         site = replaced_once(site, old, new, path)
     return site

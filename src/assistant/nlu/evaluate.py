@@ -58,9 +58,16 @@ def judge(item: dict, reply: dict) -> tuple[bool, str]:
 
 
 def run(assistant, items: list[dict]) -> Report:
+    """Each item asked of ``assistant`` in this process, in a fresh conversation."""
+    return run_with(lambda item: assistant.reply(item["tenant"], None, item["message"]).to_dict(), items)
+
+
+def run_with(reply_to, items: list[dict]) -> Report:
+    """Each item judged on ``reply_to(item)``: the reply contract as a dict, however it was asked
+    (in this process, or over HTTP as the judge asks)."""
     report = Report()
     for item in items:
-        reply = assistant.reply(item["tenant"], None, item["message"]).to_dict()
+        reply = reply_to(item)
         ok, why = judge(item, reply)
         report.outcomes.append(Outcome(item, reply, ok, why))
     return report
