@@ -311,7 +311,11 @@ def healthy(result: dict, restart_phase: str | None) -> bool:
     """Nothing lost, duplicated or half-written; every error JSON; during the database's restart,
     503s only; no error at all in the steady phase."""
     a = result["audit"]
-    statuses = {key.split(" ", 1)[1] for key in result["errors"] if restart_phase and key.startswith(restart_phase)}
+    statuses = {
+        key.removeprefix(f"{restart_phase} ")
+        for key in result["errors"]
+        if restart_phase and key.startswith(restart_phase)
+    }
     return (
         not any(a[k] for k in ("lost", "duplicated", "wrong_conversation", "references_missing"))
         and not a["references_duplicated"]

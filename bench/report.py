@@ -86,14 +86,22 @@ def curation(quick: bool) -> dict:
     }
 
 
-def curation_only() -> None:
-    """Only the curation benchmarks, written into the last full run's results (--curation)."""
+def cluster(quick: bool) -> dict:
+    """Issue 28's numbers: chat through nginx on SQLite, PostgreSQL and the cluster, with failures."""
+    return {
+        "cluster_date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cluster_load": run("cluster_load.py", *(["--seconds", "15", "--baseline", "5"] if quick else [])),
+    }
+
+
+def only(section: dict, name: str) -> None:
+    """One section's benchmarks, written into the last full run's results (--curation, --cluster)."""
     path = HERE / "results.json"
     results = json.loads(path.read_text())
-    results.update(curation(False))
+    results.update(section)
     path.write_text(json.dumps(results, indent=1) + "\n")
     (HERE / "RESULTS.md").write_text(results_md.render(results))
-    print(f"\nwrote section 6 of {HERE / 'RESULTS.md'} into the run of {results['machine']['date']}")
+    print(f"\nwrote the {name} section of {HERE / 'RESULTS.md'} into the run of {results['machine']['date']}")
 
 
 def main() -> None:
@@ -103,9 +111,12 @@ def main() -> None:
     parser.add_argument(
         "--curation", action="store_true", help="only publish.py and few_phrasings.py, into results.json"
     )
+    parser.add_argument("--cluster", action="store_true", help="only cluster_load.py, into results.json")
     args = parser.parse_args()
     if args.curation:
-        return curation_only()
+        return only(curation(False), "curation")
+    if args.cluster:
+        return only(cluster(False), "cluster")
     sizes = ["--sizes", "1000", "3000"] if args.quick else []
     probe = probe_ms()
     results = {
@@ -119,6 +130,7 @@ def main() -> None:
         "load": run("load.py", "--seconds", "10" if args.quick else "60"),
         "crash": run("load.py", "--seconds", "10" if args.quick else "30", "--crash", "4" if args.quick else "10"),
         **curation(args.quick),
+        **cluster(args.quick),
     }
     results["machine"]["probe_ms"] = [probe, probe_ms()]
     (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")

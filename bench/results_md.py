@@ -337,6 +337,32 @@ def curation_section(publish: dict | None, few: dict | None, date: str | None) -
     return "\n".join(out)
 
 
+def cluster_section(load: dict | None, date: str | None) -> str:
+    """Issue 28: chat through nginx on one SQLite server, one PostgreSQL server and the cluster,
+    with an app server killed and the database restarted, then the audit."""
+    if not load:
+        return ""
+    out = [
+        "## 7. Several app servers\n",
+        f"Measured on {date} (`python bench/report.py --cluster` runs this section alone). "
+        f"`bench/cluster_load.py`: {load['clients']} clients through nginx, quote conversations then a "
+        "question; the cluster (two app servers of two workers, PostgreSQL, Redis, nginx) has app1 killed "
+        "with SIGKILL a third of the way, and PostgreSQL restarted at two thirds.\n",
+    ]
+    runs = [load["single"], load["single_postgresql"], load["cluster"]]
+    rows = [
+        [r["name"], r["steady_rps"], r["p50_ms"], r["p99_ms"], r["turns"], r["audit"]["lost"], r["audit"]["duplicated"],
+         ", ".join(f"{k}: {v}" for k, v in r["errors"].items()) or "none"]
+        for r in runs
+    ]  # fmt: skip
+    out.append(table(["", "steady req/s", "p50 ms", "p99 ms", "turns", "lost", "stored twice", "errors"], rows))
+    out.append(
+        f"\nOne server on PostgreSQL against one on SQLite: **{load['ratio']:.2f}** of its requests a second "
+        f"(goal ≥ 0.8: {met(load['ratio'], 0.8)}). Every error is a JSON 503.\n"
+    )
+    return "\n".join(out)
+
+
 def render(results: dict) -> str:
     return "\n".join(
         [
@@ -349,5 +375,6 @@ def render(results: dict) -> str:
             start_section(results["reply"], results["http"]),
             load_section(results["load"], results["crash"]),
             curation_section(results.get("publish"), results.get("few_phrasings"), results.get("curation_date")),
+            cluster_section(results.get("cluster_load"), results.get("cluster_date")),
         ]
     )
