@@ -3,9 +3,9 @@ two server processes receive them, and an account with one grace call left books
 however many conversations confirm at the same moment."""
 
 import multiprocessing
-import threading
 
 import pytest
+from threads import at_once
 
 from assistant import Assistant
 from assistant.backoffice.store import open_store
@@ -23,26 +23,14 @@ def form_slots(assistant, session: str) -> dict:
     return assistant.sessions.open("exo", session).form["slots"]
 
 
-def at_once(calls) -> None:
-    """Run the calls in threads released together."""
-    gate = threading.Barrier(len(calls))
-    threads = [threading.Thread(target=lambda call=call: (gate.wait(), call())) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
 def test_two_messages_at_once_in_one_process_lose_no_field(bundle, open_database):
     """Two workers' threads (two Assistants on one database) answer the same conversation."""
     first, second = Assistant(bundle, open_database()), Assistant(bundle, open_database())
     for _ in range(TRIALS):
         session = started_quote(first)
         at_once(
-            [
-                lambda: first.reply("exo", session, DETAILS["email"]),
-                lambda: second.reply("exo", session, DETAILS["users"]),
-            ]
+            lambda: first.reply("exo", session, DETAILS["email"]),
+            lambda: second.reply("exo", session, DETAILS["users"]),
         )
         slots = form_slots(first, session)
         assert slots.get("email") == "karim@exemple.dz" and slots.get("users") == 40, slots
@@ -90,7 +78,7 @@ def test_conversations_confirming_at_once_book_the_last_call_once(fresh, convers
         for i in range(4)
     ]
     replies = []
-    at_once([lambda s=s: replies.append(fresh.reply("solidxperts", s, "oui").to_dict()) for s in sessions])
+    at_once(*[lambda s=s: replies.append(fresh.reply("solidxperts", s, "oui").to_dict()) for s in sessions])
     statuses = sorted(r["action"]["status"] for r in replies)
     assert statuses == ["refused", "refused", "refused", "submitted"]
     assert fresh.store.count("grace_uses") == 1 and fresh.store.count("requests") == 1

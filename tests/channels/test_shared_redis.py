@@ -7,6 +7,7 @@ import time
 from functools import partial
 
 import pytest
+from threads import at_once
 
 from assistant import Assistant
 from assistant.backoffice.store import open_store
@@ -37,16 +38,6 @@ def test_a_rate_limit_storage_named_in_the_settings_is_kept():
     assert Settings(redis_url="redis://cache:6379/0").rate_limit_store() == "redis://cache:6379/0"
     assert Settings(redis_url="redis://cache:6379/0", rate_limit_storage="memory://").rate_limit_store() == "memory://"
     assert Settings().rate_limit_store() == "worker-memory://"
-
-
-def at_once(*calls) -> None:
-    """Run the calls in threads released together."""
-    gate = threading.Barrier(len(calls))
-    threads = [threading.Thread(target=lambda call=call: (gate.wait(), call())) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
 
 
 def test_messages_at_once_on_two_hosts_lose_no_field(bundle, tmp_path, redis_url):

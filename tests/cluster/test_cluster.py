@@ -137,4 +137,3 @@ def mentions(pid: str, folder: Path) -> bool:
         return str(folder) in Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return False
-
