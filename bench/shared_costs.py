@@ -21,7 +21,8 @@ from assistant import redis_client
 from assistant.backoffice.locks import ConversationLocks, SharedConversationLocks
 from assistant.backoffice.store import open_store
 from assistant.channels.ratelimit import RateLimit
-from assistant.cluster.redis import Redis, free_port
+from assistant.cluster.ports import free_port
+from assistant.cluster.redis import Redis
 from assistant.curation import drafts
 from assistant.curation.announcements import Announcements
 

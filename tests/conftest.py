@@ -168,7 +168,8 @@ def page(browser):
 def redis_server(tmp_path_factory):
     """A throwaway redis-server (cluster/redis.py) for the session. Missing, it is a failure, never a
     skip: `make test` installs Debian's redis-server first (.ci/apt)."""
-    from assistant.cluster.redis import Redis, executable, free_port
+    from assistant.cluster.ports import free_port
+    from assistant.cluster.redis import Redis, executable
 
     if executable() is None:
         pytest.fail(
@@ -193,6 +194,6 @@ def redis_url(redis_server):
 @pytest.fixture
 def dead_redis_url():
     """The URL of a Redis that is not there: a loopback port nothing listens on."""
-    from assistant.cluster.redis import free_port
+    from assistant.cluster.ports import free_port
 
     return f"redis://127.0.0.1:{free_port()}/0"

@@ -12,7 +12,8 @@ from threads import at_once
 from assistant import Assistant
 from assistant.backoffice.store import open_store
 from assistant.channels import create_app
-from assistant.cluster.redis import Redis, free_port
+from assistant.cluster.ports import free_port
+from assistant.cluster.redis import Redis
 from assistant.settings import Settings
 
 TOKEN = "staff-secret-for-tests"

@@ -6,7 +6,8 @@ import os
 import pytest
 
 from assistant import redis_client
-from assistant.cluster.redis import Redis, RedisServerError, free_port
+from assistant.cluster.ports import free_port
+from assistant.cluster.redis import Redis, RedisServerError
 
 
 @pytest.fixture

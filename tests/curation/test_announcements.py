@@ -7,7 +7,8 @@ import time
 import pytest
 
 from assistant import redis_client
-from assistant.cluster.redis import Redis, free_port
+from assistant.cluster.ports import free_port
+from assistant.cluster.redis import Redis
 from assistant.curation import drafts, service
 from assistant.curation.announcements import Announcements
 from assistant.curation.live import Live
@@ -116,3 +117,24 @@ def test_a_redis_lost_is_said_and_every_request_asks_until_it_is_back(tmp_path, 
         listening(signal)
     finally:
         server.stop()
+
+
+def test_on_a_database_server_without_redis_the_versions_are_asked_at_most_every_second(postgres_server, bundle):
+    """A round trip to the server on every request cost a quarter of a chat turn's time."""
+    from assistant import Assistant
+    from assistant.backoffice.store import open_store
+    from assistant.curation.announcements import EveryRequest, Periodic
+    from assistant.curation.live import signal_for
+
+    clock = Clock()
+    periodic = Periodic(every=1.0, clock=clock)
+    asked = [periodic.due()]
+    clock.now += 0.5
+    asked.append(periodic.due())
+    clock.now += 0.6
+    asked.append(periodic.due())
+    assert asked == [True, False, True]
+    on_server = Assistant(bundle, open_store(postgres_server.schema_url("announcements")))
+    assert isinstance(signal_for(on_server, None), Periodic)
+    assert isinstance(signal_for(Assistant(bundle, open_store(":memory:")), None), EveryRequest)
+    on_server.store.close()

@@ -26,13 +26,6 @@ class RedisServerError(RuntimeError):
     """redis-server is missing, or did not start or stop in time."""
 
 
-def free_port(host: str = LOOPBACK) -> int:
-    """A port of ``host`` that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
 def executable() -> str | None:
     """Debian's redis-server, on the PATH or in /usr/bin (`make system` installs it)."""
     return shutil.which("redis-server") or shutil.which("redis-server", path="/usr/bin:/usr/sbin")

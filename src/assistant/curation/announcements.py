@@ -1,6 +1,9 @@
 """When a worker should ask the database which version each tenant is at (live.py).
 
-Alone, a worker asks before every request (``EveryRequest``). Hosts that share a Redis announce each
+Alone, a worker asks before every request (``EveryRequest``): a look-up in its own SQLite file costs
+microseconds. On a database server without Redis, it asks at most every DATABASE_CHECK_S
+(``Periodic``): the round trip cost a quarter of a chat request's time there, and a version
+published elsewhere is served within that time. Hosts that share a Redis announce each
 publish and rollback on one channel instead (``Announcements``): a worker asks the database only when
 an announcement came, and every SAFETY_NET_S anyway — an announcement lost with a connection, or a
 version recorded by a process that could not reach Redis, is then served within that time. While its
@@ -20,6 +23,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "assistant:knowledge-versions"
 SAFETY_NET_S = 3.0
+DATABASE_CHECK_S = 1.0
 POLL_S = 1.0  # how long the subscriber waits for a message before it looks again
 RETRY_S = 1.0  # between two attempts to subscribe while Redis is unreachable
 
@@ -28,6 +32,23 @@ class EveryRequest:
     """One host: the database is asked before every request; there is nobody to tell."""
 
     def due(self) -> bool:
+        return True
+
+    def announce(self, tenant: str, version: int) -> None:
+        pass
+
+
+class Periodic:
+    """A database server without Redis: the database is asked at most every ``every`` seconds."""
+
+    def __init__(self, every: float = DATABASE_CHECK_S, clock=time.monotonic):
+        self.every, self.clock, self.next = every, clock, 0.0
+
+    def due(self) -> bool:
+        now = self.clock()
+        if now < self.next:
+            return False
+        self.next = now + self.every
         return True
 
     def announce(self, tenant: str, version: int) -> None:

@@ -16,7 +16,7 @@ from .. import paths, redis_client
 from ..bundle import Bundle, fingerprint
 from ..core import Assistant
 from . import drafts
-from .announcements import Announcements, EveryRequest
+from .announcements import Announcements, EveryRequest, Periodic
 from .building import InvalidKnowledge, TenantBuild, cached_build, with_build
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,9 @@ class Knowledge:
 class Live:
     """Keeps one process's Assistant on every tenant's live version."""
 
-    def __init__(self, assistant: Assistant, knowledge: Knowledge, signal: Announcements | EveryRequest | None = None):
+    def __init__(
+        self, assistant: Assistant, knowledge: Knowledge, signal: Announcements | Periodic | EveryRequest | None = None
+    ):
         self.assistant, self.knowledge = assistant, knowledge
         self.signal = signal or EveryRequest()
         self.numbers: dict[str, int] = {}
@@ -103,12 +105,20 @@ class Live:
             )
 
 
+def signal_for(assistant: Assistant, redis_url: str | None) -> Announcements | Periodic | EveryRequest:
+    """When this worker asks the database for the versions (announcements.py): when told, with a
+    shared Redis; at most every second on a database server; else before every request."""
+    if redis_url:
+        return Announcements(redis_client.connect(redis_url))
+    return Periodic() if assistant.store.dialect == "postgresql" else EveryRequest()
+
+
 def serve_published(assistant: Assistant, root: Path | None = None, redis_url: str | None = None) -> Live:
     """Keep ``assistant`` (loaded from the files of ``root``, the project's by default) on every
     tenant's published version, from now on: call the result's ``refresh`` before each request.
     With ``redis_url``, versions are announced to, and heard from, the hosts sharing that Redis."""
     root = root or paths.project_root()
-    signal = Announcements(redis_client.connect(redis_url)) if redis_url else None
+    signal = signal_for(assistant, redis_url)
     live = Live(assistant, Knowledge.of(assistant, root, paths.data_dir(root) / "cache"), signal)
     live.reload()
     return live
