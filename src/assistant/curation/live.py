@@ -1,7 +1,7 @@
 """The knowledge a process serves: the files' bundle, with each tenant's published version.
 
-Every worker asks the database, before each request, which version each tenant is at (one indexed
-query); a tenant whose version changed is loaded from the cache (built once, by whoever published
+Every worker asks the database, before each request (at most every second on a database server),
+which version each tenant is at (one indexed query); a tenant whose version changed is loaded from the cache (built once, by whoever published
 it) and the worker's Assistant switches to it between two requests — no restart, no request lost.
 Hosts that share a Redis ask only when a version was announced there, and every few seconds
 (announcements.py).
